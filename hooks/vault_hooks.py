@@ -1,0 +1,197 @@
+"""MkDocs hooks: the thin adapter between MkDocs events and the ``vaultsite`` core.
+
+Event -> core call:
+
+* ``on_config``: register the Markdown extension (one instance per build).
+* ``on_files``: scan what MkDocs found, build the vault (cached between
+  ``mkdocs serve`` rebuilds), swap ``.txt`` notes and NFD file names for
+  virtual pages, add the generated pages, set a small navigation.
+* ``on_page_read_source``: hand MkDocs the note's clean Markdown (so a CP949
+  note or broken front matter never reaches MkDocs' own reader).
+* ``on_page_markdown``: tell the extension which page it renders.
+* ``on_page_content``: sanitise imported HTML.
+* ``on_page_context``: note header and backlinks for ``overrides/``.
+* ``on_post_build``: ``vault.json`` and the problem report.
+
+The hook module stays loaded across ``mkdocs serve`` rebuilds (MkDocs caches
+hook modules), so ``CACHE`` survives and only changed files are re-read.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import posixpath
+import time
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from vaultsite import export, render, sanitize
+from vaultsite.build import Cache, Source, build_vault, is_note_path
+from vaultsite.mdext import VaultExtension
+from vaultsite.model import Note
+from vaultsite.navigation import build_nav
+from vaultsite.textutil import nfc
+
+log = logging.getLogger("mkdocs.plugins.vaultsite")
+
+CACHE = Cache()
+STATE: dict = {}
+
+
+def _settings(config) -> dict:
+    return dict(config.extra.get("vaultsite") or {})
+
+
+def on_config(config, **kwargs):
+    ext = VaultExtension()
+    config.markdown_extensions.append(ext)
+    STATE.clear()
+    STATE["ext"] = ext
+    STATE["settings"] = _settings(config)
+    if not config.use_directory_urls:
+        log.warning("vaultsite: use_directory_urls: false is not supported; generated pages assume directory URLs")
+    return config
+
+
+@event_priority(50)
+def on_files(files: Files, config, **kwargs):
+    started = time.perf_counter()
+    sources = []
+    by_src: dict[str, File] = {}
+    for f in files:
+        if f.generated or f.abs_src_path is None:
+            continue
+        src = nfc(f.src_uri)
+        try:
+            st = os.stat(f.abs_src_path)
+        except OSError as exc:
+            log.warning("vaultsite: %s: cannot be read (%s)", f.src_uri, exc)
+            continue
+        if os.path.islink(f.abs_src_path):
+            real = os.path.realpath(f.abs_src_path)
+            docs = os.path.realpath(config.docs_dir)
+            if not real.startswith(docs + os.sep):
+                log.warning("vaultsite: %s: symlink to a file outside docs/; not published", f.src_uri)
+                files.remove(f)
+                STATE.setdefault("early_problems", []).append((src, "symlink to a file outside docs/; not published"))
+                continue
+        sources.append(Source(src, f.abs_src_path, st.st_size, st.st_mtime))
+        by_src[src] = f
+
+    vault = build_vault(sources, CACHE)
+    for src, problem in STATE.pop("early_problems", []):
+        from vaultsite.model import Problem
+        vault.problems.append(Problem(src, problem))
+    STATE["vault"] = vault
+
+    # Files MkDocs cannot read as a UTF-8 page, or whose page lives at another path.
+    noted = {n.src: n for n in vault.notes}
+    for src, f in by_src.items():
+        if is_note_path(src):
+            note = noted.get(src)
+            if note is None or note.page_src != f.src_uri:
+                files.remove(f)
+                if note is not None:
+                    files.append(File.generated(config, note.page_src, content=""))
+        elif src != f.src_uri:  # an NFD-named attachment: publish it under its NFC name
+            files.remove(f)
+            files.append(File.generated(config, src, abs_src_path=f.abs_src_path))
+
+    existing = {f.src_uri for f in files}
+    generated = render.generated_pages(vault, existing)
+    for src, content in generated.items():
+        files.append(File.generated(config, src, content=content))
+    STATE["generated"] = generated
+    pages = {f.src_uri for f in files.documentation_pages()}
+    config.nav = build_nav(vault, pages)
+
+    ext: VaultExtension = STATE["ext"]
+    ext.bind(vault.resolver, vault.tag_index)
+    company_of_page = {v: k for k, v in vault.company_pages.items()}
+    STATE["company_of_page"] = company_of_page
+
+    for p in vault.problems:
+        if p.level == "warning":
+            log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+        else:
+            log.debug("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+    log.info("vaultsite: %d notes, %d attachments, %d generated pages in %.2fs (cache %d hits, %d misses)",
+             len(vault.notes), len(vault.index.attachments), len(generated),
+             time.perf_counter() - started, CACHE.hits, CACHE.misses)
+    return files
+
+
+def on_page_read_source(page, config, **kwargs):
+    vault = STATE.get("vault")
+    if vault is None:
+        return None
+    src = nfc(page.file.src_uri)
+    note = vault.note_for_page(src)
+    if note is None:
+        return None
+    extra = ""
+    cid = STATE["company_of_page"].get(src)
+    if cid:
+        extra = render.company_section(vault, cid, src)
+    return render.note_source(vault, note, extra)
+
+
+@event_priority(100)
+def on_page_markdown(markdown, page, config, **kwargs):
+    vault = STATE.get("vault")
+    ext: VaultExtension = STATE.get("ext")
+    if vault is None or ext is None:
+        return markdown
+    src = nfc(page.file.src_uri)
+    note = vault.note_for_page(src) or Note(src=src, title=page.title or "", body="", format="generated", page_src=src)
+    ext.set_page(note)
+    return markdown
+
+
+def on_page_content(html, page, config, **kwargs):
+    vault = STATE.get("vault")
+    if vault is None:
+        return html
+    note = vault.note_for_page(nfc(page.file.src_uri))
+    if note is None:
+        return html
+    return sanitize.clean_page(html, note, trusted=bool(STATE["settings"].get("trust_html", False)))
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    vault = STATE.get("vault")
+    if vault is None:
+        return context
+    src = nfc(page.file.src_uri)
+    note = vault.note_for_page(src)
+    if note is None:
+        return context
+    companies = []
+    for cid in vault.note_companies.get(note.src, []):
+        company = vault.registry.get(cid)
+        if company and cid in vault.company_pages:
+            companies.append({"name": company.name, "url": vault.url_of(vault.company_pages[cid])})
+    context["vs_note"] = {
+        "date": note.date,
+        "author": note.author,
+        "source_url": note.source_url,
+        "format": note.format,
+        "category": note.category,
+        "src": note.src,
+        "companies": companies,
+        "backlinks": vault.backlinks.get(note.src, []),
+    }
+    return context
+
+
+def on_post_build(config, **kwargs):
+    vault = STATE.get("vault")
+    if vault is None:
+        return
+    site = config.site_dir
+    with open(os.path.join(site, "vault.json"), "w", encoding="utf-8") as fh:
+        json.dump(export.vault_json(vault), fh, ensure_ascii=False, indent=1)
+    with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
+        fh.write(export.problem_report(vault))

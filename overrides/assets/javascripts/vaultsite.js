@@ -1,0 +1,106 @@
+/* vaultsite: timeline filter and hover previews of internal links.
+ * Material's instant navigation swaps pages without reloading scripts, so
+ * everything is (re)attached through Material's document$ observable. */
+(function () {
+  "use strict";
+
+  function setupTimelineFilter(root) {
+    var form = root.querySelector("form[data-vs-filter]");
+    if (!form) return;
+    function apply() {
+      var company = form.company.value, tag = form.tag.value, notes = form.notes.checked;
+      root.querySelectorAll(".vs-event").forEach(function (li) {
+        var ok = (!company || (" " + li.dataset.companies + " ").indexOf(" " + company + " ") >= 0)
+          && (!tag || ("|" + li.dataset.tags + "|").indexOf("|" + tag + "|") >= 0)
+          && (notes || li.dataset.kind !== "note");
+        li.classList.toggle("vs-hidden", !ok);
+      });
+      root.querySelectorAll(".vs-month").forEach(function (sec) {
+        sec.classList.toggle("vs-hidden", !sec.querySelector(".vs-event:not(.vs-hidden)"));
+      });
+      var params = new URLSearchParams();
+      if (company) params.set("company", company);
+      if (tag) params.set("tag", tag);
+      if (!notes) params.set("notes", "0");
+      var qs = params.toString();
+      history.replaceState(history.state, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+    }
+    var q = new URLSearchParams(location.search);
+    if (q.get("company")) form.company.value = q.get("company");
+    if (q.get("tag")) form.tag.value = q.get("tag");
+    if (q.get("notes") === "0") form.notes.checked = false;
+    form.addEventListener("change", apply);
+    apply();
+  }
+
+  var cache = {};
+  var box = null, timer = null;
+
+  function previewFor(url) {
+    var key = url.split("#")[0];
+    if (!cache[key]) {
+      cache[key] = fetch(key).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var inner = doc.querySelector(".md-content__inner");
+        if (!inner) return null;
+        var h1 = inner.querySelector("h1");
+        var out = document.createElement("div");
+        if (h1) { var t = document.createElement("h1"); t.textContent = h1.textContent.replace("¶", "").trim(); out.appendChild(t); }
+        var n = 0;
+        inner.querySelectorAll("p, li").forEach(function (p) {
+          if (n >= 3 || p.closest(".vs-note-meta, .vs-backlinks, nav, .vs-lead")) return;
+          var text = p.textContent.trim();
+          if (!text) return;
+          var el = document.createElement("p");
+          el.textContent = text.length > 220 ? text.slice(0, 219) + "…" : text;
+          out.appendChild(el); n++;
+        });
+        return out;
+      }).catch(function () { return null; });
+    }
+    return cache[key];
+  }
+
+  function hide() { if (box) { box.remove(); box = null; } clearTimeout(timer); }
+
+  function onOver(ev) {
+    var a = ev.target.closest && ev.target.closest(".md-content a[href]");
+    if (!a || a.closest(".vs-preview")) return;
+    var href = a.getAttribute("href");
+    if (!href || href.charAt(0) === "#" || a.origin !== location.origin || a.classList.contains("headerlink")) return;
+    if (/\.(png|jpe?g|gif|svg|webp|pdf|json|xml)$/i.test(a.pathname)) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      previewFor(a.href).then(function (content) {
+        if (!content || !a.matches(":hover")) return;
+        hide();
+        box = document.createElement("div");
+        box.className = "vs-preview";
+        box.setAttribute("role", "tooltip");
+        box.appendChild(content.cloneNode(true));
+        document.body.appendChild(box);
+        var r = a.getBoundingClientRect();
+        box.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8)) + "px";
+        box.style.top = (window.scrollY + r.bottom + 6) + "px";
+      });
+    }, 300);
+  }
+
+  function onOut(ev) {
+    var a = ev.target.closest && ev.target.closest(".md-content a[href]");
+    if (a) hide();
+  }
+
+  function init() {
+    hide();
+    setupTimelineFilter(document);
+  }
+
+  document.addEventListener("mouseover", onOver);
+  document.addEventListener("mouseout", onOut);
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
+})();

@@ -1,0 +1,396 @@
+"""One pass over the vault: scan -> decode -> normalise -> index -> extract.
+
+``build_vault`` is the whole core in one call and knows nothing about MkDocs;
+the hooks feed it the files MkDocs found and ask it for page sources.  Work
+per note (decoding, shape normalisation, tag/date/company extraction) is
+cached by (path, size, mtime) in a :class:`Cache` that ``mkdocs serve`` keeps
+between rebuilds, so a rebuild re-reads only what changed.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from . import companies as companies_mod
+from . import dates as dates_mod
+from . import tags as tags_mod
+from .decode import decode_bytes
+from .index import NOTE_EXTS, VaultIndex
+from .links import LinkRecord, Resolver, extract_links, plain_heading
+from .model import Note, Problem
+from .shapes import normalise
+from .textutil import fold, mask_code, nfc
+
+COMPANY_DIR = "companies"
+GENERATED = {
+    "tags": "tags.md",
+    "timeline": "timeline.md",
+    "companies": f"{COMPANY_DIR}/index.md",
+    "missing": "missing.md",
+}
+
+
+@dataclass
+class Source:
+    """A file under docs/: its path there (POSIX, NFC) and how to read it."""
+
+    src: str
+    abs_path: str | None
+    size: int = 0
+    mtime: float = 0.0
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        if self.data is None:
+            with open(self.abs_path, "rb") as fh:
+                self.data = fh.read()
+        return self.data
+
+    @property
+    def key(self) -> tuple:
+        return (self.src, self.size, self.mtime)
+
+
+@dataclass
+class NoteFacts:
+    """Everything extracted from one note that depends only on the note itself."""
+
+    note: Note | None
+    problem: str | None = None
+    inline_tags: list[str] = field(default_factory=list)
+    events: list = field(default_factory=list)
+    unplaced_dates: int = 0
+    discovered: list = field(default_factory=list)
+    mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
+
+
+class Cache:
+    """Per-file results keyed by (path, size, mtime); survives ``mkdocs serve`` rebuilds."""
+
+    def __init__(self) -> None:
+        self.facts: dict[tuple, NoteFacts] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, source: Source) -> NoteFacts:
+        got = self.facts.get(source.key)
+        if got is not None:
+            self.hits += 1
+            return got
+        self.misses += 1
+        facts = read_note(source)
+        self.facts[source.key] = facts
+        return facts
+
+    def prune(self, live: set[tuple]) -> None:
+        for k in [k for k in self.facts if k not in live]:
+            del self.facts[k]
+
+
+def is_note_path(src: str) -> bool:
+    return posixpath.splitext(src)[1].casefold() in NOTE_EXTS
+
+
+def read_note(source: Source) -> NoteFacts:
+    """Decode and normalise one file, then run the per-note extractors."""
+    try:
+        data = source.read()
+    except OSError as exc:
+        return NoteFacts(None, f"cannot be read: {exc.strerror or exc}")
+    text, problem = decode_bytes(data)
+    if text is None:
+        return NoteFacts(None, problem or "not text")
+    note = normalise(source.src, text)
+    if problem:
+        note.problems.append(problem)
+    facts = NoteFacts(note)
+    facts.inline_tags = [h.name for h in tags_mod.find_inline_tags(note.body)]
+    events, unplaced = dates_mod.extract_events(note.body, note.date)
+    facts.events = events
+    facts.unplaced_dates = unplaced
+    return facts
+
+
+def page_src_for(src: str, taken: set[str]) -> str:
+    """The MkDocs page path of a note: ``.txt`` notes become ``.md`` pages beside them."""
+    root, ext = posixpath.splitext(src)
+    if ext.casefold() in (".md", ".markdown"):
+        return src
+    cand = root + ".md"
+    if cand in taken:
+        cand = src + ".md"
+    return cand
+
+
+def page_url(page_src: str) -> str:
+    """The site-relative URL MkDocs gives a page with ``use_directory_urls`` (percent-encoded)."""
+    root = posixpath.splitext(page_src)[0]
+    base = posixpath.basename(root)
+    if base in ("index", "README"):
+        url = posixpath.dirname(root)
+        url = url + "/" if url else ""
+    else:
+        url = root + "/"
+    return quote(url, safe="/")
+
+
+def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
+    """The sentence (or list item) that holds [start, end), as plain text for a preview."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line = body[line_start: line_end if line_end >= 0 else len(body)]
+    rel = start - line_start
+    # Cut to the sentence around the offset on long lines.
+    left = max(line.rfind(". ", 0, rel), line.rfind("다. ", 0, rel))
+    left = left + 2 if left >= 0 else 0
+    right_m = re.compile(r"[.!?](\s|$)").search(line, max(rel, end - line_start))
+    right = right_m.end() if right_m else len(line)
+    text = plain_text(line[left:right])
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+_MD_STRIP = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<[^>\n]+>|^\s*(?:[-*+]|\d+\.)\s+|^#+\s+|[*_`]|^>\s?", re.M)
+_WIKI_TEXT = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+_MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(md: str) -> str:
+    md = _WIKI_TEXT.sub(lambda m: m.group(1).split("#")[0], md)
+    md = _MD_LINK_TEXT.sub(r"\1", md)
+    md = _MD_STRIP.sub("", md)
+    return re.sub(r"\s+", " ", md).strip()
+
+
+@dataclass
+class Vault:
+    """The understanding of a whole vault that every page is rendered from."""
+
+    notes: list[Note] = field(default_factory=list)
+    index: VaultIndex = field(default_factory=VaultIndex)
+    resolver: Resolver | None = None
+    problems: list[Problem] = field(default_factory=list)
+    links: dict[str, list[LinkRecord]] = field(default_factory=dict)
+    backlinks: dict[str, list[dict]] = field(default_factory=dict)
+    missing: dict[str, dict] = field(default_factory=dict)
+    tag_index: tags_mod.TagIndex | None = None
+    note_tags: dict[str, list[str]] = field(default_factory=dict)
+    events: list[dict] = field(default_factory=list)
+    registry: companies_mod.Registry | None = None
+    note_companies: dict[str, list[str]] = field(default_factory=dict)
+    company_notes: dict[str, list[dict]] = field(default_factory=dict)
+    company_pages: dict[str, str] = field(default_factory=dict)  # company id -> page src
+    by_page: dict[str, Note] = field(default_factory=dict)
+    by_url: dict[str, Note] = field(default_factory=dict)
+    unplaced_dates: int = 0
+
+    def note_for_page(self, page_src: str) -> Note | None:
+        return self.by_page.get(page_src)
+
+    def url_of(self, page_src: str) -> str:
+        return page_url(page_src)
+
+
+def build_vault(sources: list[Source], cache: Cache | None = None,
+                registry: companies_mod.Registry | None = None) -> Vault:
+    cache = cache or Cache()
+    vault = Vault()
+    index = vault.index
+    taken = {s.src for s in sources}
+    facts_by_src: dict[str, NoteFacts] = {}
+
+    for source in sorted(sources, key=lambda s: s.src):
+        if not is_note_path(source.src):
+            index.add_attachment(source.src)
+            continue
+        facts = cache.get(source)
+        if facts.note is None:
+            vault.problems.append(Problem(source.src, f"skipped: {facts.problem}"))
+            continue
+        note = facts.note
+        note.page_src = page_src_for(note.src, taken)
+        taken.add(note.page_src)
+        note.url = page_url(note.page_src)
+        for p in note.problems:
+            vault.problems.append(Problem(note.src, p))
+        index.add_note(note)
+        vault.notes.append(note)
+        vault.by_page[note.page_src] = note
+        vault.by_url[note.url] = note
+        facts_by_src[note.src] = facts
+    cache.prune({s.key for s in sources})
+
+    vault.resolver = Resolver(index)
+    _tags(vault, facts_by_src)
+    _companies(vault, facts_by_src, registry)
+    _events(vault, facts_by_src)
+    vault.resolver.pages = generated_page_srcs(vault)
+    _links(vault)
+    vault.problems.extend(index.problems)
+    vault.problems.extend(vault.resolver.refused)
+    return vault
+
+
+def generated_page_srcs(vault: Vault) -> set[str]:
+    """The pages the emitters will add, known before rendering so links to them resolve."""
+    pages = set(GENERATED.values()) | set(vault.company_pages.values())
+    for note in vault.notes:
+        folder = posixpath.dirname(note.page_src)
+        while folder:
+            pages.add(folder + "/index.md")
+            folder = posixpath.dirname(folder)
+    return pages
+
+
+def _links(vault: Vault) -> None:
+    resolver = vault.resolver
+    backlinks: dict[str, list[dict]] = defaultdict(list)
+    missing: dict[str, dict] = {}
+    for note in vault.notes:
+        records = extract_links(note, resolver)
+        vault.links[note.src] = records
+        seen_targets: set[str] = set()
+        for rec in records:
+            t = rec.target
+            if t.kind == "note" and t.note is not note and t.note.src not in seen_targets:
+                seen_targets.add(t.note.src)
+                backlinks[t.note.src].append({
+                    "src": note.src, "url": note.url, "title": note.title,
+                    "context": sentence_around(note.body, rec.start, rec.end),
+                })
+            elif t.kind == "missing":
+                entry = missing.setdefault(fold(t.name), {"target": t.name, "from": [], "count": 0})
+                entry["count"] += 1
+                if note.url not in entry["from"]:
+                    entry["from"].append(note.url)
+                vault.problems.append(Problem(note.src, f"link to a note not written yet: '{t.name}'", "info"))
+            elif t.kind == "missing-file":
+                vault.problems.append(Problem(note.src, f"attachment not found: '{t.name}'", "info"))
+    vault.backlinks = dict(backlinks)
+    vault.missing = missing
+
+
+def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
+    index = tags_mod.TagIndex()
+    for note in vault.notes:
+        raw = list(note.tags) + facts_by_src[note.src].inline_tags
+        index.add(note.src, raw)
+    vault.tag_index = index
+    for note in vault.notes:
+        vault.note_tags[note.src] = index.note_tags(note.src)
+
+
+def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> None:
+    registry = registry or companies_mod.Registry.load()
+    # A user's companies/<Name>.md names a company (and its aliases) and tops its page.
+    for note in vault.notes:
+        if note.folder == COMPANY_DIR and note.stem not in ("index", "README"):
+            tick = note.extra.get("ticker") or note.extra.get("tickers") or []
+            tickers = [tick] if isinstance(tick, str) else [str(t) for t in tick]
+            registry.add(companies_mod.Company(
+                id=company_slug(note.stem), name=note.title or note.stem,
+                tickers=tickers, aliases=[note.stem, *note.aliases], note_src=note.src))
+    for note in vault.notes:
+        facts = facts_by_src[note.src]
+        if not facts.discovered:
+            facts.discovered = registry.discover(note.body) or []
+        for company in facts.discovered:
+            if registry.get(company.id) is None:
+                registry.add(company)
+    fingerprint = registry_fingerprint(registry)
+    notes_of: dict[str, list[dict]] = defaultdict(list)
+    for note in vault.notes:
+        facts = facts_by_src[note.src]
+        mentions = facts.mentions.get(fingerprint)
+        if mentions is None:
+            mentions = registry.find_mentions(note.title + "\n" + note.body)
+            facts.mentions = {fingerprint: mentions}
+        ids: list[str] = []
+        first: dict[str, object] = {}
+        for m in mentions:
+            if m.company_id not in first:
+                first[m.company_id] = m
+                ids.append(m.company_id)
+        if note.folder == COMPANY_DIR:
+            own = next((c.id for c in registry.companies() if c.note_src == note.src), None)
+            if own and own not in ids:
+                ids.insert(0, own)
+        vault.note_companies[note.src] = ids
+        text = note.title + "\n" + note.body
+        for cid in ids:
+            m = first.get(cid)
+            ctx = sentence_around(text, m.start, m.end) if m is not None else ""
+            notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
+                                  "date": note.date, "context": ctx,
+                                  "count": sum(1 for x in mentions if x.company_id == cid)})
+    vault.registry = registry
+    vault.company_notes = dict(notes_of)
+    for company in registry.companies():
+        if company.note_src and company.note_src in vault.index.notes:
+            vault.company_pages[company.id] = vault.index.notes[company.note_src].page_src
+        elif company.id in notes_of:
+            vault.company_pages[company.id] = f"{COMPANY_DIR}/{company.id}.md"
+
+
+def company_slug(name: str) -> str:
+    """A stable id for a company named by a user's note file (Hangul kept, as in page URLs)."""
+    return re.sub(r"[^\w]+", "-", fold(name)).strip("-") or "company"
+
+
+def registry_fingerprint(registry) -> int:
+    """Changes whenever a name the matcher knows changes, so cached mentions stay valid."""
+    return hash(tuple((c.id, tuple(c.aliases), tuple(c.tickers)) for c in registry.companies()))
+
+
+def _events(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
+    registry = vault.registry
+    events: list[dict] = []
+    for note in vault.notes:
+        facts = facts_by_src[note.src]
+        tags = vault.note_tags.get(note.src, [])
+        vault.unplaced_dates += facts.unplaced_dates
+        if note.date:
+            events.append({
+                "date": note.date, "precision": _precision(note.date), "text": note.title,
+                "note": note.url, "anchor": None, "companies": vault.note_companies.get(note.src, []),
+                "tags": tags, "kind": "note", "title": note.title,
+            })
+        for ev in facts.events:
+            ids = []
+            for m in registry.find_mentions(ev.text):
+                if m.company_id not in ids:
+                    ids.append(m.company_id)
+            anchor = vault.resolver.anchor_for(note, ev.heading) if ev.heading else ""
+            events.append({
+                "date": ev.date, "precision": ev.precision, "text": ev.text,
+                "note": note.url, "anchor": anchor or None, "companies": ids,
+                "tags": tags, "kind": "fact", "title": note.title,
+            })
+    events.sort(key=lambda e: (e["date"], e["kind"] == "fact", e["note"], e["text"]), reverse=True)
+    vault.events = events
+    if vault.unplaced_dates:
+        vault.problems.append(Problem("", f"{vault.unplaced_dates} year-less date(s) could not be given a year and are not on the timeline", "info"))
+
+
+def _precision(date: str) -> str:
+    return {10: "day", 7: "month"}.get(len(date), "year")
+
+
+def scan_dir(docs_dir: str) -> list[Source]:
+    """Every file under ``docs_dir`` (dot-folders skipped, as MkDocs does), for tests and the CLI."""
+    out = []
+    for root, dirs, files in os.walk(docs_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            rel = nfc(os.path.relpath(path, docs_dir).replace(os.sep, "/"))
+            st = os.stat(path)
+            out.append(Source(rel, path, st.st_size, st.st_mtime))
+    return out

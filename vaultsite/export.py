@@ -1,0 +1,77 @@
+"""``site/vault.json`` (the whole index, machine-readable) and the problem report.
+
+The JSON follows ``shared/vault.schema.json``: fields may be added, never
+dropped or renamed.
+"""
+from __future__ import annotations
+
+from .build import GENERATED, Vault, page_url
+from .mdext import tag_anchor
+
+
+def _target(rec) -> str | None:
+    t = rec.target
+    if t.kind == "note":
+        return t.note.url + (t.anchor or "")
+    if t.kind == "file":
+        return t.file + (t.anchor or "")
+    if t.kind == "page":
+        return page_url(t.file) + (t.anchor or "")
+    return None
+
+
+def vault_json(vault: Vault) -> dict:
+    tags_url = page_url(GENERATED["tags"])
+    notes = []
+    for note in vault.notes:
+        notes.append({
+            "src": note.src,
+            "url": note.url,
+            "title": note.title,
+            "date": note.date,
+            "author": note.author,
+            "source_url": note.source_url,
+            "format": note.format,
+            "category": note.category,
+            "description": note.description,
+            "aliases": note.aliases,
+            "tags": vault.note_tags.get(note.src, []),
+            "companies": vault.note_companies.get(note.src, []),
+            "links": [{"raw": r.raw, "text": r.text, "target": _target(r), "kind": r.target.kind,
+                       "embed": r.embed} for r in vault.links.get(note.src, [])],
+            "backlinks": [{"url": b["url"], "title": b["title"], "context": b["context"]}
+                          for b in vault.backlinks.get(note.src, [])],
+        })
+    tags = []
+    if vault.tag_index is not None:
+        for name, srcs in vault.tag_index.tags():
+            tags.append({"name": name, "url": f"{tags_url}#{tag_anchor(name)}",
+                         "notes": [vault.index.notes[s].url for s in srcs if s in vault.index.notes]})
+    companies = []
+    for company in vault.registry.companies() if vault.registry else []:
+        if company.id not in vault.company_pages:
+            continue
+        companies.append({
+            "id": company.id, "name": company.name, "tickers": list(company.tickers),
+            "aliases": list(company.aliases), "url": page_url(vault.company_pages[company.id]),
+            "notes": [n["url"] for n in vault.company_notes.get(company.id, [])],
+            "discovered": bool(company.discovered),
+            "exchange": company.exchange, "country": company.country,
+        })
+    events = [{k: e[k] for k in ("date", "precision", "text", "note", "anchor", "companies", "tags", "kind")}
+              for e in vault.events]
+    missing = [{"target": m["target"], "from": m["from"], "count": m["count"]} for m in vault.missing.values()]
+    problems = [{"src": p.src, "problem": p.problem, "level": p.level} for p in vault.problems]
+    return {"notes": notes, "tags": tags, "events": events, "companies": companies,
+            "missing": missing, "problems": problems,
+            "unplaced_dates": vault.unplaced_dates}
+
+
+def problem_report(vault: Vault) -> str:
+    lines = ["# 빌드 문제 보고 (build problem report)", ""]
+    for level in ("warning", "info"):
+        items = [p for p in vault.problems if p.level == level]
+        lines.append(f"## {level}: {len(items)}")
+        lines += [f"- {p.src or '(vault)'}: {p.problem}" for p in items]
+        lines.append("")
+    return "\n".join(lines)

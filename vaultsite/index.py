@@ -1,0 +1,146 @@
+"""The vault index: every way a note or attachment can be named, built once per build.
+
+Obsidian resolves a link by file name anywhere in the vault; exports add titles,
+aliases and URL slugs.  All keys are NFC and case-folded (``textutil.fold``),
+so a macOS NFD file name and a typed NFC link meet.  Lookups are dictionary
+reads: nothing scans the vault per link.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from .model import Note, Problem
+from .textutil import fold
+
+NOTE_EXTS = (".md", ".markdown", ".txt")
+
+
+def slug_key(s: str) -> str:
+    """Hugo-style slug used to match permalinks like ``/daily-summary/2025-01-25-미국-시황-정리/``.
+
+    Letters and digits of any script survive; every run of anything else is one ``-``.
+    """
+    s = fold(unicodedata.normalize("NFC", s))
+    s = re.sub(r"[^\w]+", "-", s).strip("-")
+    return s.replace("_", "-")
+
+
+@dataclass
+class Resolution:
+    """What a link target names: a note (optionally with heading/block) or a file."""
+
+    note: Note | None = None
+    file: str | None = None  # src of an attachment under docs/
+    anchor: str | None = None  # "#..." already slugified, or None
+    heading: str | None = None  # the heading/block text as written
+
+
+@dataclass
+class VaultIndex:
+    notes: dict[str, Note] = field(default_factory=dict)  # src -> note
+    attachments: set[str] = field(default_factory=set)  # src of every non-note file
+    problems: list[Problem] = field(default_factory=list)
+    _by_name: dict[str, list[Note]] = field(default_factory=dict)
+    _by_path: dict[str, Note] = field(default_factory=dict)
+    _by_slug: dict[str, list[Note]] = field(default_factory=dict)
+    _files_by_name: dict[str, list[str]] = field(default_factory=dict)
+    _files_by_path: dict[str, str] = field(default_factory=dict)
+    _warned: set[str] = field(default_factory=set)
+
+    # -- building -------------------------------------------------------------
+    def add_note(self, note: Note) -> None:
+        self.notes[note.src] = note
+        path_key = fold(note.src.rsplit(".", 1)[0])
+        self._by_path[path_key] = note
+        self._by_path[fold(note.src)] = note
+        names = {fold(note.stem), fold(note.title)} | {fold(a) for a in note.aliases if a}
+        for key in names:
+            if key:
+                self._by_name.setdefault(key, []).append(note)
+        for key in {slug_key(note.stem), slug_key(note.title)}:
+            if key:
+                self._by_slug.setdefault(key, []).append(note)
+
+    def add_attachment(self, src: str) -> None:
+        self.attachments.add(src)
+        self._files_by_path[fold(src)] = src
+        self._files_by_name.setdefault(fold(posixpath.basename(src)), []).append(src)
+
+    # -- lookups ---------------------------------------------------------------
+    def _pick(self, key: str, candidates: list[Note], origin: Note | None) -> Note:
+        """Obsidian's tie-break: same folder first, then the shortest path, then by name."""
+        if len(candidates) == 1:
+            return candidates[0]
+        folder = origin.folder if origin else None
+        ordered = sorted(candidates, key=lambda n: (n.folder != folder, n.src.count("/"), len(n.src), n.src))
+        # The same name for several files is worth one warning per name, not one per link.
+        exact = [n for n in candidates if fold(n.stem) == key]
+        if len({n.src for n in exact}) > 1 and key not in self._warned:
+            self._warned.add(key)
+            self.problems.append(Problem(
+                ordered[0].src,
+                f"ambiguous note name '{key}': {', '.join(sorted(n.src for n in exact))}; "
+                "links go to the one in the same folder, else the shortest path",
+            ))
+        return ordered[0]
+
+    def find_note(self, name: str, origin: Note | None = None) -> Note | None:
+        """Resolve a wikilink-style name: ``Note``, ``folder/Note``, ``Note.md``, a title or an alias."""
+        name = unquote(name).strip()
+        if not name:
+            return None
+        key = fold(name)
+        for ext in NOTE_EXTS:
+            if key.endswith(ext):
+                key = key[: -len(ext)]
+                break
+        if "/" in key:
+            # A path: relative to the origin's folder first, then from the vault root,
+            # then as a path suffix (Obsidian accepts the shortest unique path).
+            candidates = []
+            if origin is not None:
+                candidates.append(posixpath.normpath(posixpath.join(fold(origin.folder), key)))
+            candidates.append(posixpath.normpath(key.lstrip("/")))
+            for c in candidates:
+                if c in self._by_path:
+                    return self._by_path[c]
+            tail = key.rsplit("/", 1)[-1]
+            matches = [n for n in self._by_name.get(tail, []) if fold(n.src.rsplit(".", 1)[0]).endswith(key.lstrip("./"))]
+            if matches:
+                return self._pick(tail, matches, origin)
+            return None
+        found = self._by_name.get(key)
+        if found:
+            return self._pick(key, found, origin)
+        return None
+
+    def find_by_slug(self, path: str, origin: Note | None = None) -> Note | None:
+        """Resolve a Hugo permalink such as ``/industry-study/사이버-보안/`` by its last segment."""
+        segs = [s for s in unquote(path).split("/") if s]
+        if not segs:
+            return None
+        key = slug_key(segs[-1])
+        found = self._by_slug.get(key)
+        if found:
+            return self._pick(key, found, origin)
+        return None
+
+    def find_file(self, name: str, origin: Note | None = None) -> str | None:
+        """Resolve an attachment by path, then by bare file name anywhere in the vault."""
+        name = unquote(name).strip()
+        key = fold(name)
+        if origin is not None:
+            rel = posixpath.normpath(posixpath.join(fold(origin.folder), key))
+            if rel in self._files_by_path:
+                return self._files_by_path[rel]
+        if key.lstrip("/") in self._files_by_path:
+            return self._files_by_path[key.lstrip("/")]
+        found = self._files_by_name.get(posixpath.basename(key))
+        if not found:
+            return None
+        folder = origin.folder if origin else ""
+        return sorted(found, key=lambda s: (posixpath.dirname(s) != folder, s.count("/"), s))[0]

@@ -1,0 +1,256 @@
+"""Every link form the vault uses, parsed and resolved against the index.
+
+Obsidian wikilinks and embeds, Markdown links with relative paths or
+``%20``-encoded names, Hugo permalinks (``/section/slug/``) and pasted images
+all end up as a :class:`Target`: a note (with an anchor), an attachment, or a
+missing name the user has not written yet.  The same resolver serves the
+extraction (``vault.json``, backlinks, the missing-notes page) and the
+rendering (``mdext``), so what the index says and what the page shows agree.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, unquote, urlsplit
+
+from pymdownx.slugs import slugify as _slugify_factory
+
+from .index import NOTE_EXTS, VaultIndex
+from .model import Note, Problem
+from .textutil import fold, mask_code
+
+#: The heading-anchor function mkdocs.yml gives ``toc`` (Hangul-preserving).
+heading_slugify = _slugify_factory(case="lower")
+
+WIKI_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+# [text](target) and ![alt](target); the target may hold one level of parentheses.
+MDLINK_RE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"\n]*\")?\s*\)")
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+BLOCK_ID_RE = re.compile(r"[ \t]\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$", re.M)
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_INLINE_MD_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|[*_`~]")
+
+IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif", ".ico"}
+
+
+def plain_heading(text: str) -> str:
+    """Heading text as the TOC sees it: link text kept, emphasis and code marks dropped."""
+    return _INLINE_MD_RE.sub(lambda m: m.group(1) or m.group(2) or "", text).strip()
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "note" | "file" | "page" | "missing" | "missing-file" | "external" | "refused"
+    note: Note | None = None
+    file: str | None = None
+    anchor: str = ""  # "#slug" or ""
+    name: str = ""  # the human name of a missing note / file
+    width: str | None = None
+    height: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    raw: str
+    text: str
+    target: Target
+    embed: bool
+    start: int
+    end: int
+
+
+def split_wikilink(inner: str) -> tuple[str, str, str | None]:
+    """``Note#Heading|text`` -> (``Note``, ``Heading``, ``text``); ``\\|`` (inside tables) splits too."""
+    inner = inner.replace("\\|", "|")
+    alias = None
+    if "|" in inner:
+        inner, alias = inner.split("|", 1)
+        alias = alias.strip()
+    name, _, heading = inner.partition("#")
+    return name.strip(), heading.strip(), alias
+
+
+def page_src_of(note: Note) -> str:
+    return note.page_src or note.src
+
+
+def relative_href(target_src: str, origin: Note | None, anchor: str = "") -> str:
+    """A path MkDocs understands: relative to the origin page's source file, percent-encoded."""
+    base = posixpath.dirname(page_src_of(origin)) if origin else ""
+    rel = posixpath.relpath(target_src, base or ".")
+    return quote(rel, safe="/") + anchor
+
+
+class Resolver:
+    """Resolves link targets for one build; headings are parsed once per note, lazily."""
+
+    def __init__(self, index: VaultIndex):
+        self.index = index
+        self._anchors: dict[str, dict[str, str]] = {}
+        self.refused: list[Problem] = []
+        #: src paths of generated pages (folder indexes, timeline, ...): valid link targets too.
+        self.pages: set[str] = set()
+
+    # -- anchors --------------------------------------------------------------
+    def anchors(self, note: Note) -> dict[str, str]:
+        """Folded heading text / ``^block`` -> the id MkDocs will give it (toc's ``_1`` dedupe included)."""
+        got = self._anchors.get(note.src)
+        if got is not None:
+            return got
+        table: dict[str, str] = {}
+        used: set[str] = set()
+        masked = mask_code(note.body)
+        for m in HEADING_RE.finditer(masked):
+            text = plain_heading(note.body[m.start(2):m.end(2)])
+            base = heading_slugify(text, "-")
+            slug, n = base, 0
+            while slug in used:
+                n += 1
+                slug = f"{base}_{n}"
+            used.add(slug)
+            table.setdefault(fold(text), slug)
+        for m in BLOCK_ID_RE.finditer(masked):
+            table.setdefault("^" + m.group(1).casefold(), "^" + m.group(1))
+        self._anchors[note.src] = table
+        return table
+
+    def anchor_for(self, note: Note, heading: str) -> str:
+        if not heading:
+            return ""
+        # Obsidian allows nested heading paths (Note#H1#H2): the last one names the target.
+        last = heading.split("#")[-1].strip()
+        table = self.anchors(note)
+        key = fold(last)
+        if key in table:
+            return "#" + table[key]
+        return ""
+
+    # -- resolution -----------------------------------------------------------
+    def wikilink(self, inner: str, origin: Note | None, embed: bool = False) -> tuple[Target, str]:
+        """Resolve ``[[inner]]``; returns the target and the text to display."""
+        name, heading, alias = split_wikilink(inner)
+        size = None
+        if embed and alias and re.fullmatch(r"\d+(x\d+)?", alias):
+            size, alias = alias, None
+        if not name:  # [[#Heading]]: a heading of this very note
+            if origin is None:
+                return Target("missing", name=inner), alias or heading
+            return Target("note", note=origin, anchor=self.anchor_for(origin, heading)), alias or heading
+        if ".." in name.split("/") or name.startswith("/"):
+            if not self.index.find_note(name, origin):
+                self._refuse(origin, inner)
+                return Target("refused", name=name), alias or name
+        ext = posixpath.splitext(name)[1].casefold()
+        text = alias or (name if not heading else f"{name} > {heading}")
+        if ext and ext not in NOTE_EXTS:
+            f = self.index.find_file(name, origin)
+            w, h = _size(size)
+            if f is None:
+                return Target("missing-file", name=name, anchor=_fragment(heading), width=w, height=h), alias or name
+            return Target("file", file=f, anchor=_fragment(heading), width=w, height=h), alias or name
+        note = self.index.find_note(name, origin)
+        if note is None:
+            return Target("missing", name=name), text
+        return Target("note", note=note, anchor=self.anchor_for(note, heading)), text
+
+    def href(self, href: str, origin: Note | None, text: str = "") -> Target:
+        """Resolve a Markdown link or image target."""
+        href = href.strip()
+        if href.startswith("<") and href.endswith(">"):
+            href = href[1:-1]
+        if not href or href.startswith("#") and len(href) > 1:
+            if origin is not None and href.startswith("#"):
+                return Target("note", note=origin, anchor=self.anchor_for(origin, unquote(href[1:])) or href)
+            return Target("external")
+        if SCHEME_RE.match(href) or href.startswith("//"):
+            return Target("external")
+        parts = urlsplit(href)
+        path = unquote(parts.path)
+        frag = unquote(parts.fragment)
+        if not path:
+            return Target("external")
+        absolute = path.startswith("/")
+        norm = path if absolute else posixpath.normpath(
+            posixpath.join(posixpath.dirname(origin.src) if origin else "", path))
+        if not absolute and (norm == ".." or norm.startswith("../")):
+            self._refuse(origin, href)
+            return Target("refused", name=path)
+        if not absolute and norm in self.pages:
+            return Target("page", file=norm, anchor=("#" + parts.fragment) if parts.fragment else "")
+        ext = posixpath.splitext(path.rstrip("/"))[1].casefold()
+        if ext in NOTE_EXTS or not ext:
+            note = None
+            if absolute:
+                note = self.index.find_note(path.strip("/"), None) or self.index.find_by_slug(path, origin)
+            else:
+                note = self.index.find_note(norm, None) if "/" in norm else None
+                note = note or self.index.find_note(path, origin)
+                if note is None and not ext:
+                    note = self.index.find_by_slug(path, origin)
+            if note is None:
+                return Target("missing", name=missing_name(path, text))
+            anchor = self.anchor_for(note, frag) if frag and not frag.startswith("page=") else ""
+            return Target("note", note=note, anchor=anchor)
+        f = self.index.find_file(norm, None) or self.index.find_file(path, origin)
+        if f is None:
+            return Target("missing-file", name=posixpath.basename(path))
+        return Target("file", file=f, anchor=("#" + parts.fragment) if parts.fragment else "")
+
+    def _refuse(self, origin: Note | None, raw: str) -> None:
+        self.refused.append(Problem(origin.src if origin else "", f"link '{raw}' points outside docs/; refused"))
+
+
+def _size(size: str | None) -> tuple[str | None, str | None]:
+    if not size:
+        return None, None
+    w, _, h = size.partition("x")
+    return w, (h or None)
+
+
+def _fragment(heading: str) -> str:
+    return ("#" + heading) if heading else ""
+
+
+def missing_name(path: str, text: str = "") -> str:
+    """The human name of a note that does not exist yet: never a URL slug.
+
+    For ``[2025-01-25 미국 시황 정리](/daily-summary/2025-01-25-미국-시황-정리/)`` that is the
+    link text; for ``2025-01-29%20미국%20시황%20정리.md`` the decoded file name.
+    """
+    stem = posixpath.basename(path.rstrip("/"))
+    for ext in NOTE_EXTS:
+        if stem.casefold().endswith(ext):
+            stem = stem[: -len(ext)]
+    looks_like_slug = "-" in stem and " " not in stem
+    text = (text or "").strip()
+    if text and (looks_like_slug or not stem) and not text.startswith("!"):
+        return text
+    return stem or text or path
+
+
+def extract_links(note: Note, resolver: Resolver) -> list[LinkRecord]:
+    """All links and embeds of a note, in order, never inside code."""
+    body = note.body
+    masked = mask_code(body)
+    out: list[LinkRecord] = []
+    for m in WIKI_RE.finditer(masked):
+        embed = bool(m.group(1))
+        inner = body[m.start(2):m.end(2)]
+        target, text = resolver.wikilink(inner, note, embed)
+        out.append(LinkRecord(body[m.start():m.end()], text, target, embed, m.start(), m.end()))
+    for m in MDLINK_RE.finditer(masked):
+        text = body[m.start(2):m.end(2)]
+        href = body[m.start(3):m.end(3)]
+        target = resolver.href(href, note, text)
+        if target.kind == "external":
+            continue
+        out.append(LinkRecord(body[m.start():m.end()], text, target, bool(m.group(1)), m.start(), m.end()))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def is_image(name: str) -> bool:
+    return posixpath.splitext(name)[1].casefold() in IMAGE_EXTS

@@ -1,0 +1,257 @@
+"""The Python-Markdown extension that makes a page read like Obsidian shows it.
+
+Registered processors, each one syntax family:
+
+* ``hashheader`` (replaced): ``#AI`` is a tag, not a heading; Obsidian, like
+  CommonMark, wants a space after the hashes.
+* ``vs_wikilink`` / ``vs_embed`` (inline): ``[[Note#Heading|text]]`` and
+  ``![[image.png|300]]``; inline processors never see code, so code stays literal.
+* ``vs_rewrite`` (tree, before MkDocs' own ``relpath``): Markdown links and
+  images that name notes or attachments the Obsidian way (bare file names,
+  ``%20`` names, Hugo permalinks) are pointed at the real page or file; links
+  to notes not written yet become styled text; ``#tags`` in text become links
+  to the tags page.
+
+Every target is resolved through :class:`vaultsite.links.Resolver`, the same
+object that fills ``vault.json``, and emitted as a path relative to the page's
+source file so MkDocs validates and rewrites it like any hand-written link.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.blockprocessors import HashHeaderProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+from . import tags as tags_mod
+from .links import Resolver, Target, heading_slugify, is_image, page_src_of, relative_href
+
+MISSING_TITLE = "아직 작성되지 않은 노트입니다"
+MISSING_FILE_TITLE = "첨부 파일을 찾을 수 없습니다"
+SKIP_TAGS = {"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "kbd"}
+
+
+def tag_anchor(name: str) -> str:
+    """The id Material's tags plugin gives a tag on the tags page (``tags_hierarchy`` on)."""
+    return "tag:" + "/".join(heading_slugify(part, "-") for part in name.split("/"))
+
+
+class StrictHashHeader(HashHeaderProcessor):
+    """ATX headings need a space after the hashes, as in Obsidian and CommonMark."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+(?P<header>(?:\\.|[^\\])*?))?[ \t]*#*[ \t]*(?:\n|$)")
+
+
+class _VaultInline(InlineProcessor):
+    def __init__(self, pattern: str, ext: "VaultExtension"):
+        super().__init__(pattern)
+        self.ext = ext
+
+
+class WikiLinkProcessor(_VaultInline):
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown API)
+        if self.ext.resolver is None:
+            return None, None, None
+        target, text = self.ext.resolver.wikilink(m.group(1), self.ext.note)
+        return self.ext.link_element(target, text), m.start(0), m.end(0)
+
+
+class EmbedProcessor(_VaultInline):
+    def handleMatch(self, m, data):  # noqa: N802
+        if self.ext.resolver is None:
+            return None, None, None
+        target, text = self.ext.resolver.wikilink(m.group(1), self.ext.note, embed=True)
+        return self.ext.embed_element(target, text), m.start(0), m.end(0)
+
+
+class RewriteTree:
+    """Tree pass: resolve hand-written links/images and turn ``#tags`` into tag links."""
+
+    def __init__(self, ext: "VaultExtension"):
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        ext = self.ext
+        if ext.resolver is None:
+            return None
+        parents = {c: p for p in root.iter() for c in p}
+        for el in list(root.iter()):
+            if el.tag == "a" and "href" in el.attrib and not el.get("data-vs"):
+                self._link(el, parents)
+            elif el.tag == "img" and "src" in el.attrib and not el.get("data-vs"):
+                self._image(el, parents)
+        for el in root.iter():
+            el.attrib.pop("data-vs", None)
+        self._tags(root)
+        return None
+
+    def _link(self, el, parents) -> None:
+        ext = self.ext
+        text = "".join(el.itertext())
+        target = ext.resolver.href(el.get("href"), ext.note, text)
+        if target.kind == "external":
+            return
+        if target.kind in ("note", "file", "page"):
+            el.set("href", ext.href_for(target))
+            if target.kind == "note":
+                el.set("class", (el.get("class", "") + " vs-internal").strip())
+            return
+        # Missing or refused: keep the words, lose the dead link.
+        el.tag = "span"
+        href = el.attrib.pop("href")
+        el.attrib.pop("title", None)
+        el.set("class", "vs-missing")
+        el.set("title", f"{MISSING_TITLE}: {target.name}" if target.kind == "missing" else f"{MISSING_FILE_TITLE}: {target.name or href}")
+
+    def _image(self, el, parents) -> None:
+        ext = self.ext
+        target = ext.resolver.href(el.get("src"), ext.note, el.get("alt", ""))
+        if target.kind == "external":
+            return
+        if target.kind == "file":
+            el.set("src", ext.href_for(target))
+            return
+        name = target.name or el.get("src")
+        el.tag = "span"
+        el.attrib.clear()
+        el.set("class", "vs-missing-file")
+        el.set("title", f"{MISSING_FILE_TITLE}: {name}")
+        el.text = name
+
+    def _tags(self, root) -> None:
+        for el in list(root.iter()):
+            if el.tag in SKIP_TAGS:
+                continue
+            if el.text and "#" in el.text:
+                self._split(el, None)
+            for child in list(el):
+                if child.tail and "#" in child.tail:
+                    self._split(el, child)
+
+    def _split(self, parent, child) -> None:
+        """Replace ``#tag`` runs in parent.text (child None) or child.tail by links."""
+        text = parent.text if child is None else child.tail
+        hits = [h for h in tags_mod.find_inline_tags(text)]
+        if not hits:
+            return
+        pos = 0
+        new_nodes = []
+        lead = text[: hits[0].start]
+        for i, h in enumerate(hits):
+            a = etree.Element("a")
+            name = self.ext.tag_display(h.name)
+            a.set("href", self.ext.tag_href(name))
+            a.set("class", "vs-tag")
+            a.text = "#" + h.name
+            nxt = hits[i + 1].start if i + 1 < len(hits) else len(text)
+            a.tail = text[h.end: nxt]
+            new_nodes.append(a)
+            pos = h.end
+        if child is None:
+            parent.text = lead
+            insert_at = 0
+        else:
+            child.tail = lead
+            insert_at = list(parent).index(child) + 1
+        for offset, node in enumerate(new_nodes):
+            parent.insert(insert_at + offset, node)
+
+
+class VaultExtension(Extension):
+    """One instance per build; the hooks point it at the vault and the page being rendered."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.resolver: Resolver | None = None
+        self.note = None
+        self.tag_index = None
+        self.tags_page = "tags.md"
+
+    # -- state the hooks set ---------------------------------------------------
+    def bind(self, resolver: Resolver, tag_index, tags_page: str = "tags.md") -> None:
+        self.resolver = resolver
+        self.tag_index = tag_index
+        self.tags_page = tags_page
+
+    def set_page(self, note) -> None:
+        self.note = note
+
+    # -- element builders --------------------------------------------------------
+    def href_for(self, target: Target) -> str:
+        if target.kind == "note":
+            return relative_href(page_src_of(target.note), self.note, target.anchor)
+        return relative_href(target.file, self.note, target.anchor)
+
+    def tag_display(self, raw: str) -> str:
+        if self.tag_index is None:
+            return raw
+        key = self.tag_index.key(raw)
+        return self.tag_index.display(key) if key else raw
+
+    def tag_href(self, name: str) -> str:
+        return relative_href(self.tags_page, self.note, "#" + tag_anchor(name))
+
+    def link_element(self, target: Target, text: str) -> etree.Element:
+        if target.kind in ("note", "file"):
+            a = etree.Element("a")
+            a.set("href", self.href_for(target))
+            a.set("class", "vs-internal vs-wikilink" if target.kind == "note" else "vs-file")
+            a.set("data-vs", "1")
+            a.text = text
+            return a
+        span = etree.Element("span")
+        span.set("class", "vs-missing")
+        title = MISSING_TITLE if target.kind == "missing" else MISSING_FILE_TITLE
+        span.set("title", f"{title}: {target.name}")
+        span.text = text
+        return span
+
+    def embed_element(self, target: Target, text: str) -> etree.Element:
+        if target.kind == "file" and is_image(target.file):
+            img = etree.Element("img")
+            img.set("src", relative_href(target.file, self.note))
+            img.set("alt", text if text != target.file else target.file.rsplit("/", 1)[-1])
+            img.set("data-vs", "1")
+            img.set("loading", "lazy")
+            if target.width:
+                img.set("width", target.width)
+            if target.height:
+                img.set("height", target.height)
+            return img
+        if target.kind == "file":
+            a = etree.Element("a")
+            a.set("href", self.href_for(target))
+            a.set("class", "vs-file")
+            a.set("data-vs", "1")
+            name = target.file.rsplit("/", 1)[-1]
+            page = re.search(r"page=(\d+)", target.anchor or "")
+            a.text = f"📄 {name}" + (f" (p. {page.group(1)})" if page else "")
+            return a
+        if target.kind == "note":
+            # Block embeds of notes are expanded before Markdown runs (render.expand_embeds);
+            # one that survives to here sits inside a sentence: show it as a link.
+            return self.link_element(target, text)
+        span = etree.Element("span")
+        span.set("class", "vs-missing-file" if target.kind != "missing" else "vs-missing")
+        span.set("title", f"{MISSING_FILE_TITLE if target.kind != 'missing' else MISSING_TITLE}: {target.name}")
+        span.text = target.name
+        return span
+
+    def extendMarkdown(self, md):  # noqa: N802
+        md.parser.blockprocessors.register(StrictHashHeader(md.parser), "hashheader", 70)
+        # Above 'escape' (180) so ``\|`` inside table cells reaches the wikilink intact,
+        # below 'backtick' (190) so code spans stay literal.
+        md.inlinePatterns.register(EmbedProcessor(r"!\[\[([^\[\]\n]+?)\]\]", self), "vs_embed", 186)
+        md.inlinePatterns.register(WikiLinkProcessor(r"\[\[([^\[\]\n]+?)\]\]", self), "vs_wikilink", 185)
+        from markdown.treeprocessors import Treeprocessor
+
+        rewrite = RewriteTree(self)
+
+        class _Rewrite(Treeprocessor):
+            def run(self, root):
+                return rewrite.run(root)
+
+        # After inline (20) and before MkDocs' relpath (0), which then validates our paths.
+        md.treeprocessors.register(_Rewrite(md), "vs_rewrite", 3)

@@ -1,0 +1,47 @@
+"""The site navigation: sections and generated pages, never every note.
+
+Material renders the whole navigation into every page, so a navigation that
+lists 5,000 notes costs 5,000 x 5,000.  Each top-level folder is a section
+whose index page lists its notes; a small folder also lists its notes
+directly, bounded by ``INLINE_LIMIT`` so per-page work stays constant.
+"""
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+
+from .build import GENERATED, Vault
+from .render import FOLDER_LABELS
+
+INLINE_LIMIT = 30
+
+
+def build_nav(vault: Vault, pages: set[str]) -> list:
+    nav: list = []
+    if "index.md" in pages:
+        nav.append({"홈": "index.md"})
+    top: dict[str, list] = defaultdict(list)
+    root_notes = []
+    for note in sorted(vault.notes, key=lambda n: ((n.date or ""), n.title), reverse=True):
+        folder = note.page_src.split("/", 1)[0] if "/" in note.page_src else ""
+        if not folder:
+            if note.page_src != "index.md":
+                root_notes.append(note)
+            continue
+        top[folder].append(note)
+    for note in root_notes[:INLINE_LIMIT]:
+        nav.append({note.title: note.page_src})
+    for folder in sorted(top):
+        index = f"{folder}/index.md"
+        if folder == "companies":
+            continue
+        label = FOLDER_LABELS.get(folder, folder)
+        notes = top[folder]
+        children: list = [index] if index in pages else []
+        if len(notes) <= INLINE_LIMIT:
+            children += [{n.title: n.page_src} for n in notes if n.page_src != index]
+        nav.append({label: children} if children else {label: index})
+    for key, label in (("timeline", "타임라인"), ("companies", "기업"), ("tags", "태그"), ("missing", "아직 쓰지 않은 노트")):
+        if GENERATED[key] in pages:
+            nav.append({label: GENERATED[key]})
+    return nav

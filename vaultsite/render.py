@@ -1,0 +1,290 @@
+"""Page sources: what MkDocs reads for each note page and each generated page.
+
+Notes get their clean body with Obsidian's block ids turned into anchors and
+``![[Note]]`` embeds expanded in place (a framed block; a cycle stops with a
+link).  Generated pages (emitters, in Quartz's sense) are rendered from the
+Jinja templates in ``vaultsite/templates``; each owns one kind of page.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter, defaultdict
+from datetime import date as _date
+
+import yaml
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .build import COMPANY_DIR, GENERATED, Vault, page_url
+from .links import BLOCK_ID_RE, HEADING_RE, WIKI_RE, page_src_of, relative_href, split_wikilink
+from .model import Note
+from .textutil import fold, mask_code
+
+_env = Environment(
+    loader=PackageLoader("vaultsite", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=False),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
+
+FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}
+
+
+def front_matter(meta: dict) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+# -- note pages ----------------------------------------------------------------------
+def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
+    meta = {"title": note.title, "tags": vault.note_tags.get(note.src, [])}
+    if note.description:
+        meta["description"] = note.description
+    body = prepare_body(vault, note, [note.src])
+    return front_matter(meta) + body + ("\n\n" + extra_body if extra_body else "") + "\n"
+
+
+def _block_ids(body: str) -> str:
+    masked = mask_code(body)
+    spans = [(m.start(), m.end(), m.group(1)) for m in BLOCK_ID_RE.finditer(masked)]
+    for start, end, bid in reversed(spans):
+        body = body[:start] + f' <span class="vs-block" id="^{bid}"></span>' + body[end:]
+    return body
+
+
+def section(note: Note, heading: str) -> str:
+    """The part of ``note.body`` under ``heading`` (to the next heading of the same or higher level)."""
+    masked = mask_code(note.body)
+    want = fold(heading.split("#")[-1])
+    heads = list(HEADING_RE.finditer(masked))
+    for i, m in enumerate(heads):
+        if fold(m.group(2)) == want or fold(re.sub(r"[*_`]", "", m.group(2))) == want:
+            level = len(m.group(1))
+            end = len(note.body)
+            for n in heads[i + 1:]:
+                if len(n.group(1)) <= level:
+                    end = n.start()
+                    break
+            return note.body[m.end():end].strip("\n")
+    if heading.startswith("^"):
+        for m in BLOCK_ID_RE.finditer(masked):
+            if m.group(1).casefold() == heading[1:].casefold():
+                start = note.body.rfind("\n\n", 0, m.start()) + 1
+                return note.body[start:m.end()].strip()
+    return note.body
+
+
+def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None = None) -> str:
+    """The note's body with block ids anchored and line embeds of notes expanded."""
+    origin = origin or note
+    body = note.body
+    masked = mask_code(body)
+    pieces = []
+    last = 0
+    for m in _EMBED_LINE_RE.finditer(masked):
+        inner = body[m.start(1):m.end(1)]
+        target, text = vault.resolver.wikilink(inner, note, embed=True)
+        if target.kind != "note":
+            continue
+        pieces.append(body[last:m.start()])
+        name, heading, _ = split_wikilink(inner)
+        href = relative_href(page_src_of(target.note), origin, target.anchor)
+        title = target.note.title + (f" › {heading}" if heading else "")
+        if target.note.src in stack or len(stack) > 4:
+            pieces.append(f'<div class="vs-embed vs-embed-cycle" markdown="1">\n\n'
+                          f'[↪ {title}]({href}){{ .vs-internal }}\n\n</div>')
+        else:
+            sub = target.note
+            inner_md = section(sub, heading) if heading else sub.body
+            inner_note = Note(src=sub.src, title=sub.title, body=inner_md, format=sub.format,
+                              page_src=sub.page_src, url=sub.url)
+            content = prepare_body(vault, inner_note, stack + [sub.src], origin)
+            pieces.append(
+                f'<div class="vs-embed" markdown="1">\n'
+                f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">{_esc(title)}</a></p>\n\n'
+                f"{content}\n\n</div>"
+            )
+        last = m.end()
+    pieces.append(body[last:])
+    return _block_ids("".join(pieces))
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# -- generated pages -----------------------------------------------------------------
+def _rel(from_src: str, to_src: str, anchor: str = "") -> str:
+    """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite."""
+    base, target = page_url(from_src), page_url(to_src)
+    rel = posixpath.relpath(target or ".", base or ".")
+    if rel == ".":
+        rel = "./"
+    elif target.endswith("/") or not target:
+        rel += "/"
+    return rel + anchor
+
+
+def _period_label(date: str) -> str:
+    parts = date.split("-")
+    if len(parts) >= 2:
+        return f"{parts[0]}년 {int(parts[1])}월"
+    return f"{parts[0]}년"
+
+
+def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
+    """An index page for every folder that holds notes, listing its notes and subfolders."""
+    children: dict[str, set[str]] = defaultdict(set)
+    notes_in: dict[str, list[Note]] = defaultdict(list)
+    for note in vault.notes:
+        folder = posixpath.dirname(note.page_src)
+        if posixpath.basename(note.page_src) in ("index.md", "README.md"):
+            continue
+        notes_in[folder].append(note)
+        while folder:
+            parent = posixpath.dirname(folder)
+            children[parent].add(folder)
+            folder = parent
+    out = {}
+    for folder in sorted(set(notes_in) | set(children)):
+        if not folder:
+            continue
+        src = f"{folder}/index.md"
+        if src in existing or f"{folder}/README.md" in existing:
+            continue
+        if folder == COMPANY_DIR:
+            continue  # the companies emitter owns companies/index.md
+        items = sorted(notes_in.get(folder, []), key=lambda n: (n.date or "", n.title), reverse=True)
+        out[src] = _env.get_template("folder.md.j2").render(
+            title=FOLDER_LABELS.get(folder, posixpath.basename(folder)),
+            folder=folder,
+            subfolders=[{"name": posixpath.basename(f), "href": _rel(src, f + "/index.md")} for f in sorted(children.get(folder, ()))],
+            notes=[{"title": n.title, "href": _rel(src, n.page_src), "date": n.date, "author": n.author,
+                    "tags": vault.note_tags.get(n.src, [])} for n in items],
+        )
+    return out
+
+
+def tags_page(vault: Vault) -> str:
+    return _env.get_template("tags.md.j2").render(count=len(vault.tag_index.tags()) if vault.tag_index else 0)
+
+
+def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
+    note = vault.by_url.get(e["note"])
+    page_src = note.page_src if note else None
+    href = _rel(from_src, page_src, ("#" + e["anchor"]) if e.get("anchor") else "") if page_src else None
+    return {**e, "href": href,
+            "company_chips": [{"id": c, "name": vault.registry.get(c).name if vault.registry.get(c) else c,
+                               "href": _rel(from_src, vault.company_pages[c]) if c in vault.company_pages else None}
+                              for c in e.get("companies", [])]}
+
+
+def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
+    groups: list[dict] = []
+    for e in vault.events:
+        label = _period_label(e["date"])
+        if not groups or groups[-1]["label"] != label:
+            year = e["date"][:4]
+            groups.append({"label": label, "year": year, "events": []})
+        groups[-1]["events"].append(_event_view(vault, e, src))
+    companies = sorted({c for e in vault.events for c in e.get("companies", [])},
+                       key=lambda c: vault.registry.get(c).name.casefold() if vault.registry.get(c) else c)
+    tags = sorted({t for e in vault.events for t in e.get("tags", [])}, key=str.casefold)
+    return _env.get_template("timeline.md.j2").render(
+        groups=groups,
+        facts=sum(1 for e in vault.events if e["kind"] == "fact"),
+        companies=[{"id": c, "name": vault.registry.get(c).name if vault.registry.get(c) else c} for c in companies],
+        tags=tags,
+    )
+
+
+def company_rows(vault: Vault) -> list[dict]:
+    rows = []
+    for company in vault.registry.companies():
+        notes = vault.company_notes.get(company.id, [])
+        if company.id not in vault.company_pages:
+            continue
+        dates = sorted(d for d in (n.get("date") for n in notes) if d)
+        ev_dates = sorted(e["date"] for e in vault.events if company.id in e.get("companies", []))
+        mentions = dates + ev_dates
+        rows.append({
+            "id": company.id, "name": company.name, "tickers": company.tickers,
+            "discovered": company.discovered, "count": len(notes),
+            "first": min(mentions) if mentions else None, "last": max(mentions) if mentions else None,
+            "page": vault.company_pages[company.id],
+        })
+    rows.sort(key=lambda r: (-r["count"], r["name"].casefold()))
+    return rows
+
+
+def companies_page(vault: Vault) -> str:
+    src = GENERATED["companies"]
+    rows = company_rows(vault)
+    for r in rows:
+        r["href"] = _rel(src, r["page"])
+    return _env.get_template("companies.md.j2").render(rows=rows)
+
+
+def company_section(vault: Vault, company_id: str, src: str) -> str:
+    company = vault.registry.get(company_id)
+    notes = sorted(vault.company_notes.get(company_id, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
+    note_views = []
+    for n in notes:
+        page = vault.index.notes[n["src"]].page_src
+        if page == src:
+            continue
+        note_views.append({**n, "href": _rel(src, page)})
+    events = [_event_view(vault, e, src) for e in vault.events if company_id in e.get("companies", []) and e["kind"] == "fact"]
+    co = Counter()
+    for n in notes:
+        for other in vault.note_companies.get(n["src"], []):
+            if other != company_id:
+                co[other] += 1
+    related = [{"name": vault.registry.get(c).name, "count": k,
+                "href": _rel(src, vault.company_pages[c]) if c in vault.company_pages else None}
+               for c, k in co.most_common(12)]
+    return _env.get_template("company.md.j2").render(
+        company=company, notes=note_views, events=events, related=related,
+        aliases=[a for a in company.aliases if a != company.name][:12],
+    )
+
+
+def company_page(vault: Vault, company_id: str) -> str:
+    src = vault.company_pages[company_id]
+    company = vault.registry.get(company_id)
+    meta = {"title": company.name}
+    return front_matter(meta) + company_section(vault, company_id, src)
+
+
+def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
+    rows = []
+    for entry in vault.missing.values():
+        froms = []
+        for url in entry["from"]:
+            note = vault.by_url.get(url)
+            if note:
+                froms.append({"title": note.title, "href": _rel(src, note.page_src)})
+        m = re.match(r"(\d{4}-\d{2}-\d{2})", entry["target"])
+        rows.append({"name": entry["target"], "count": entry["count"], "from": froms, "date": m.group(1) if m else None})
+    dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["name"]), reverse=True)
+    undated = sorted((r for r in rows if not r["date"]), key=lambda r: (-r["count"], r["name"]))
+    return _env.get_template("missing.md.j2").render(rows=dated + undated, total=len(rows))
+
+
+def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
+    """Every page the emitters own, keyed by MkDocs src path; a user's own file always wins."""
+    pages: dict[str, str] = {}
+    pages.update(folder_pages(vault, existing))
+    if GENERATED["tags"] not in existing:
+        pages[GENERATED["tags"]] = tags_page(vault)
+    if GENERATED["timeline"] not in existing:
+        pages[GENERATED["timeline"]] = timeline_page(vault)
+    if GENERATED["companies"] not in existing:
+        pages[GENERATED["companies"]] = companies_page(vault)
+    if GENERATED["missing"] not in existing:
+        pages[GENERATED["missing"]] = missing_page(vault)
+    for cid, src in vault.company_pages.items():
+        if src not in existing:
+            pages[src] = company_page(vault, cid)
+    return pages

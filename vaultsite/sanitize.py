@@ -1,0 +1,74 @@
+"""No page runs a script a clipping brought along.
+
+Rendered HTML goes through nh3 (Rust's ammonia), an allow-list sanitizer: a
+list of what may stay is safer than a list of what to remove.  Imported notes
+(``clippings/`` and every blog-dump or VuePress shape) get the strict list;
+the user's own notes keep ordinary HTML (``<details>``, ``<span style>``,
+``<iframe>`` to http(s)), with scripts and event handlers still removed
+unless ``extra.vaultsite.trust_html: true`` says the user trusts them.
+"""
+from __future__ import annotations
+
+import nh3
+
+from .model import Note
+
+IMPORTED_FORMATS = {"tistory", "naver", "plain-text", "vuepress"}
+IMPORTED_FOLDERS = ("clippings/",)
+
+_BASE_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "section", "main", "input", "label", "svg", "path", "g", "use", "tfoot", "caption",
+}
+_GENERIC = {"class", "id", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex", "name"}
+_ATTRS = {
+    "*": _GENERIC,
+    "a": {"href", "hreflang", "target", "rel"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "input": {"type", "checked", "disabled"},
+    "label": {"for"},
+    "ol": {"start", "type", "reversed"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "time": {"datetime"},
+    "svg": {"viewbox", "xmlns", "width", "height", "fill"},
+    "path": {"d", "fill", "fill-rule", "clip-rule"},
+    "details": {"open"},
+    "code": set(),
+    "span": set(),
+    "div": set(),
+}
+_OWN_TAGS = _BASE_TAGS | {"iframe", "video", "audio", "source", "font", "center", "u"}
+_OWN_ATTRS = {
+    **_ATTRS,
+    "*": _GENERIC | {"style", "align"},
+    "iframe": {"src", "width", "height", "allow", "allowfullscreen", "frameborder", "loading"},
+    "video": {"src", "controls", "width", "height", "poster"},
+    "audio": {"src", "controls"},
+    "source": {"src", "type"},
+    "font": {"color", "size", "face"},
+}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def is_imported(note: Note) -> bool:
+    return note.format in IMPORTED_FORMATS or note.src.startswith(IMPORTED_FOLDERS)
+
+
+def clean_html(html: str, imported: bool) -> str:
+    return nh3.clean(
+        html,
+        tags=_BASE_TAGS if imported else _OWN_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRS if imported else _OWN_ATTRS,
+        generic_attribute_prefixes={"data-"},
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=_SCHEMES,
+    )
+
+
+def clean_page(html: str, note: Note, trusted: bool = False) -> str:
+    imported = is_imported(note)
+    if trusted and not imported:
+        return html
+    return clean_html(html, imported)

@@ -1,0 +1,58 @@
+"""Text helpers shared by the extractors.
+
+``mask_code`` is the one rule for "never inside code": every extractor runs its
+patterns over the masked text, where fenced blocks, indented code is left alone
+(our shapes never produce it for prose) and inline code spans are blanked to
+spaces of the same length, so offsets found in the mask are offsets in the
+original text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*$", re.M)
+_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(s: str) -> str:
+    return re.sub(r"[^\n]", " ", s)
+
+
+def mask_code(text: str) -> str:
+    """Return ``text`` with fenced code, inline code and HTML comments blanked.
+
+    Newlines are kept, so line numbers and offsets stay valid.
+    """
+    out = []
+    pos = 0
+    lines = text.split("\n")
+    in_fence: str | None = None
+    for line in lines:
+        m = _FENCE_RE.match(line)
+        if in_fence is None:
+            if m:
+                in_fence = m.group("fence")
+                out.append(_blank(line))
+            else:
+                out.append(line)
+        else:
+            out.append(_blank(line))
+            if m and m.group("fence")[0] == in_fence[0] and len(m.group("fence")) >= len(in_fence) \
+                    and line.strip() == m.group("fence"):
+                in_fence = None
+        pos += len(line) + 1
+    masked = "\n".join(out)
+    masked = _SPAN_RE.sub(lambda m: _blank(m.group(0)), masked)
+    masked = _HTML_COMMENT_RE.sub(lambda m: _blank(m.group(0)), masked)
+    return masked
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def fold(s: str) -> str:
+    """The key used for every name lookup: NFC and case-folded, spaces squeezed."""
+    return re.sub(r"\s+", " ", nfc(s)).strip().casefold()
