@@ -24,8 +24,15 @@ import os
 import posixpath
 import time
 
+import sys
+
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+
+try:
+    import vaultsite  # noqa: F401  (installed with `pip install -e .`)
+except ImportError:  # run from a checkout without installing: the core sits beside hooks/
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from vaultsite import export, render, sanitize
 from vaultsite.build import Cache, Source, build_vault, is_note_path
@@ -60,8 +67,10 @@ def on_files(files: Files, config, **kwargs):
     started = time.perf_counter()
     sources = []
     by_src: dict[str, File] = {}
+    docs = os.path.abspath(config.docs_dir)
     for f in files:
-        if f.generated or f.abs_src_path is None:
+        # Only the vault: not theme assets, not files another plugin generated.
+        if f.generated_by is not None or f.abs_src_path is None or os.path.abspath(f.src_dir or "") != docs:
             continue
         src = nfc(f.src_uri)
         try:
@@ -71,8 +80,7 @@ def on_files(files: Files, config, **kwargs):
             continue
         if os.path.islink(f.abs_src_path):
             real = os.path.realpath(f.abs_src_path)
-            docs = os.path.realpath(config.docs_dir)
-            if not real.startswith(docs + os.sep):
+            if not real.startswith(os.path.realpath(docs) + os.sep):
                 log.warning("vaultsite: %s: symlink to a file outside docs/; not published", f.src_uri)
                 files.remove(f)
                 STATE.setdefault("early_problems", []).append((src, "symlink to a file outside docs/; not published"))

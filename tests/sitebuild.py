@@ -37,7 +37,7 @@ def write_config(docs_dir: Path, site_dir: Path, dest: Path, **overrides) -> Pat
 def build(docs_dir: Path, work: Path, strict: bool = False, **overrides) -> tuple[int, str, Path]:
     """Run ``mkdocs build`` in a subprocess; returns (exit code, log, site dir)."""
     site = work / "site"
-    cfg = write_config(Path(docs_dir), site, work / "mkdocs.yml", **overrides)
+    cfg = write_config(Path(docs_dir).resolve(), site, work / "mkdocs.yml", **overrides)
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(cfg)] + (["--strict"] if strict else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work, timeout=600)
     return proc.returncode, proc.stdout + proc.stderr, site

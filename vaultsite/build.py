@@ -64,7 +64,7 @@ class NoteFacts:
     inline_tags: list[str] = field(default_factory=list)
     events: list = field(default_factory=list)
     unplaced_dates: int = 0
-    discovered: list = field(default_factory=list)
+    discovered: list | None = None  # companies named with a ticker that the registry lacks
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
 
 
@@ -138,6 +138,17 @@ def page_url(page_src: str) -> str:
     return quote(url, safe="/")
 
 
+def url_between(from_src: str, to_src: str, anchor: str = "") -> str:
+    """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite."""
+    base, target = page_url(from_src), page_url(to_src)
+    rel = posixpath.relpath(target or ".", base or ".")
+    if rel == ".":
+        rel = "./"
+    elif target.endswith("/") or not target:
+        rel += "/"
+    return rel + anchor
+
+
 def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
     """The sentence (or list item) that holds [start, end), as plain text for a preview."""
     line_start = body.rfind("\n", 0, start) + 1
@@ -160,7 +171,11 @@ _WIKI_TEXT = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
 _MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
+_EMBEDS = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)")
+
+
 def plain_text(md: str) -> str:
+    md = _EMBEDS.sub("", md)
     md = _WIKI_TEXT.sub(lambda m: m.group(1).split("#")[0], md)
     md = _MD_LINK_TEXT.sub(r"\1", md)
     md = _MD_STRIP.sub("", md)
@@ -290,15 +305,12 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
     # A user's companies/<Name>.md names a company (and its aliases) and tops its page.
     for note in vault.notes:
         if note.folder == COMPANY_DIR and note.stem not in ("index", "README"):
-            tick = note.extra.get("ticker") or note.extra.get("tickers") or []
-            tickers = [tick] if isinstance(tick, str) else [str(t) for t in tick]
-            registry.add(companies_mod.Company(
-                id=company_slug(note.stem), name=note.title or note.stem,
-                tickers=tickers, aliases=[note.stem, *note.aliases], note_src=note.src))
+            meta = note.extra.get("front_matter") or {}
+            registry.add(companies_mod.Company.from_note(note.title or note.stem, meta, note_src=note.src))
     for note in vault.notes:
         facts = facts_by_src[note.src]
-        if not facts.discovered:
-            facts.discovered = registry.discover(note.body) or []
+        if facts.discovered is None:
+            facts.discovered = registry.discover(note.body)
         for company in facts.discovered:
             if registry.get(company.id) is None:
                 registry.add(company)
@@ -335,11 +347,6 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
             vault.company_pages[company.id] = vault.index.notes[company.note_src].page_src
         elif company.id in notes_of:
             vault.company_pages[company.id] = f"{COMPANY_DIR}/{company.id}.md"
-
-
-def company_slug(name: str) -> str:
-    """A stable id for a company named by a user's note file (Hangul kept, as in page URLs)."""
-    return re.sub(r"[^\w]+", "-", fold(name)).strip("-") or "company"
 
 
 def registry_fingerprint(registry) -> int:

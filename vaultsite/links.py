@@ -223,7 +223,8 @@ def missing_name(path: str, text: str = "") -> str:
     for ext in NOTE_EXTS:
         if stem.casefold().endswith(ext):
             stem = stem[: -len(ext)]
-    looks_like_slug = "-" in stem and " " not in stem
+    # An exported permalink (/section/slug/) names a page by slug: its link text is the human name.
+    looks_like_slug = path.startswith("/") or ("-" in stem and " " not in stem)
     text = (text or "").strip()
     if text and (looks_like_slug or not stem) and not text.startswith("!"):
         return text

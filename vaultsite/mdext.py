@@ -30,6 +30,7 @@ from .links import Resolver, Target, heading_slugify, is_image, page_src_of, rel
 
 MISSING_TITLE = "아직 작성되지 않은 노트입니다"
 MISSING_FILE_TITLE = "첨부 파일을 찾을 수 없습니다"
+REFUSED_TITLE = "문서 폴더(docs/) 밖을 가리켜 막은 링크입니다"
 SKIP_TAGS = {"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "kbd"}
 
 
@@ -78,7 +79,8 @@ class RewriteTree:
             return None
         parents = {c: p for p in root.iter() for c in p}
         for el in list(root.iter()):
-            if el.tag == "a" and "href" in el.attrib and not el.get("data-vs"):
+            if el.tag == "a" and "href" in el.attrib and not el.get("data-vs") \
+                    and not el.get("href").startswith("#"):
                 self._link(el, parents)
             elif el.tag == "img" and "src" in el.attrib and not el.get("data-vs"):
                 self._image(el, parents)
@@ -103,7 +105,7 @@ class RewriteTree:
         href = el.attrib.pop("href")
         el.attrib.pop("title", None)
         el.set("class", "vs-missing")
-        el.set("title", f"{MISSING_TITLE}: {target.name}" if target.kind == "missing" else f"{MISSING_FILE_TITLE}: {target.name or href}")
+        el.set("title", self.ext.missing_title(target, href))
 
     def _image(self, el, parents) -> None:
         ext = self.ext
@@ -117,7 +119,7 @@ class RewriteTree:
         el.tag = "span"
         el.attrib.clear()
         el.set("class", "vs-missing-file")
-        el.set("title", f"{MISSING_FILE_TITLE}: {name}")
+        el.set("title", ext.missing_title(target, name))
         el.text = name
 
     def _tags(self, root) -> None:
@@ -193,6 +195,14 @@ class VaultExtension(Extension):
     def tag_href(self, name: str) -> str:
         return relative_href(self.tags_page, self.note, "#" + tag_anchor(name))
 
+    @staticmethod
+    def missing_title(target: Target, fallback: str = "") -> str:
+        if target.kind == "refused":
+            return f"{REFUSED_TITLE}: {target.name or fallback}"
+        if target.kind == "missing":
+            return f"{MISSING_TITLE}: {target.name or fallback}"
+        return f"{MISSING_FILE_TITLE}: {target.name or fallback}"
+
     def link_element(self, target: Target, text: str) -> etree.Element:
         if target.kind in ("note", "file"):
             a = etree.Element("a")
@@ -203,8 +213,7 @@ class VaultExtension(Extension):
             return a
         span = etree.Element("span")
         span.set("class", "vs-missing")
-        title = MISSING_TITLE if target.kind == "missing" else MISSING_FILE_TITLE
-        span.set("title", f"{title}: {target.name}")
+        span.set("title", self.missing_title(target))
         span.text = text
         return span
 
@@ -234,8 +243,8 @@ class VaultExtension(Extension):
             # one that survives to here sits inside a sentence: show it as a link.
             return self.link_element(target, text)
         span = etree.Element("span")
-        span.set("class", "vs-missing-file" if target.kind != "missing" else "vs-missing")
-        span.set("title", f"{MISSING_FILE_TITLE if target.kind != 'missing' else MISSING_TITLE}: {target.name}")
+        span.set("class", "vs-missing" if target.kind == "missing" else "vs-missing-file")
+        span.set("title", self.missing_title(target))
         span.text = target.name
         return span
 

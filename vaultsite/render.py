@@ -15,7 +15,7 @@ from datetime import date as _date
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .build import COMPANY_DIR, GENERATED, Vault, page_url
+from .build import COMPANY_DIR, GENERATED, Vault, page_url, url_between
 from .links import BLOCK_ID_RE, HEADING_RE, WIKI_RE, page_src_of, relative_href, split_wikilink
 from .model import Note
 from .textutil import fold, mask_code
@@ -89,11 +89,11 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
             continue
         pieces.append(body[last:m.start()])
         name, heading, _ = split_wikilink(inner)
-        href = relative_href(page_src_of(target.note), origin, target.anchor)
+        href = url_between(page_src_of(origin), page_src_of(target.note), target.anchor)
         title = target.note.title + (f" › {heading}" if heading else "")
         if target.note.src in stack or len(stack) > 4:
-            pieces.append(f'<div class="vs-embed vs-embed-cycle" markdown="1">\n\n'
-                          f'[↪ {title}]({href}){{ .vs-internal }}\n\n</div>')
+            pieces.append(f'<div class="vs-embed vs-embed-cycle">\n'
+                          f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">↪ {_esc(title)}</a></p>\n</div>')
         else:
             sub = target.note
             inner_md = section(sub, heading) if heading else sub.body
@@ -115,15 +115,7 @@ def _esc(s: str) -> str:
 
 
 # -- generated pages -----------------------------------------------------------------
-def _rel(from_src: str, to_src: str, anchor: str = "") -> str:
-    """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite."""
-    base, target = page_url(from_src), page_url(to_src)
-    rel = posixpath.relpath(target or ".", base or ".")
-    if rel == ".":
-        rel = "./"
-    elif target.endswith("/") or not target:
-        rel += "/"
-    return rel + anchor
+_rel = url_between
 
 
 def _period_label(date: str) -> str:
