@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import quote
 
 from . import companies as companies_mod
@@ -126,6 +127,7 @@ def page_src_for(src: str, taken: set[str]) -> str:
     return cand
 
 
+@lru_cache(maxsize=65536)
 def page_url(page_src: str) -> str:
     """The site-relative URL MkDocs gives a page with ``use_directory_urls`` (percent-encoded)."""
     root = posixpath.splitext(page_src)[0]
@@ -202,6 +204,7 @@ class Vault:
     company_pages: dict[str, str] = field(default_factory=dict)  # company id -> page src
     by_page: dict[str, Note] = field(default_factory=dict)
     by_url: dict[str, Note] = field(default_factory=dict)
+    events_by_company: dict[str, list[dict]] = field(default_factory=dict)  # fact events, newest first
     unplaced_dates: int = 0
 
     def note_for_page(self, page_src: str) -> Note | None:
@@ -380,6 +383,12 @@ def _events(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
             })
     events.sort(key=lambda e: (e["date"], e["kind"] == "fact", e["note"], e["text"]), reverse=True)
     vault.events = events
+    by_company: dict[str, list[dict]] = defaultdict(list)
+    for e in events:
+        if e["kind"] == "fact":
+            for cid in e["companies"]:
+                by_company[cid].append(e)
+    vault.events_by_company = dict(by_company)
     if vault.unplaced_dates:
         vault.problems.append(Problem("", f"{vault.unplaced_dates} year-less date(s) could not be given a year and are not on the timeline", "info"))
 

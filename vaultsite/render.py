@@ -198,7 +198,7 @@ def company_rows(vault: Vault) -> list[dict]:
         if company.id not in vault.company_pages:
             continue
         dates = sorted(d for d in (n.get("date") for n in notes) if d)
-        ev_dates = sorted(e["date"] for e in vault.events if company.id in e.get("companies", []))
+        ev_dates = [e["date"] for e in vault.events_by_company.get(company.id, [])]
         mentions = dates + ev_dates
         rows.append({
             "id": company.id, "name": company.name, "tickers": company.tickers,
@@ -227,7 +227,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
         if page == src:
             continue
         note_views.append({**n, "href": _rel(src, page)})
-    events = [_event_view(vault, e, src) for e in vault.events if company_id in e.get("companies", []) and e["kind"] == "fact"]
+    events = [_event_view(vault, e, src) for e in vault.events_by_company.get(company_id, [])]
     co = Counter()
     for n in notes:
         for other in vault.note_companies.get(n["src"], []):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*$", re.M)
 _SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
@@ -20,10 +21,13 @@ def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
+@lru_cache(maxsize=64)
 def mask_code(text: str) -> str:
     """Return ``text`` with fenced code, inline code and HTML comments blanked.
 
-    Newlines are kept, so line numbers and offsets stay valid.
+    Newlines are kept, so line numbers and offsets stay valid.  Every extractor
+    masks the same note body, so the last few results are kept (a ``str``
+    caches its own hash, so the lookup costs nothing).
     """
     out = []
     pos = 0
