@@ -1,0 +1,161 @@
+"""``mkdocs serve`` on a copy of the seed vault: live reload is on, a new note shows up by itself
+and its link appears in the backlinks of the note it links to."""
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitebuild import ROOT, write_config
+
+pytestmark = pytest.mark.serve
+
+NEW_NOTE = "서브 테스트 노트"
+NEW_NOTE_TEXT = f"""---
+title: {NEW_NOTE}
+date: 2025-07-01
+---
+
+서브 테스트에서 쓴 노트입니다. [[DeepSeek]] 모델을 다시 살펴본다. #새태그
+"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 5) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return 0, ""
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server and its children: SIGINT first (mkdocs removes its temp site), then harder."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)  # the server was started in its own process group
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    work = tmp_path_factory.mktemp("serve")
+    docs = work / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    cfg = write_config(docs, work / "site", work / "mkdocs.yml")
+    port = _free_port()
+    log_path = work / "serve.log"
+    log = open(log_path, "w", encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
+        cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    info = {"proc": proc, "base": base, "docs": docs, "log": log_path}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            status, html = _get(base)
+            if status == 200:
+                break
+            if proc.poll() is not None:
+                pytest.fail(f"mkdocs serve exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"mkdocs serve did not answer within 60 s:\n{log_path.read_text()[-4000:]}")
+            time.sleep(0.25)
+        info["home"] = html
+        yield info
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _log_tail(server) -> str:
+    return Path(server["log"]).read_text(encoding="utf-8", errors="replace")[-3000:]
+
+
+def _backlink_titles(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "lxml")
+    box = soup.select_one(".vs-backlinks")
+    return [a.get_text(" ", strip=True) for a in box.select("a")] if box else []
+
+
+def test_live_reload_is_on_by_default(server):
+    soup = BeautifulSoup(server["home"], "lxml")
+    scripts = [s.get_text() + " " + (s.get("src") or "") for s in soup.find_all("script")]
+    assert any("livereload" in s for s in scripts), \
+        "served page has no livereload script (click 8.3.0-8.3.2 turn live reload off)"
+
+
+def test_new_note_is_served_and_backlinked(server):
+    base, docs = server["base"], server["docs"]
+    deepseek_url = base + "notes/DeepSeek/"
+    status, before = _get(deepseek_url)
+    assert status == 200, _log_tail(server)
+    assert NEW_NOTE not in _backlink_titles(before)
+
+    note_url = base + quote(f"notes/{NEW_NOTE}/")
+    assert _get(note_url)[0] == 404
+    path = docs / "notes" / f"{NEW_NOTE}.md"
+    written = time.monotonic()
+    path.write_text(NEW_NOTE_TEXT, encoding="utf-8")
+
+    deadline = written + 30
+    while True:
+        status, html = _get(note_url)
+        if status == 200:
+            break
+        assert time.monotonic() < deadline, f"{note_url} not served 30 s after writing the note:\n{_log_tail(server)}"
+        time.sleep(0.1)
+    latency = time.monotonic() - written
+    print(f"\n[serve] new note served {latency:.2f} s after it was written")
+
+    soup = BeautifulSoup(html, "lxml")
+    art = soup.select_one("article.md-content__inner")
+    assert art is not None and NEW_NOTE in art.find("h1").get_text()
+    links = [a for a in art.select("a[href]") if a.get_text(strip=True) == "DeepSeek"]
+    assert links, "the [[DeepSeek]] wikilink is not a link"
+    tags = [a.get_text() for a in art.select("a.vs-tag")]
+    assert "#새태그" in tags
+
+    # The pages of one rebuild are written one after another: give the DeepSeek page a moment.
+    deadline = time.monotonic() + 10
+    while True:
+        status, after = _get(deepseek_url)
+        titles = _backlink_titles(after)
+        if NEW_NOTE in titles:
+            break
+        assert time.monotonic() < deadline, f"DeepSeek backlinks after the rebuild: {titles}"
+        time.sleep(0.2)
+    print(f"[serve] DeepSeek backlinks list the new note {time.monotonic() - written:.2f} s after it was written")
+
+
+def test_click_is_not_a_version_that_breaks_live_reload():
+    assert importlib.metadata.version("click") not in {"8.3.0", "8.3.1", "8.3.2"}
