@@ -21,7 +21,7 @@ from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
 from .index import NOTE_EXTS, VaultIndex
-from .links import LinkRecord, Resolver, extract_links, plain_heading
+from .links import LinkRecord, RawLink, Resolver, extract_links, heading_anchors, parse_links
 from .model import Note, Problem
 from .shapes import normalise
 from .textutil import fold, mask_code, nfc
@@ -66,6 +66,9 @@ class NoteFacts:
     events: list = field(default_factory=list)
     unplaced_dates: int = 0
     discovered: list | None = None  # companies named with a ticker that the registry lacks
+    raw_links: list[RawLink] = field(default_factory=list)
+    contexts: dict[int, str] = field(default_factory=dict)  # link start -> sentence around it
+    anchors: dict[str, str] = field(default_factory=dict)  # heading/block -> anchor id
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
 
 
@@ -113,6 +116,9 @@ def read_note(source: Source) -> NoteFacts:
     events, unplaced = dates_mod.extract_events(note.body, note.date)
     facts.events = events
     facts.unplaced_dates = unplaced
+    facts.raw_links = parse_links(note.body)
+    facts.contexts = {r.start: sentence_around(note.body, r.start, r.end) for r in facts.raw_links}
+    facts.anchors = heading_anchors(note.body)
     return facts
 
 
@@ -141,14 +147,22 @@ def page_url(page_src: str) -> str:
 
 
 def url_between(from_src: str, to_src: str, anchor: str = "") -> str:
-    """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite."""
-    base, target = page_url(from_src), page_url(to_src)
-    rel = posixpath.relpath(target or ".", base or ".")
-    if rel == ".":
-        rel = "./"
-    elif target.endswith("/") or not target:
-        rel += "/"
-    return rel + anchor
+    """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite.
+
+    Both URLs are directory URLs (``a/b/``) or the home page (``""``); a segment
+    walk is several times cheaper than ``posixpath.relpath`` on a hot path
+    (every listing entry of every generated page).
+    """
+    base = page_url(from_src).split("/")[:-1]
+    target = page_url(to_src).split("/")
+    i = 0
+    while i < len(base) and i < len(target) - 1 and base[i] == target[i]:
+        i += 1
+    rel = "../" * (len(base) - i) + "/".join(target[i:])
+    return (rel or "./") + anchor
+
+
+_SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 
 def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
@@ -160,7 +174,7 @@ def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
     # Cut to the sentence around the offset on long lines.
     left = max(line.rfind(". ", 0, rel), line.rfind("다. ", 0, rel))
     left = left + 2 if left >= 0 else 0
-    right_m = re.compile(r"[.!?](\s|$)").search(line, max(rel, end - line_start))
+    right_m = _SENTENCE_END.search(line, max(rel, end - line_start))
     right = right_m.end() if right_m else len(line)
     text = plain_text(line[left:right])
     if len(text) > limit:
@@ -244,11 +258,13 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     cache.prune({s.key for s in sources})
 
     vault.resolver = Resolver(index)
+    for src, facts in facts_by_src.items():
+        vault.resolver.preset_anchors(src, facts.anchors)
     _tags(vault, facts_by_src)
     _companies(vault, facts_by_src, registry)
     _events(vault, facts_by_src)
     vault.resolver.pages = generated_page_srcs(vault)
-    _links(vault)
+    _links(vault, facts_by_src)
     vault.problems.extend(index.problems)
     vault.problems.extend(vault.resolver.refused)
     return vault
@@ -265,12 +281,13 @@ def generated_page_srcs(vault: Vault) -> set[str]:
     return pages
 
 
-def _links(vault: Vault) -> None:
+def _links(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
     resolver = vault.resolver
     backlinks: dict[str, list[dict]] = defaultdict(list)
     missing: dict[str, dict] = {}
     for note in vault.notes:
-        records = extract_links(note, resolver)
+        facts = facts_by_src[note.src]
+        records = extract_links(note, resolver, facts.raw_links)
         vault.links[note.src] = records
         seen_targets: set[str] = set()
         for rec in records:
@@ -279,7 +296,7 @@ def _links(vault: Vault) -> None:
                 seen_targets.add(t.note.src)
                 backlinks[t.note.src].append({
                     "src": note.src, "url": note.url, "title": note.title,
-                    "context": sentence_around(note.body, rec.start, rec.end),
+                    "context": facts.contexts.get(rec.start, ""),
                 })
             elif t.kind == "missing":
                 entry = missing.setdefault(fold(t.name), {"target": t.name, "from": [], "count": 0})

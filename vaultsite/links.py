@@ -95,26 +95,14 @@ class Resolver:
 
     # -- anchors --------------------------------------------------------------
     def anchors(self, note: Note) -> dict[str, str]:
-        """Folded heading text / ``^block`` -> the id MkDocs will give it (toc's ``_1`` dedupe included)."""
+        """Folded heading text / ``^block`` -> anchor id, parsed once per note (or preset from a cache)."""
         got = self._anchors.get(note.src)
-        if got is not None:
-            return got
-        table: dict[str, str] = {}
-        used: set[str] = set()
-        masked = mask_code(note.body)
-        for m in HEADING_RE.finditer(masked):
-            text = plain_heading(note.body[m.start(2):m.end(2)])
-            base = heading_slugify(text, "-")
-            slug, n = base, 0
-            while slug in used:
-                n += 1
-                slug = f"{base}_{n}"
-            used.add(slug)
-            table.setdefault(fold(text), slug)
-        for m in BLOCK_ID_RE.finditer(masked):
-            table.setdefault("^" + m.group(1).casefold(), "^" + m.group(1))
-        self._anchors[note.src] = table
-        return table
+        if got is None:
+            got = self._anchors[note.src] = heading_anchors(note.body)
+        return got
+
+    def preset_anchors(self, src: str, table: dict[str, str]) -> None:
+        self._anchors[src] = table
 
     def anchor_for(self, note: Note, heading: str) -> str:
         if not heading:
@@ -231,24 +219,67 @@ def missing_name(path: str, text: str = "") -> str:
     return stem or text or path
 
 
-def extract_links(note: Note, resolver: Resolver) -> list[LinkRecord]:
-    """All links and embeds of a note, in order, never inside code."""
-    body = note.body
+@dataclass(frozen=True)
+class RawLink:
+    """A link as written, found once per file version (cached): resolving it is per build."""
+
+    raw: str
+    wiki: bool  # [[...]] (inner in ``target``) or [text](target)
+    embed: bool
+    target: str  # wikilink inner text, or the Markdown href
+    text: str  # Markdown link text ("" for wikilinks)
+    start: int
+    end: int
+
+
+def parse_links(body: str) -> list[RawLink]:
+    """All links and embeds of a body, in order, never inside code."""
     masked = mask_code(body)
-    out: list[LinkRecord] = []
+    out: list[RawLink] = []
     for m in WIKI_RE.finditer(masked):
-        embed = bool(m.group(1))
-        inner = body[m.start(2):m.end(2)]
-        target, text = resolver.wikilink(inner, note, embed)
-        out.append(LinkRecord(body[m.start():m.end()], text, target, embed, m.start(), m.end()))
+        out.append(RawLink(body[m.start():m.end()], True, bool(m.group(1)), body[m.start(2):m.end(2)], "",
+                           m.start(), m.end()))
     for m in MDLINK_RE.finditer(masked):
-        text = body[m.start(2):m.end(2)]
         href = body[m.start(3):m.end(3)]
-        target = resolver.href(href, note, text)
-        if target.kind == "external":
-            continue
-        out.append(LinkRecord(body[m.start():m.end()], text, target, bool(m.group(1)), m.start(), m.end()))
+        if SCHEME_RE.match(href) or href.startswith("//"):
+            continue  # external: nothing to resolve, ever
+        out.append(RawLink(body[m.start():m.end()], False, bool(m.group(1)), href, body[m.start(2):m.end(2)],
+                           m.start(), m.end()))
     out.sort(key=lambda r: r.start)
+    return out
+
+
+def heading_anchors(body: str) -> dict[str, str]:
+    """Folded heading text / ``^block`` -> the id MkDocs will give it (toc's ``_1`` dedupe included)."""
+    table: dict[str, str] = {}
+    used: set[str] = set()
+    masked = mask_code(body)
+    for m in HEADING_RE.finditer(masked):
+        text = plain_heading(body[m.start(2):m.end(2)])
+        base = heading_slugify(text, "-")
+        slug, n = base, 0
+        while slug in used:
+            n += 1
+            slug = f"{base}_{n}"
+        used.add(slug)
+        table.setdefault(fold(text), slug)
+    for m in BLOCK_ID_RE.finditer(masked):
+        table.setdefault("^" + m.group(1).casefold(), "^" + m.group(1))
+    return table
+
+
+def extract_links(note: Note, resolver: Resolver, raw: list[RawLink] | None = None) -> list[LinkRecord]:
+    """Resolve a note's links (``raw`` from :func:`parse_links`, cached by the caller)."""
+    out: list[LinkRecord] = []
+    for r in parse_links(note.body) if raw is None else raw:
+        if r.wiki:
+            target, text = resolver.wikilink(r.target, note, r.embed)
+        else:
+            text = r.text
+            target = resolver.href(r.target, note, text)
+            if target.kind == "external":
+                continue
+        out.append(LinkRecord(r.raw, text, target, r.embed, r.start, r.end))
     return out
 
 

@@ -2,8 +2,10 @@
 
 Material renders the whole navigation into every page, so a navigation that
 lists 5,000 notes costs 5,000 x 5,000.  Each top-level folder is a section
-whose index page lists its notes; a small folder also lists its notes
-directly, bounded by ``INLINE_LIMIT`` so per-page work stays constant.
+whose index page lists its notes.  Only a small vault (at most
+``SMALL_VAULT`` notes) also lists its notes in the navigation: per-page work
+stays bounded, and in a large vault adding a note never changes the
+navigation, so ``mkdocs serve`` rebuilds only the pages the note touches.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from collections import defaultdict
 from .build import GENERATED, Vault
 from .render import FOLDER_LABELS
 
-INLINE_LIMIT = 30
+SMALL_VAULT = 60
 
 
 def build_nav(vault: Vault, pages: set[str]) -> list:
@@ -29,7 +31,8 @@ def build_nav(vault: Vault, pages: set[str]) -> list:
                 root_notes.append(note)
             continue
         top[folder].append(note)
-    for note in root_notes[:INLINE_LIMIT]:
+    small = len(vault.notes) <= SMALL_VAULT
+    for note in root_notes if small else []:
         nav.append({note.title: note.page_src})
     for folder in sorted(top):
         index = f"{folder}/index.md"
@@ -38,7 +41,7 @@ def build_nav(vault: Vault, pages: set[str]) -> list:
         label = FOLDER_LABELS.get(folder, folder)
         notes = top[folder]
         children: list = [index] if index in pages else []
-        if len(notes) <= INLINE_LIMIT:
+        if small:
             children += [{n.title: n.page_src} for n in notes if n.page_src != index]
         nav.append({label: children} if children else {label: index})
     for key, label in (("timeline", "타임라인"), ("companies", "기업"), ("tags", "태그"), ("missing", "아직 쓰지 않은 노트")):

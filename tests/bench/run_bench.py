@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Benchmark: build time, growth, memory and serve latency on synthetic vaults.
+
+Not a test (pytest does not collect tests/bench/).  Usage, from the repo root:
+
+    python tests/bench/run_bench.py                 # 1,000 and 5,000 notes, 3 runs each
+    python tests/bench/run_bench.py --sizes 1000 --runs 1
+
+For every size it generates a vault with ``../shared/bench/make_vault.py``, then
+builds it alternately with three configurations, each run timed and its peak
+memory read from ``/usr/bin/time -v``:
+
+* ``hooks``       the project's mkdocs.yml
+* ``nohooks``     the same mkdocs.yml with the ``hooks:`` entry removed
+* ``plain-prune`` the same without hooks, plus Material's ``navigation.prune``
+
+and measures, in ``mkdocs serve`` with the hooks, how long a newly added note
+takes to be served, and until its backlink shows on the note it links to.
+Medians go to ``tests/bench/RESULTS.md`` with the date and the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "tests" / "bench"
+WORK = BENCH / "vaults"
+MAKE_VAULT = ROOT.parent / "shared" / "bench" / "make_vault.py"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sitebuild import write_config  # noqa: E402
+
+
+def configs(vault: Path, size: int) -> dict[str, Path]:
+    out = {}
+    base = WORK / f"cfg{size}"
+    base.mkdir(parents=True, exist_ok=True)
+    hooks = write_config(vault, base / "site-hooks", base / "hooks.yml")
+    text = hooks.read_text(encoding="utf-8")
+    nohooks = re.sub(r"\nhooks:\n  - [^\n]+\n", "\n", text).replace(str(base / "site-hooks"), str(base / "site-nohooks"))
+    (base / "nohooks.yml").write_text(nohooks, encoding="utf-8")
+    prune = nohooks.replace("    - navigation.instant\n", "    - navigation.instant\n    - navigation.prune\n", 1)
+    prune = prune.replace(str(base / "site-nohooks"), str(base / "site-prune"))
+    (base / "plain-prune.yml").write_text(prune, encoding="utf-8")
+    out["hooks"], out["nohooks"], out["plain-prune"] = hooks, base / "nohooks.yml", base / "plain-prune.yml"
+    return out
+
+
+def timed_build(cfg: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one ``mkdocs build``."""
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({cfg}):\n{proc.stderr[-3000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    return seconds, (int(m.group(1)) / 1024 if m else float("nan"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def serve_latency(vault: Path, size: int, deadline: float = 120.0) -> dict:
+    """Add a note while ``mkdocs serve`` runs; seconds until its page and its backlink are served."""
+    copy = WORK / f"serve{size}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(vault, copy)
+    cfg = write_config(copy, WORK / f"serve{size}-site", WORK / f"serve{size}.yml")
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        t0 = time.perf_counter()
+        while fetch(base) is None:
+            if time.perf_counter() - t0 > deadline * 4:
+                raise SystemExit("serve did not start")
+            time.sleep(0.5)
+        first_build = time.perf_counter() - t0
+        # Link to an existing note, as a user would: the first note the index lists.
+        target = next(p for p in sorted(copy.rglob("*.md")) if p.name != "index.md")
+        target_rel = target.relative_to(copy).with_suffix("")
+        target_url = base + urllib.parse.quote(str(target_rel)) + "/"
+        time.sleep(1.5)  # let the watcher settle after the first build
+        name = "벤치마크 새 노트"
+        new = copy / f"{name}.md"
+        t1 = time.perf_counter()
+        new.write_text(f"---\ntitle: {name}\n---\n\n새 노트가 [[{target.stem}]]을 링크한다. #벤치\n", encoding="utf-8")
+        page_url = base + urllib.parse.quote(name) + "/"
+        page_at = backlink_at = None
+        while time.perf_counter() - t1 < deadline and (page_at is None or backlink_at is None):
+            if page_at is None and (fetch(page_url) or "").find(name) >= 0:
+                page_at = time.perf_counter() - t1
+            if backlink_at is None and name in (fetch(target_url) or ""):
+                backlink_at = time.perf_counter() - t1
+            time.sleep(0.1)
+        return {"first_build": first_build, "page": page_at, "backlink": backlink_at}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{os.cpu_count()} cores, {cpu or platform.processor()}, Python {platform.python_version()}, "
+            f"mkdocs {version('mkdocs')}, mkdocs-material {version('mkdocs-material')}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
+    args = ap.parse_args()
+    if not MAKE_VAULT.exists():
+        raise SystemExit(f"{MAKE_VAULT} not found (the benchmark needs ../shared/bench/make_vault.py)")
+    WORK.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict] = {}
+    for size in args.sizes:
+        vault = WORK / f"vault{size}"
+        if not vault.exists():
+            subprocess.run([sys.executable, str(MAKE_VAULT), str(size), str(vault)], check=True, stdout=subprocess.DEVNULL)
+        cfgs = configs(vault, size)
+        times: dict[str, list[float]] = {k: [] for k in cfgs}
+        mems: dict[str, list[float]] = {k: [] for k in cfgs}
+        for run in range(args.runs):
+            for name, cfg in cfgs.items():  # alternating, so drift hits every configuration alike
+                s, mb = timed_build(cfg)
+                times[name].append(s)
+                mems[name].append(mb)
+                print(f"{size} notes, run {run + 1}, {name}: {s:.1f} s, {mb:.0f} MB", flush=True)
+        entry = {"time": {k: statistics.median(v) for k, v in times.items()},
+                 "mem": {k: max(v) for k, v in mems.items()}, "runs": times}
+        if not args.no_serve:
+            entry["serve"] = serve_latency(vault, size)
+            print(f"{size} notes, serve: {entry['serve']}", flush=True)
+        results[size] = entry
+    write_results(args.out, results, args.runs)
+    print(f"wrote {args.out}")
+
+
+def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {dt.date.today().isoformat()} by `python tests/bench/run_bench.py` on: {machine()}.",
+        f"Medians of {runs} alternating runs; peak memory is the largest maximum RSS of those runs.",
+        "",
+        "| notes | hooks | no hooks | plain + prune | hooks / no hooks | hooks / plain+prune | peak MB (hooks) | serve: new page | serve: backlink |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size, e in sorted(results.items()):
+        t, m, s = e["time"], e["mem"], e.get("serve") or {}
+        fmt = lambda v: "n/a" if v is None else f"{v:.1f} s"  # noqa: E731
+        lines.append(f"| {size:,} | {t['hooks']:.1f} s | {t['nohooks']:.1f} s | {t['plain-prune']:.1f} s | "
+                     f"{t['hooks'] / t['nohooks']:.2f} | {t['hooks'] / t['plain-prune']:.2f} | {m['hooks']:.0f} | "
+                     f"{fmt(s.get('page'))} | {fmt(s.get('backlink'))} |")
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        a, b = sizes[0], sizes[-1]
+        growth = results[b]["time"]["hooks"] / results[a]["time"]["hooks"]
+        lines += ["", f"Growth with hooks, {a:,} -> {b:,} notes: {growth:.2f}x for {b / a:.0f}x the notes."]
+    lines += ["", "Raw run times (s):", "", "```", json.dumps({k: v["runs"] for k, v in results.items()}, indent=1), "```", ""]
+    notes = BENCH / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Which pages a change touches: the basis of fast rebuilds in ``mkdocs serve``.
+
+Every page gets a signature of everything that goes into its HTML: for a note,
+its own file version, what its links and embeds resolve to (and the versions
+of embedded notes), its backlinks, tag chips and company chips; for a
+generated page, its generated Markdown.  A rebuild renders only the pages
+whose signature changed; the navigation's signature changing (a folder
+appeared, a small folder gained a note) means every page is rebuilt.  The
+signatures are computed from the index already built, so the check is linear
+in the vault and cheap next to rendering.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from .build import Vault
+
+
+def _h(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, str]:
+    """page src -> signature for every note page.  ``versions``: note src -> (size, mtime)."""
+    out: dict[str, str] = {}
+    for note in vault.notes:
+        links = []
+        for rec in vault.links.get(note.src, []):
+            t = rec.target
+            dep = None
+            if t.kind == "note":
+                dep = (t.note.page_src, t.anchor, versions.get(t.note.src) if rec.embed else None, t.note.title)
+            elif t.kind in ("file", "page"):
+                dep = (t.file, t.anchor)
+            links.append((rec.raw, t.kind, dep))
+        back = tuple((b["url"], b["title"], b["context"]) for b in vault.backlinks.get(note.src, []))
+        out[note.page_src] = _h(
+            versions.get(note.src), note.title, tuple(links), back,
+            tuple(vault.note_tags.get(note.src, [])), tuple(vault.note_companies.get(note.src, [])),
+            tuple(sorted(vault.company_pages.get(c, "") for c in vault.note_companies.get(note.src, []))),
+        )
+    return out
+
+
+def generated_signatures(pages: dict[str, str]) -> dict[str, str]:
+    return {src: _h(content) for src, content in pages.items()}
+
+
+def changed_pages(old: dict[str, str] | None, new: dict[str, str]) -> set[str] | None:
+    """Pages to rebuild, or None when everything must be (no previous build to compare with)."""
+    if old is None:
+        return None
+    return {src for src, sig in new.items() if old.get(src) != sig}
+
+
+def nav_signature(nav) -> str:
+    return _h(nav)
+
+
+def combine(*sigs: str) -> str:
+    return _h(*sigs)
