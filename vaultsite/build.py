@@ -8,6 +8,7 @@ between rebuilds, so a rebuild re-reads only what changed.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -46,10 +47,10 @@ class Source:
     data: bytes | None = None
 
     def read(self) -> bytes:
-        if self.data is None:
-            with open(self.abs_path, "rb") as fh:
-                self.data = fh.read()
-        return self.data
+        if self.data is not None:
+            return self.data
+        with open(self.abs_path, "rb") as fh:  # not kept: the cache holds the results, not the bytes
+            return fh.read()
 
     @property
     def key(self) -> tuple:
@@ -69,6 +70,7 @@ class NoteFacts:
     raw_links: list[RawLink] = field(default_factory=list)
     contexts: dict[int, str] = field(default_factory=dict)  # link start -> sentence around it
     anchors: dict[str, str] = field(default_factory=dict)  # heading/block -> anchor id
+    event_companies: dict = field(default_factory=dict)  # registry fingerprint -> company ids per event
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
 
 
@@ -79,6 +81,53 @@ class Cache:
         self.facts: dict[tuple, NoteFacts] = {}
         self.hits = 0
         self.misses = 0
+
+    def fill(self, sources: list[Source]) -> None:
+        """Read every uncached note; a large batch (a cold build) uses every core.
+
+        The batch is split: this process reads one share while ``python -m
+        vaultsite.worker`` subprocesses read the others (pickled in, pickled
+        out).  Starting a worker costs about half a second, so small batches
+        (a ``mkdocs serve`` rebuild) stay in this process.  A worker that fails
+        costs only speed: its share is read here.
+        """
+        todo = [s for s in sources if s.key not in self.facts and is_note_path(s.src)]
+        workers = min(os.cpu_count() or 1, 4)
+        if len(todo) < PARALLEL_MIN or workers < 2:
+            return
+        import pickle
+        import subprocess
+        import sys
+
+        shares = [todo[i::workers] for i in range(workers)]
+        env = dict(os.environ)
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        procs = []
+        for share in shares[1:]:
+            try:
+                proc = subprocess.Popen([sys.executable, "-m", "vaultsite.worker"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+                proc.stdin.write(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))
+                proc.stdin.close()
+            except OSError:
+                proc = None
+            procs.append((proc, share))
+        for source in shares[0]:
+            self.facts[source.key] = read_note(source)
+        for proc, share in procs:
+            results = None
+            if proc is not None:
+                try:
+                    results = pickle.load(proc.stdout)
+                except Exception:  # noqa: BLE001 - a broken worker only costs time
+                    results = None
+                proc.wait()
+            if results is None or len(results) != len(share):
+                results = [read_note(s) for s in share]
+            for source, facts in zip(share, results):
+                self.facts[source.key] = facts
+        self.misses += len(todo)
 
     def get(self, source: Source) -> NoteFacts:
         got = self.facts.get(source.key)
@@ -99,8 +148,24 @@ def is_note_path(src: str) -> bool:
     return posixpath.splitext(src)[1].casefold() in NOTE_EXTS
 
 
+PARALLEL_MIN = 200
+_BASE_REGISTRY: list = []
+
+
+def base_registry() -> companies_mod.Registry:
+    """The packaged company registry, loaded once per process (workers included)."""
+    if not _BASE_REGISTRY:
+        _BASE_REGISTRY.append(companies_mod.Registry.load())
+    return _BASE_REGISTRY[0]
+
+
 def read_note(source: Source) -> NoteFacts:
-    """Decode and normalise one file, then run the per-note extractors."""
+    """Decode and normalise one file, then run the per-note extractors.
+
+    Company mentions are found with the packaged registry here, once per file
+    version; a build whose registry differs (user company notes, discovered
+    companies) redoes them (see ``_companies``).
+    """
     try:
         data = source.read()
     except OSError as exc:
@@ -119,7 +184,20 @@ def read_note(source: Source) -> NoteFacts:
     facts.raw_links = parse_links(note.body)
     facts.contexts = {r.start: sentence_around(note.body, r.start, r.end) for r in facts.raw_links}
     facts.anchors = heading_anchors(note.body)
+    registry = base_registry()
+    fingerprint = registry_fingerprint(registry)
+    facts.discovered = registry.discover(note.body)
+    facts.mentions = {fingerprint: registry.find_mentions(note.title + "\n" + note.body)}
+    facts.event_companies = {fingerprint: [_ids(registry.find_mentions(ev.text)) for ev in events]}
     return facts
+
+
+def _ids(mentions) -> list[str]:
+    out: list[str] = []
+    for m in mentions:
+        if m.company_id not in out:
+            out.append(m.company_id)
+    return out
 
 
 def page_src_for(src: str, taken: set[str]) -> str:
@@ -235,6 +313,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     index = vault.index
     taken = {s.src for s in sources}
     facts_by_src: dict[str, NoteFacts] = {}
+    cache.fill(sources)
 
     for source in sorted(sources, key=lambda s: s.src):
         if not is_note_path(source.src):
@@ -246,6 +325,10 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
             continue
         note = facts.note
         note.page_src = page_src_for(note.src, taken)
+        if page_url(note.page_src) in vault.by_url:  # x.md and x.markdown (or x.txt) share x/
+            vault.problems.append(Problem(note.src, f"same page address as '{vault.by_url[page_url(note.page_src)].src}'; "
+                                                    f"published at '{note.src}/' instead"))
+            note.page_src = note.src + ".md"
         taken.add(note.page_src)
         note.url = page_url(note.page_src)
         for p in note.problems:
@@ -369,13 +452,19 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
             vault.company_pages[company.id] = f"{COMPANY_DIR}/{company.id}.md"
 
 
-def registry_fingerprint(registry) -> int:
-    """Changes whenever a name the matcher knows changes, so cached mentions stay valid."""
-    return hash(tuple((c.id, tuple(c.aliases), tuple(c.tickers)) for c in registry.companies()))
+def registry_fingerprint(registry) -> str:
+    """Changes whenever a name the matcher knows changes, so cached mentions stay valid.
+
+    A digest, not ``hash()``: string hashes differ between processes, and the
+    fingerprint travels from the worker processes of a parallel build.
+    """
+    names = repr([(c.id, c.aliases, c.tickers, c.exact) for c in registry.companies()])
+    return hashlib.blake2b(names.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _events(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
     registry = vault.registry
+    fingerprint = registry_fingerprint(registry)
     events: list[dict] = []
     for note in vault.notes:
         facts = facts_by_src[note.src]
@@ -387,11 +476,11 @@ def _events(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
                 "note": note.url, "anchor": None, "companies": vault.note_companies.get(note.src, []),
                 "tags": tags, "kind": "note", "title": note.title,
             })
-        for ev in facts.events:
-            ids = []
-            for m in registry.find_mentions(ev.text):
-                if m.company_id not in ids:
-                    ids.append(m.company_id)
+        per_event = facts.event_companies.get(fingerprint)
+        if per_event is None:
+            per_event = [_ids(registry.find_mentions(ev.text)) for ev in facts.events]
+            facts.event_companies = {fingerprint: per_event}
+        for ev, ids in zip(facts.events, per_event):
             anchor = vault.resolver.anchor_for(note, ev.heading) if ev.heading else ""
             events.append({
                 "date": ev.date, "precision": ev.precision, "text": ev.text,
