@@ -1,0 +1,67 @@
+"""The core without MkDocs: parallel reading, URLs, and what an incremental rebuild touches."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sitebuild import ROOT
+from vaultsite import build as build_mod
+from vaultsite import incremental, render
+from vaultsite.build import Cache, build_vault, page_url, scan_dir, url_between
+
+VAULT = ROOT / "tests" / "fixtures" / "links_vault"
+
+
+def summary(vault):
+    return ([n.src for n in vault.notes], vault.events, vault.note_companies, vault.backlinks,
+            vault.note_tags, sorted(vault.missing))
+
+
+def test_parallel_read_matches_serial(monkeypatch):
+    serial = build_vault(scan_dir(str(VAULT)), Cache())
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN", 1)
+    cache = Cache()
+    parallel = build_vault(scan_dir(str(VAULT)), cache)
+    assert cache.misses == len(serial.notes)
+    assert summary(parallel) == summary(serial)
+
+
+@pytest.mark.parametrize("src, url", [
+    ("index.md", ""), ("notes/index.md", "notes/"), ("notes/A b.md", "notes/A%20b/"),
+    ("clippings/딥시크 (블로그).md", "clippings/%EB%94%A5%EC%8B%9C%ED%81%AC%20%28%EB%B8%94%EB%A1%9C%EA%B7%B8%29/"),
+])
+def test_page_url_matches_mkdocs(src, url):
+    assert page_url(src) == url
+
+
+@pytest.mark.parametrize("a, b, rel", [
+    ("notes/A.md", "notes/B.md", "../B/"), ("notes/A.md", "index.md", "../../"),
+    ("index.md", "notes/B.md", "notes/B/"), ("tags.md", "tags.md", "./"),
+    ("a/b/c.md", "a/x/y.md", "../../x/y/"), ("companies/nvidia.md", "companies/index.md", "../"),
+])
+def test_url_between(a, b, rel):
+    assert url_between(a, b) == rel
+
+
+def _signatures(docs):
+    sources = scan_dir(str(docs))
+    vault = build_vault(sources, Cache())
+    pages = render.generated_pages(vault, set())
+    sigs = incremental.note_signatures(vault, {s.src: (s.size, s.mtime) for s in sources})
+    sigs.update(incremental.generated_signatures(pages))
+    return sigs
+
+
+def test_new_note_touches_itself_its_targets_and_listings(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(VAULT, docs)
+    before = _signatures(docs)
+    (docs / "notes" / "Delta.md").write_text("# Delta\n\n[[Gamma]]을 본다. 2025년 3월 1일 발표.\n", encoding="utf-8")
+    after = _signatures(docs)
+    changed = incremental.changed_pages(before, after)
+    assert "notes/Delta.md" in changed  # the new page
+    assert "sub/Gamma.md" in changed  # gains a backlink
+    assert "timeline.md" in changed and "notes/index.md" in changed
+    assert "notes/Alpha.md" not in changed and "cycle/A.md" not in changed  # untouched
+    assert incremental.changed_pages(None, after) is None  # no previous build: everything
