@@ -18,6 +18,7 @@ hook modules), so ``CACHE`` survives and only changed files are re-read.
 """
 from __future__ import annotations
 
+import html as html_mod
 import json
 import logging
 import os
@@ -34,8 +35,8 @@ try:
 except ImportError:  # run from a checkout without installing: the core sits beside hooks/
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from vaultsite import export, render, sanitize
-from vaultsite.build import Cache, Source, build_vault, is_note_path
+from vaultsite import export, incremental, render, sanitize
+from vaultsite.build import GENERATED, Cache, Source, build_vault, is_note_path
 from vaultsite.mdext import VaultExtension
 from vaultsite.model import Note, Problem
 from vaultsite.navigation import build_nav
@@ -44,14 +45,84 @@ from vaultsite.textutil import nfc
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
 CACHE = Cache()
-STATE: dict = {}
+STATE: dict = {}  # this build's vault and extension; reset by on_config
+SERVE = {"builds": 0, "incremental": False}  # mkdocs serve: how many builds so far
+INCR: dict = {}  # previous build's page signatures, page meta, URLs and search entries
 
 
 def _settings(config) -> dict:
     return dict(config.extra.get("vaultsite") or {})
 
 
+def _drop_dirty_warning(record: logging.LogRecord) -> bool:
+    # Our incremental rebuilds use MkDocs' dirty mode deliberately; its warning would only alarm.
+    return "A 'dirty' build is being performed" not in record.getMessage()
+
+
+def on_startup(command, dirty=False, **kwargs):
+    """In ``mkdocs serve``, rebuild only the pages a change touches (after one clean build).
+
+    MkDocs rebuilds everything on every change unless ``--dirty`` is given; the
+    README's plain ``mkdocs serve`` gets the fast path by wrapping the build call
+    of the serve command: the first build is clean, later ones keep the site
+    directory and ``on_files`` marks exactly the pages whose inputs changed.
+    """
+    if command != "serve" or dirty:
+        return
+    from mkdocs.commands import serve as serve_cmd
+
+    original = serve_cmd.build
+    if getattr(original, "_vaultsite", False):
+        return
+
+    def build(config, *, serve_url=None, dirty=False):
+        SERVE["incremental"] = SERVE["builds"] > 0
+        SERVE["builds"] += 1
+        return original(config, serve_url=serve_url, dirty=dirty or SERVE["incremental"])
+
+    build._vaultsite = True
+    serve_cmd.build = build
+    logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_warning)
+
+
+def _guard_render() -> None:
+    """A note Python-Markdown cannot render stops only itself, never the build.
+
+    Nesting deeper than Python's recursion limit (a line of 500 ``- ``, 250 indented list
+    levels) or a bug in a Markdown extension raises inside MkDocs' ``Page.render``, which
+    aborts the whole build.  For a vault note we render its text as a plain ``<pre>`` instead
+    and report it; anything else (generated pages, MkDocs' own errors) still raises.
+    """
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.structure.pages import Page
+
+    original = Page.render
+    if getattr(original, "_vaultsite", False):
+        return
+
+    def render(self, config, files):
+        try:
+            return original(self, config, files)
+        except MkDocsException:
+            raise
+        except Exception as exc:
+            vault = STATE.get("vault")
+            note = vault.note_for_page(nfc(self.file.src_uri)) if vault is not None else None
+            if note is None or self.markdown is None:
+                raise
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+            problem = Problem(note.src, f"could not be rendered as Markdown ({reason}); published as plain text")
+            vault.problems.append(problem)
+            log.warning("vaultsite: %s: %s", problem.src, problem.problem)
+            self.markdown = '<pre class="vs-unrendered">' + html_mod.escape(self.markdown) + "</pre>\n"
+            return original(self, config, files)
+
+    render._vaultsite = True
+    Page.render = render
+
+
 def on_config(config, **kwargs):
+    _guard_render()
     ext = VaultExtension()
     config.markdown_extensions.append(ext)
     STATE.clear()
@@ -123,6 +194,8 @@ def on_files(files: Files, config, **kwargs):
     company_of_page = {v: k for k, v in vault.company_pages.items()}
     STATE["company_of_page"] = company_of_page
 
+    _plan_rebuild(files, config, vault, sources, generated)
+
     for p in vault.problems:
         if p.level == "warning":
             log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
@@ -132,6 +205,85 @@ def on_files(files: Files, config, **kwargs):
              len(vault.notes), len(vault.index.attachments), len(generated),
              time.perf_counter() - started, CACHE.hits, CACHE.misses)
     return files
+
+
+def _theme_version(config) -> tuple:
+    """mtimes of mkdocs.yml and the overrides: a change there rebuilds every page."""
+    stamps = []
+    for path in (config.config_file_path, config.theme.custom_dir):
+        if not path or not os.path.exists(path):
+            continue
+        if os.path.isdir(path):
+            for root, _, names in os.walk(path):
+                stamps += [os.path.getmtime(os.path.join(root, n)) for n in names]
+        else:
+            stamps.append(os.path.getmtime(path))
+    return (len(stamps), max(stamps, default=0))
+
+
+def _plan_rebuild(files, config, vault, sources, generated) -> None:
+    """Signatures of every page; in an incremental serve rebuild, mark which pages to render."""
+    versions = {s.src: (s.size, s.mtime) for s in sources}
+    sigs = incremental.note_signatures(vault, versions)
+    sigs.update(incremental.generated_signatures(generated))
+    for cid, src in vault.company_pages.items():  # a user's company note carries a generated section
+        if src in sigs and src not in generated:
+            sigs[src] = incremental.combine(sigs[src], render.company_section(vault, cid, src))
+    env = incremental.nav_signature((config.nav, _theme_version(config)))
+    prev = INCR.get("sigs") if SERVE["incremental"] and INCR.get("env") == env else None
+    rebuild = incremental.changed_pages(prev, sigs)
+    if rebuild is not None:
+        rebuild.add(GENERATED["tags"])  # Material lists tags there from every page's meta
+    urls = {nfc(f.src_uri): f.url for f in files.documentation_pages()}
+    STATE["rebuild"] = rebuild
+    STATE["removed_urls"] = {INCR["urls"][s] for s in (set(prev or ()) - set(sigs)) if s in INCR.get("urls", {})}
+    STATE["rebuilt_urls"] = None if rebuild is None else {urls[s] for s in rebuild if s in urls}
+    INCR.update(sigs=sigs, env=env, urls=urls)
+    if SERVE["incremental"]:
+        for f in files.documentation_pages():
+            src = nfc(f.src_uri)
+            flag = rebuild is None or src in rebuild or src not in sigs
+            f.is_modified = (lambda flag=flag: flag)
+        log.info("vaultsite: incremental rebuild of %s page(s)", "all" if rebuild is None else len(rebuild))
+
+
+@event_priority(150)  # before Material's tags plugin (100) builds its listings
+def on_env(env, config, files, **kwargs):
+    """Pages an incremental rebuild skipped still need their title and tags for nav and listings."""
+    if not SERVE["incremental"] or STATE.get("rebuild") is None:
+        return env
+    metas = INCR.get("meta", {})
+    tags_plugin = config.plugins.get("material/tags")
+    for f in files.documentation_pages():
+        page = f.page
+        if page is None or page.markdown is not None:
+            continue
+        page.markdown = ""
+        page.meta = dict(metas.get(nfc(f.src_uri), {}))
+        if tags_plugin is not None and page.meta.get("tags"):
+            tags_plugin.mappings.add(page, "")
+    return env
+
+
+def _merge_search_index(site: str) -> None:
+    """After an incremental rebuild, keep the search entries of the pages that were not rebuilt."""
+    path = os.path.join(site, "search", "search_index.json")
+    if not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    rebuilt = STATE.get("rebuilt_urls")
+    if SERVE["incremental"] and rebuilt is not None and INCR.get("search") is not None:
+        gone = rebuilt | STATE.get("removed_urls", set())
+        kept = [d for d in INCR["search"] if d["location"].split("#", 1)[0] not in gone]
+        data["docs"] = kept + data["docs"]
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        for url in STATE.get("removed_urls", ()):  # a deleted note's page must not linger
+            stale = os.path.join(site, url, "index.html")
+            if os.path.isfile(stale):
+                os.remove(stale)
+    INCR["search"] = data["docs"]
 
 
 def on_page_read_source(page, config, **kwargs):
@@ -149,8 +301,41 @@ def on_page_read_source(page, config, **kwargs):
     return render.note_source(vault, note, extra)
 
 
+def _as_text(value: str) -> str:
+    """``value`` escaped for HTML text: ``<img onerror=…>`` in a title prints as written."""
+    return html_mod.escape(value, quote=False)
+
+
+def _escape_page_meta(page) -> None:
+    """Material prints page titles and tag names as raw HTML (header, navigation, tag chips,
+    tag listings, ``<title>``): a note titled ``<img src=x onerror=…>`` must print as text.
+
+    Tags escape only ``<`` and ``>`` so that ``M&A`` keeps the anchor Material gives it.
+    Runs before Material's tags plugin (priority -50) reads ``page.meta``.
+    """
+    meta = page.meta
+    if isinstance(meta.get("title"), str):
+        meta["title"] = _as_text(meta["title"])
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [t.replace("<", "&lt;").replace(">", "&gt;") if isinstance(t, str) else t for t in tags]
+
+
+def on_nav(nav, config, files, **kwargs):
+    """Titles the navigation gives (folder labels, note titles in a small vault) are raw HTML
+    to Material as well; escape each once (the navigation is built anew every build)."""
+    stack = list(nav.items)
+    while stack:
+        item = stack.pop()
+        if "title" in vars(item) and isinstance(vars(item)["title"], str):
+            item.title = _as_text(item.title)
+        stack.extend(getattr(item, "children", None) or ())
+    return nav
+
+
 @event_priority(100)
 def on_page_markdown(markdown, page, config, **kwargs):
+    _escape_page_meta(page)
     vault = STATE.get("vault")
     ext: VaultExtension = STATE.get("ext")
     if vault is None or ext is None:
@@ -158,6 +343,7 @@ def on_page_markdown(markdown, page, config, **kwargs):
     src = nfc(page.file.src_uri)
     note = vault.note_for_page(src) or Note(src=src, title=page.title or "", body="", format="generated", page_src=src)
     ext.set_page(note)
+    INCR.setdefault("meta", {})[src] = {k: v for k, v in page.meta.items() if k in ("title", "tags", "hide")}
     return markdown
 
 
@@ -207,3 +393,5 @@ def on_post_build(config, **kwargs):
         fh.write(json.dumps(export.vault_json(vault), ensure_ascii=False, separators=(",", ":")))
     with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
         fh.write(export.problem_report(vault))
+    if SERVE["builds"]:
+        _merge_search_index(site)

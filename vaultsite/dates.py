@@ -54,11 +54,13 @@ class DatedEvent:
 # Parts of the body that are never prose, blanked (same length, newlines
 # kept) before the patterns run: a date in a URL or an image file name is a
 # file name, not a fact.
+# Each negated class also excludes its opener ("[", "(", "<"), so a failed attempt stops at
+# the next opener: linear time on a long line of "![[" or "](" that never closes.
 _NOT_PROSE = re.compile(
-    r"!\[\[[^\]\n]*\]\]"  # Obsidian embeds
-    r"|!\[[^\]\n]*\]\([^)\n]*\)"  # images
-    r"|(?<=\])\([^)\n]*\)"  # link targets
-    r"|<https?://[^>\s]*>|https?://[^\s)>\]]+"  # URLs
+    r"!\[\[[^\[\]\n]*\]\]"  # Obsidian embeds
+    r"|!\[[^\[\]\n]*\]\([^()\n]*\)"  # images
+    r"|(?<=\])\([^()\n]*\)"  # link targets
+    r"|<https?://[^<>\s]*>|https?://[^\s)>\]]+"  # URLs
     r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,2000})?/?>"  # HTML tags, attributes included
 )
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+\S")

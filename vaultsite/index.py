@@ -72,11 +72,16 @@ class VaultIndex:
 
     # -- lookups ---------------------------------------------------------------
     def _pick(self, key: str, candidates: list[Note], origin: Note | None) -> Note:
-        """Obsidian's tie-break: same folder first, then the shortest path, then by name."""
+        """Obsidian's tie-break: same folder first, then the shortest path, then by name.
+
+        A note whose file name is the link beats one that only has it as a title or
+        alias (Obsidian links by file name; titles and aliases are our fallback).
+        """
         if len(candidates) == 1:
             return candidates[0]
         folder = origin.folder if origin else None
-        ordered = sorted(candidates, key=lambda n: (n.folder != folder, n.src.count("/"), len(n.src), n.src))
+        ordered = sorted(candidates, key=lambda n: (fold(n.stem) != key, n.folder != folder,
+                                                    n.src.count("/"), len(n.src), n.src))
         # The same name for several files is worth one warning per name, not one per link.
         exact = [n for n in candidates if fold(n.stem) == key]
         if len({n.src for n in exact}) > 1 and key not in self._warned:

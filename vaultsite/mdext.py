@@ -40,9 +40,14 @@ def tag_anchor(name: str) -> str:
 
 
 class StrictHashHeader(HashHeaderProcessor):
-    """ATX headings need a space after the hashes, as in Obsidian and CommonMark."""
+    """ATX headings need a space after the hashes, as in Obsidian and CommonMark.
 
-    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+(?P<header>(?:\\.|[^\\])*?))?[ \t]*#*[ \t]*(?:\n|$)")
+    A line of hashes alone (``#``) is an empty heading; ``header`` always takes part in
+    the match (possibly empty), because the base class calls ``.strip()`` on it.
+    """
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+|(?=[ \t]*#*[ \t]*(?:\n|$)))"
+                    r"(?P<header>(?:\\.|[^\\])*?)[ \t]*#*[ \t]*(?:\n|$)")
 
 
 class _VaultInline(InlineProcessor):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 
-from .build import GENERATED, Vault
+from .build import GENERATED, Vault, page_url
 from .render import FOLDER_LABELS
 
 SMALL_VAULT = 60
@@ -32,10 +32,18 @@ def build_nav(vault: Vault, pages: set[str]) -> list:
             continue
         top[folder].append(note)
     small = len(vault.notes) <= SMALL_VAULT
+    # A note beside its folder (``cycle.md`` for ``cycle/``) has the folder index's address
+    # and replaces it (render.generated_pages): it is the section's page, listed once.
+    owner = {}
+    for folder in top:
+        note = vault.by_url.get(page_url(f"{folder}/index.md"))
+        if f"{folder}/index.md" not in pages and note is not None and note.page_src in pages:
+            owner[folder] = note.page_src
     for note in root_notes if small else []:
-        nav.append({note.title: note.page_src})
+        if note.page_src not in owner.values():
+            nav.append({note.title: note.page_src})
     for folder in sorted(top):
-        index = f"{folder}/index.md"
+        index = owner.get(folder, f"{folder}/index.md")
         if folder == "companies":
             continue
         label = FOLDER_LABELS.get(folder, folder)

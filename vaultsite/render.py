@@ -279,4 +279,6 @@ def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
     for cid, src in vault.company_pages.items():
         if src not in existing:
             pages[src] = company_page(vault, cid)
-    return pages
+    # A note owns its address even when a generated page would share it: ``cycle.md`` and the
+    # folder index ``cycle/index.md`` are both ``cycle/``, and MkDocs would silently keep one.
+    return {src: text for src, text in pages.items() if page_url(src) not in vault.by_url}

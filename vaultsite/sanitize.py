@@ -19,10 +19,12 @@ IMPORTED_FOLDERS = ("clippings/",)
 _BASE_TAGS = set(nh3.ALLOWED_TAGS) | {
     "section", "main", "input", "label", "svg", "path", "g", "use", "tfoot", "caption",
 }
-_GENERIC = {"class", "id", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex", "name"}
+# No generic ``name``: ``<img name="getElementById">`` would shadow ``document`` methods that
+# Material's scripts call (DOM clobbering); only ``<a name>`` (code line anchors) is harmless.
+_GENERIC = {"class", "id", "title", "lang", "dir", "aria-label", "aria-hidden", "role", "tabindex"}
 _ATTRS = {
     "*": _GENERIC,
-    "a": {"href", "hreflang", "target", "rel"},
+    "a": {"href", "hreflang", "target", "rel", "name"},
     "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
     "input": {"type", "checked", "disabled"},
     "label": {"for"},
@@ -48,10 +50,16 @@ _OWN_ATTRS = {
     "font": {"color", "size", "face"},
 }
 _SCHEMES = {"http", "https", "mailto", "tel"}
+# Imported notes get no ``style`` at all, except the exact alignment Python-Markdown's
+# tables write on cells (an allow-list of values, not a CSS parser).
+_ALIGN = {f"text-align: {a};" for a in ("left", "center", "right")}
+_IMPORTED_VALUES = {"th": {"style": _ALIGN}, "td": {"style": _ALIGN}}
 
 
 def is_imported(note: Note) -> bool:
-    return note.format in IMPORTED_FORMATS or note.src.startswith(IMPORTED_FOLDERS)
+    """Clippings (``clippings/``, any case: Obsidian's Web Clipper writes ``Clippings/``) and
+    every note whose shape is a blog dump or a VuePress article."""
+    return note.format in IMPORTED_FORMATS or note.src.casefold().startswith(IMPORTED_FOLDERS)
 
 
 def clean_html(html: str, imported: bool) -> str:
@@ -60,6 +68,7 @@ def clean_html(html: str, imported: bool) -> str:
         tags=_BASE_TAGS if imported else _OWN_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRS if imported else _OWN_ATTRS,
+        tag_attribute_values=_IMPORTED_VALUES if imported else None,
         generic_attribute_prefixes={"data-"},
         strip_comments=True,
         link_rel=None,

@@ -37,15 +37,16 @@ _VUEPRESS_BODY_RE = re.compile(
 _VUEPRESS_KEYS = {"head", "icon", "isoriginal", "prev", "next", "star", "sticky", "pageinfo",
                   "breadcrumb", "article", "lang"}
 _HUGO_KEYS = {"lastmod", "weight", "sidebar", "hugo", "publishdate", "expirydate"}
+# Negated classes exclude their opener too ("<", "("): linear on long lines that never close.
 _HUGO_BODY_RE = re.compile(
-    r"<div[^>]*display\s*:\s*none[^>]*>\s*<meta\s+property=\"article:|\]\([^)\s]*\)\]\]"
+    r"<div[^<>]*display\s*:\s*none[^<>]*>\s*<meta\s+property=\"article:|\]\([^()\s]*\)\]\]"
     r"|\{\{[<%]\s*/?\w+", re.I)
 _OBSIDIAN_RE = re.compile(
     r"!?\[\[(?!toc\]\])[^\[\]\n]+\]\]|^[ \t]*>[ \t]*\[![\w-]+\]|%%|==[^=\n]+==|(?:^|\s)#[^\s#\d][^\s#]*",
     re.M | re.I,
 )
 _MARKDOWN_RE = re.compile(
-    r"^#{1,6}[ \t]+\S|\]\([^)\s]+\)|^[ \t]*(?:```|~~~)|\*\*[^*\n]+\*\*|^>[ \t]|^\|.*\|[ \t]*$"
+    r"^#{1,6}[ \t]+\S|\]\([^()\s]+\)|^[ \t]*(?:```|~~~)|\*\*[^*\n]+\*\*|^>[ \t]|^\|.*\|[ \t]*$"
     r"|^[ \t]*[-*][ \t]+\[[ xX]\]",
     re.M,
 )

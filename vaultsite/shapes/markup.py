@@ -187,10 +187,11 @@ def _drop_stray_closers(line: str, mline: str) -> str:
                     depth -= 1
                 else:
                     stray.append(i)
+        strays = set(stray)  # membership per closer: a list made long lines quadratic
         for i in stray:
             prev_is_closer = i > 0 and mline[i - 1] == close_ch
-            next_is_stray = (i + 1) in stray
-            if close_ch == "]" and (next_is_stray or (i - 1) in stray):
+            next_is_stray = (i + 1) in strays
+            if close_ch == "]" and (next_is_stray or (i - 1) in strays):
                 drop.add(i)
             elif close_ch == ")" and prev_is_closer:
                 drop.add(i)
