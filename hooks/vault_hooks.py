@@ -22,7 +22,6 @@ import html as html_mod
 import json
 import logging
 import os
-import posixpath
 import time
 
 import sys
@@ -185,7 +184,6 @@ def on_files(files: Files, config, **kwargs):
     generated = render.generated_pages(vault, existing)
     for src, content in generated.items():
         files.append(File.generated(config, src, content=content))
-    STATE["generated"] = generated
     pages = {f.src_uri for f in files.documentation_pages()}
     config.nav = build_nav(vault, pages)
 
@@ -195,6 +193,8 @@ def on_files(files: Files, config, **kwargs):
     STATE["company_of_page"] = company_of_page
 
     _plan_rebuild(files, config, vault, sources, generated)
+    # Links resolved while rendering (reference-style links) may still refuse a target.
+    STATE["refused_seen"] = len(vault.resolver.refused)
 
     for p in vault.problems:
         if p.level == "warning":
@@ -234,11 +234,13 @@ def _plan_rebuild(files, config, vault, sources, generated) -> None:
     rebuild = incremental.changed_pages(prev, sigs)
     if rebuild is not None:
         rebuild.add(GENERATED["tags"])  # Material lists tags there from every page's meta
-    urls = {nfc(f.src_uri): f.url for f in files.documentation_pages()}
+    pages = {nfc(f.src_uri): (f.url, f.dest_uri) for f in files.documentation_pages()}
+    gone = {s: v for s, v in INCR.get("pages", {}).items() if s not in pages}
     STATE["rebuild"] = rebuild
-    STATE["removed_urls"] = {INCR["urls"][s] for s in (set(prev or ()) - set(sigs)) if s in INCR.get("urls", {})}
-    STATE["rebuilt_urls"] = None if rebuild is None else {urls[s] for s in rebuild if s in urls}
-    INCR.update(sigs=sigs, env=env, urls=urls)
+    STATE["removed_urls"] = {url for url, _ in gone.values()}
+    STATE["removed_dests"] = {dest for _, dest in gone.values()}
+    STATE["rebuilt_urls"] = None if rebuild is None else {pages[s][0] for s in rebuild if s in pages}
+    INCR.update(sigs=sigs, env=env, pages=pages)
     if SERVE["incremental"]:
         for f in files.documentation_pages():
             src = nfc(f.src_uri)
@@ -279,11 +281,15 @@ def _merge_search_index(site: str) -> None:
         data["docs"] = kept + data["docs"]
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        for url in STATE.get("removed_urls", ()):  # a deleted note's page must not linger
-            stale = os.path.join(site, url, "index.html")
-            if os.path.isfile(stale):
-                os.remove(stale)
     INCR["search"] = data["docs"]
+
+
+def _remove_stale_pages(site: str) -> None:
+    """Dirty rebuilds keep site/: a deleted note's page must not linger there."""
+    for dest in STATE.get("removed_dests", ()):
+        stale = os.path.join(site, dest)
+        if os.path.isfile(stale):
+            os.remove(stale)
 
 
 def on_page_read_source(page, config, **kwargs):
@@ -316,6 +322,8 @@ def _escape_page_meta(page) -> None:
     meta = page.meta
     if isinstance(meta.get("title"), str):
         meta["title"] = _as_text(meta["title"])
+    if isinstance(meta.get("description"), str):  # Material prints it in <meta content="…">
+        meta["description"] = html_mod.escape(meta["description"], quote=True)
     tags = meta.get("tags")
     if isinstance(tags, list):
         meta["tags"] = [t.replace("<", "&lt;").replace(">", "&gt;") if isinstance(t, str) else t for t in tags]
@@ -387,6 +395,9 @@ def on_post_build(config, **kwargs):
     vault = STATE.get("vault")
     if vault is None:
         return
+    for p in vault.resolver.refused[STATE.get("refused_seen", 0):]:
+        vault.problems.append(p)
+        log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
     site = config.site_dir
     with open(os.path.join(site, "vault.json"), "w", encoding="utf-8") as fh:
         # json.dumps without indent runs the C encoder (json.dump never does): ~5x faster.
@@ -395,3 +406,4 @@ def on_post_build(config, **kwargs):
         fh.write(export.problem_report(vault))
     if SERVE["builds"]:
         _merge_search_index(site)
+        _remove_stale_pages(site)

@@ -132,6 +132,7 @@ def test_no_broken_internal_links(seed_site):
     site = seed_site["site"]
     broken = []
     for html, ref, parts in _internal_targets(site):
+        assert "##" not in ref, f"{html.relative_to(site)} -> {ref}"
         target = (html.parent / unquote(parts.path)).resolve()
         if parts.path.endswith("/") or target.is_dir():
             target = target / "index.html"

@@ -72,6 +72,7 @@ def target_of(site: Path, page_rel: str, href: str) -> tuple[Path, str]:
     ("noext", "notes/Alpha", ""),
     ("hugo", "notes/Alpha Two", ""),
     ("별칭", "notes/Alpha", ""),  # [[Alpha\|별칭]] inside a table
+    ("감마 폴더", "sub", ""),  # a link to a folder reaches its index page
 ])
 def test_link_resolves_to_page_and_anchor(site, text, page, anchor):
     art = article(site["site"], "notes/Beta")

@@ -12,7 +12,7 @@ import hashlib
 import os
 import posixpath
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
@@ -25,7 +25,7 @@ from .index import NOTE_EXTS, VaultIndex
 from .links import LinkRecord, RawLink, Resolver, extract_links, heading_anchors, parse_links
 from .model import Note, Problem
 from .shapes import normalise
-from .textutil import fold, mask_code, nfc
+from .textutil import fold, nfc
 
 COMPANY_DIR = "companies"
 GENERATED = {
@@ -481,7 +481,7 @@ def _events(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
             per_event = [_ids(registry.find_mentions(ev.text)) for ev in facts.events]
             facts.event_companies = {fingerprint: per_event}
         for ev, ids in zip(facts.events, per_event):
-            anchor = vault.resolver.anchor_for(note, ev.heading) if ev.heading else ""
+            anchor = (vault.resolver.anchor_for(note, ev.heading) if ev.heading else "").lstrip("#")
             events.append({
                 "date": ev.date, "precision": ev.precision, "text": ev.text,
                 "note": note.url, "anchor": anchor or None, "companies": ids,

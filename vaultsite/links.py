@@ -165,8 +165,10 @@ class Resolver:
         if not absolute and (norm == ".." or norm.startswith("../")):
             self._refuse(origin, href)
             return Target("refused", name=path)
-        if not absolute and norm in self.pages:
-            return Target("page", file=norm, anchor=("#" + parts.fragment) if parts.fragment else "")
+        if not absolute:
+            for page in (norm, norm.rstrip("/") + "/index.md"):  # a folder link means its index page
+                if page in self.pages:
+                    return Target("page", file=page, anchor=("#" + parts.fragment) if parts.fragment else "")
         ext = posixpath.splitext(path.rstrip("/"))[1].casefold()
         if ext in NOTE_EXTS or not ext:
             note = None

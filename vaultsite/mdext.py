@@ -82,19 +82,18 @@ class RewriteTree:
         ext = self.ext
         if ext.resolver is None:
             return None
-        parents = {c: p for p in root.iter() for c in p}
         for el in list(root.iter()):
             if el.tag == "a" and "href" in el.attrib and not el.get("data-vs") \
                     and not el.get("href").startswith("#"):
-                self._link(el, parents)
+                self._link(el)
             elif el.tag == "img" and "src" in el.attrib and not el.get("data-vs"):
-                self._image(el, parents)
+                self._image(el)
         for el in root.iter():
             el.attrib.pop("data-vs", None)
         self._tags(root)
         return None
 
-    def _link(self, el, parents) -> None:
+    def _link(self, el) -> None:
         ext = self.ext
         text = "".join(el.itertext())
         target = ext.resolver.href(el.get("href"), ext.note, text)
@@ -112,7 +111,7 @@ class RewriteTree:
         el.set("class", "vs-missing")
         el.set("title", self.ext.missing_title(target, href))
 
-    def _image(self, el, parents) -> None:
+    def _image(self, el) -> None:
         ext = self.ext
         target = ext.resolver.href(el.get("src"), ext.note, el.get("alt", ""))
         if target.kind == "external":
@@ -127,15 +126,17 @@ class RewriteTree:
         el.set("title", ext.missing_title(target, name))
         el.text = name
 
-    def _tags(self, root) -> None:
-        for el in list(root.iter()):
-            if el.tag in SKIP_TAGS:
-                continue
-            if el.text and "#" in el.text:
-                self._split(el, None)
-            for child in list(el):
-                if child.tail and "#" in child.tail:
-                    self._split(el, child)
+    def _tags(self, el) -> None:
+        """Link ``#tags`` in text, never inside links, code or headings (nor anything within them)."""
+        if el.tag in SKIP_TAGS:
+            return
+        children = list(el)
+        if el.text and "#" in el.text:
+            self._split(el, None)
+        for child in children:
+            self._tags(child)
+            if child.tail and "#" in child.tail:
+                self._split(el, child)
 
     def _split(self, parent, child) -> None:
         """Replace ``#tag`` runs in parent.text (child None) or child.tail by links."""
@@ -143,7 +144,6 @@ class RewriteTree:
         hits = [h for h in tags_mod.find_inline_tags(text)]
         if not hits:
             return
-        pos = 0
         new_nodes = []
         lead = text[: hits[0].start]
         for i, h in enumerate(hits):
@@ -155,7 +155,6 @@ class RewriteTree:
             nxt = hits[i + 1].start if i + 1 < len(hits) else len(text)
             a.tail = text[h.end: nxt]
             new_nodes.append(a)
-            pos = h.end
         if child is None:
             parent.text = lead
             insert_at = 0

@@ -9,7 +9,6 @@ navigation, so ``mkdocs serve`` rebuilds only the pages the note touches.
 """
 from __future__ import annotations
 
-import posixpath
 from collections import defaultdict
 
 from .build import GENERATED, Vault, page_url

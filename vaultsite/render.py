@@ -7,16 +7,16 @@ Jinja templates in ``vaultsite/templates``; each owns one kind of page.
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections import Counter, defaultdict
-from datetime import date as _date
 
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .build import COMPANY_DIR, GENERATED, Vault, page_url, url_between
-from .links import BLOCK_ID_RE, HEADING_RE, WIKI_RE, page_src_of, relative_href, split_wikilink
+from .links import BLOCK_ID_RE, HEADING_RE, page_src_of, split_wikilink
 from .model import Note
 from .textutil import fold, mask_code
 
@@ -111,7 +111,7 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
 
 
 def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return html.escape(s, quote=True)
 
 
 # -- generated pages -----------------------------------------------------------------

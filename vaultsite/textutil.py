@@ -13,7 +13,8 @@ import unicodedata
 from functools import lru_cache
 
 _FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*$", re.M)
-_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+# A code span never crosses a blank line (a paragraph break), as in Python-Markdown.
+_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.S)
 _HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
