@@ -13,7 +13,7 @@ import os
 import posixpath
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -71,6 +71,7 @@ class NoteFacts:
     contexts: dict[int, str] = field(default_factory=dict)  # link start -> sentence around it
     anchors: dict[str, str] = field(default_factory=dict)  # heading/block -> anchor id
     event_companies: dict = field(default_factory=dict)  # registry fingerprint -> company ids per event
+    company_summary: dict = field(default_factory=dict)  # registry fingerprint -> _mention_summary
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
 
 
@@ -416,33 +417,30 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
             facts.discovered = registry.discover(note.body)
         for company in facts.discovered:
             if registry.get(company.id) is None:
-                registry.add(company)
+                # A copy: the registry may merge into it, and the cached original must stay as read.
+                registry.add(replace(company, aliases=list(company.aliases), tickers=list(company.tickers),
+                                     exact=list(company.exact)))
     fingerprint = registry_fingerprint(registry)
     notes_of: dict[str, list[dict]] = defaultdict(list)
     for note in vault.notes:
         facts = facts_by_src[note.src]
-        mentions = facts.mentions.get(fingerprint)
-        if mentions is None:
-            mentions = registry.find_mentions(note.title + "\n" + note.body)
-            facts.mentions = {fingerprint: mentions}
-        ids: list[str] = []
-        first: dict[str, object] = {}
-        for m in mentions:
-            if m.company_id not in first:
-                first[m.company_id] = m
-                ids.append(m.company_id)
+        summary = facts.company_summary.get(fingerprint)
+        if summary is None:
+            mentions = facts.mentions.get(fingerprint)
+            if mentions is None:
+                mentions = registry.find_mentions(note.title + "\n" + note.body)
+                facts.mentions = {fingerprint: mentions}
+            summary = facts.company_summary[fingerprint] = _mention_summary(note, mentions)
+        ids = list(summary)
         if note.folder == COMPANY_DIR:
             own = next((c.id for c in registry.companies() if c.note_src == note.src), None)
             if own and own not in ids:
                 ids.insert(0, own)
         vault.note_companies[note.src] = ids
-        text = note.title + "\n" + note.body
         for cid in ids:
-            m = first.get(cid)
-            ctx = sentence_around(text, m.start, m.end) if m is not None else ""
+            ctx, count = summary.get(cid, ("", 0))
             notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
-                                  "date": note.date, "context": ctx,
-                                  "count": sum(1 for x in mentions if x.company_id == cid)})
+                                  "date": note.date, "context": ctx, "count": count})
     vault.registry = registry
     vault.company_notes = dict(notes_of)
     for company in registry.companies():
@@ -450,6 +448,19 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
             vault.company_pages[company.id] = vault.index.notes[company.note_src].page_src
         elif company.id in notes_of:
             vault.company_pages[company.id] = f"{COMPANY_DIR}/{company.id}.md"
+
+
+def _mention_summary(note: Note, mentions) -> dict[str, tuple[str, int]]:
+    """company id -> (sentence around its first mention, number of mentions), in order of appearance."""
+    text = note.title + "\n" + note.body
+    out: dict[str, tuple[str, int]] = {}
+    for m in mentions:
+        if m.company_id in out:
+            ctx, n = out[m.company_id]
+            out[m.company_id] = (ctx, n + 1)
+        else:
+            out[m.company_id] = (sentence_around(text, m.start, m.end), 1)
+    return out
 
 
 def registry_fingerprint(registry) -> str:

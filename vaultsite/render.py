@@ -7,6 +7,7 @@ Jinja templates in ``vaultsite/templates``; each owns one kind of page.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -28,6 +29,26 @@ _env = Environment(
     keep_trailing_newline=True,
 )
 _EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
+
+_RENDERED: dict[tuple, tuple[str, str]] = {}  # (template, page) -> (digest of its context, text)
+
+
+def _render(template: str, page: str, **context) -> str:
+    """Render a generated page, reusing last build's text when its context is unchanged.
+
+    In ``mkdocs serve`` most generated pages (every company page, folder
+    indexes) do not change when one note is added; comparing a digest of the
+    context is far cheaper than Jinja rendering a 5,000-entry listing again.
+    """
+    digest = hashlib.blake2b(repr(sorted(context.items())).encode("utf-8", "surrogatepass"),
+                             digest_size=16).hexdigest()
+    got = _RENDERED.get((template, page))
+    if got is not None and got[0] == digest:
+        return got[1]
+    text = _env.get_template(template).render(**context)
+    _RENDERED[(template, page)] = (digest, text)
+    return text
+
 
 FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}
 
@@ -148,7 +169,7 @@ def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         if folder == COMPANY_DIR:
             continue  # the companies emitter owns companies/index.md
         items = sorted(notes_in.get(folder, []), key=lambda n: (n.date or "", n.title), reverse=True)
-        out[src] = _env.get_template("folder.md.j2").render(
+        out[src] = _render("folder.md.j2", src,
             title=FOLDER_LABELS.get(folder, posixpath.basename(folder)),
             folder=folder,
             subfolders=[{"name": posixpath.basename(f), "href": _rel(src, f + "/index.md")} for f in sorted(children.get(folder, ()))],
@@ -183,7 +204,7 @@ def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
     companies = sorted({c for e in vault.events for c in e.get("companies", [])},
                        key=lambda c: vault.registry.get(c).name.casefold() if vault.registry.get(c) else c)
     tags = sorted({t for e in vault.events for t in e.get("tags", [])}, key=str.casefold)
-    return _env.get_template("timeline.md.j2").render(
+    return _render("timeline.md.j2", src,
         groups=groups,
         facts=sum(1 for e in vault.events if e["kind"] == "fact"),
         companies=[{"id": c, "name": vault.registry.get(c).name if vault.registry.get(c) else c} for c in companies],
@@ -215,7 +236,7 @@ def companies_page(vault: Vault) -> str:
     rows = company_rows(vault)
     for r in rows:
         r["href"] = _rel(src, r["page"])
-    return _env.get_template("companies.md.j2").render(rows=rows)
+    return _render("companies.md.j2", src, rows=rows)
 
 
 def company_section(vault: Vault, company_id: str, src: str) -> str:
@@ -236,7 +257,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     related = [{"name": vault.registry.get(c).name, "count": k,
                 "href": _rel(src, vault.company_pages[c]) if c in vault.company_pages else None}
                for c, k in co.most_common(12)]
-    return _env.get_template("company.md.j2").render(
+    return _render("company.md.j2", src,
         company=company, notes=note_views, events=events, related=related,
         aliases=[a for a in company.aliases if a != company.name][:12],
     )
@@ -261,7 +282,7 @@ def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
         rows.append({"name": entry["target"], "count": entry["count"], "from": froms, "date": m.group(1) if m else None})
     dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["name"]), reverse=True)
     undated = sorted((r for r in rows if not r["date"]), key=lambda r: (-r["count"], r["name"]))
-    return _env.get_template("missing.md.j2").render(rows=dated + undated, total=len(rows))
+    return _render("missing.md.j2", src, rows=dated + undated, total=len(rows))
 
 
 def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
