@@ -393,3 +393,17 @@ def test_crawl_every_internal_link_is_200(site, base):
                 queue.append(target)
     assert len(seen_pages) > 20
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:40])
+
+
+def test_hovering_an_internal_link_previews_its_target(page, base):
+    page.goto(url(base, "companies/"))
+    link = page.locator("article.md-content__inner table a").first
+    name = link.inner_text().strip()
+    link.hover()
+    preview = page.locator(".vs-preview")
+    preview.wait_for(state="visible", timeout=10_000)
+    assert name in preview.locator("h1").inner_text()
+    assert preview.locator("p").count() >= 1
+    page.mouse.move(0, 0)
+    preview.wait_for(state="detached", timeout=5_000)
+    assert page.js_errors == []
