@@ -184,8 +184,8 @@ def on_files(files: Files, config, **kwargs):
     generated = render.generated_pages(vault, existing)
     for src, content in generated.items():
         files.append(File.generated(config, src, content=content))
-    pages = {f.src_uri for f in files.documentation_pages()}
-    config.nav = build_nav(vault, pages)
+    if config.nav is None:  # a nav written in mkdocs.yml is the user's choice and wins
+        config.nav = build_nav(vault, {f.src_uri for f in files.documentation_pages()})
 
     ext: VaultExtension = STATE["ext"]
     ext.bind(vault.resolver, vault.tag_index)
