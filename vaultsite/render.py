@@ -17,7 +17,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .build import COMPANY_DIR, GENERATED, Vault, page_url, url_between
-from .links import BLOCK_ID_RE, HEADING_RE, page_src_of, split_wikilink
+from .links import BLOCK_ID_RE, HEADING_RE, page_src_of, plain_heading, split_wikilink
 from .model import Note
 from .textutil import fold, mask_code
 
@@ -80,7 +80,8 @@ def section(note: Note, heading: str) -> str:
     want = fold(heading.split("#")[-1])
     heads = list(HEADING_RE.finditer(masked))
     for i, m in enumerate(heads):
-        if fold(m.group(2)) == want or fold(re.sub(r"[*_`]", "", m.group(2))) == want:
+        # The same reading of a heading as the anchors use (links.plain_heading).
+        if fold(plain_heading(note.body[m.start(2):m.end(2)])) == want:
             level = len(m.group(1))
             end = len(note.body)
             for n in heads[i + 1:]:
