@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from .textutil import fold, mask_code, nfc
+from .textutil import blank, fold, mask_code, nfc
 
 __all__ = [
     "TagHit",
@@ -107,7 +107,7 @@ _HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
 
 
 def _blank(m: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
+    return blank(m.group(0))
 
 
 def find_inline_tags(text: str) -> list[TagHit]:

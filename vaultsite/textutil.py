@@ -15,11 +15,12 @@ from functools import lru_cache
 _FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*$", re.M)
 # A code span never crosses a blank line (a paragraph break), as in Python-Markdown.
 _SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.S)
-_HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _blank(s: str) -> str:
-    return re.sub(r"[^\n]", " ", s)
+def blank(s: str) -> str:
+    """``s`` as spaces of the same length, newlines kept (so offsets stay valid)."""
+    return _NOT_NEWLINE.sub(" ", s)
 
 
 @lru_cache(maxsize=64)
@@ -31,7 +32,6 @@ def mask_code(text: str) -> str:
     caches its own hash, so the lookup costs nothing).
     """
     out = []
-    pos = 0
     lines = text.split("\n")
     in_fence: str | None = None
     for line in lines:
@@ -39,22 +39,21 @@ def mask_code(text: str) -> str:
         if in_fence is None:
             if m:
                 in_fence = m.group("fence")
-                out.append(_blank(line))
+                out.append(blank(line))
             else:
                 out.append(line)
         else:
-            out.append(_blank(line))
+            out.append(blank(line))
             if m and m.group("fence")[0] == in_fence[0] and len(m.group("fence")) >= len(in_fence) \
                     and line.strip() == m.group("fence"):
                 in_fence = None
-        pos += len(line) + 1
     masked = "\n".join(out)
-    masked = _SPAN_RE.sub(lambda m: _blank(m.group(0)), masked)
+    masked = _SPAN_RE.sub(lambda m: blank(m.group(0)), masked)
     return _mask_comments(masked)
 
 
 def _mask_comments(text: str) -> str:
-    """``<!-- … -->`` blanked: what ``_HTML_COMMENT_RE.sub`` does, in linear time.
+    """``<!-- … -->`` blanked: what ``re.sub(r"<!--.*?-->", ...)`` would do, in linear time.
 
     The regex retries every ``<!--`` of an unclosed run up to the end of the text (quadratic
     on a long line of them); once one ``<!--`` finds no ``-->``, no later one can.
@@ -65,7 +64,7 @@ def _mask_comments(text: str) -> str:
         j = text.find("-->", i + 4) if i >= 0 else -1
         if j < 0:
             break
-        out += [text[pos:i], _blank(text[i:j + 3])]
+        out += [text[pos:i], blank(text[i:j + 3])]
         pos = j + 3
     out.append(text[pos:])
     return "".join(out)
