@@ -22,9 +22,9 @@ import html as html_mod
 import json
 import logging
 import os
-import time
-
 import sys
+import threading
+import time
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
@@ -34,6 +34,7 @@ try:
 except ImportError:  # run from a checkout without installing: the core sits beside hooks/
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import vaultsite_parallel as parallel  # beside this file; MkDocs puts hooks/ on sys.path while loading us
 from vaultsite import export, incremental, render, sanitize
 from vaultsite.build import GENERATED, Cache, Source, build_vault, is_note_path
 from vaultsite.mdext import VaultExtension
@@ -122,11 +123,14 @@ def _guard_render() -> None:
 
 def on_config(config, **kwargs):
     _guard_render()
+    parallel.install()
+    parallel.CURRENT["run"] = None
     ext = VaultExtension()
     config.markdown_extensions.append(ext)
     STATE.clear()
     STATE["ext"] = ext
     STATE["settings"] = _settings(config)
+    STATE["page_notes"] = {}  # page src_uri -> the Note the extension renders it as
     if not config.use_directory_urls:
         log.warning("vaultsite: use_directory_urls: false is not supported; generated pages assume directory URLs")
     return config
@@ -193,6 +197,7 @@ def on_files(files: Files, config, **kwargs):
     STATE["company_of_page"] = company_of_page
 
     _plan_rebuild(files, config, vault, sources, generated)
+    parallel.CURRENT["run"] = _parallel_run(config, vault)
     # Links resolved while rendering (reference-style links) may still refuse a target.
     STATE["refused_seen"] = len(vault.resolver.refused)
 
@@ -205,6 +210,58 @@ def on_files(files: Files, config, **kwargs):
              len(vault.notes), len(vault.index.attachments), len(generated),
              time.perf_counter() - started, CACHE.hits, CACHE.misses)
     return files
+
+
+PARALLEL_MIN = 100  # notes; below this, forking costs more than it saves
+
+
+def _parallel_run(config, vault):
+    """Build note pages on every core (``vaultsite_parallel``) when that is safe and worth it.
+
+    ``extra.vaultsite.workers``: how many (default: one per core; 0 or 1 builds in one process).
+    """
+    settings = STATE["settings"]
+    workers = settings.get("workers", "auto")
+    workers = (os.cpu_count() or 1) if workers in ("auto", None) else int(workers)
+    minimum = int(settings.get("parallel_min", PARALLEL_MIN))
+    if workers < 2 or len(vault.notes) < minimum or SERVE["builds"] or threading.active_count() > 1:
+        return None
+    unknown = parallel.unknown_plugins(config, {name for name, p in config.plugins.items() if p is sys.modules[__name__]})
+    if unknown:
+        log.info("vaultsite: building pages in one process (plugins %s may keep per-page state)", ", ".join(unknown))
+        return None
+    tags_plugin = config.plugins.get("material/tags")
+    page_notes = STATE["page_notes"]
+
+    def has_listing(page) -> bool:  # Material fills tag listings into the page's HTML in on_env
+        return tags_plugin is not None and any(listing.page is page for listing in tags_plugin.listings)
+
+    def can_defer(page) -> bool:  # a vault note or a generated page, with its title in front matter
+        title = page.meta.get("title")
+        return (page.file.src_uri in page_notes and isinstance(title, str) and bool(title)
+                and not has_listing(page))
+
+    def before_render(page) -> None:
+        STATE["ext"].set_page(page_notes[page.file.src_uri])
+
+    def snapshot():
+        return len(vault.problems), len(vault.resolver.refused)
+
+    def changes(snap):
+        return vault.problems[snap[0]:], vault.resolver.refused[snap[1]:]
+
+    def merge(got):
+        problems, refused = got
+        vault.problems.extend(problems)
+        vault.resolver.refused.extend(refused)
+
+    return parallel.ParallelPages(workers, can_defer, before_render, snapshot, changes, merge)
+
+
+def on_build_error(error, **kwargs):
+    run = parallel.CURRENT["run"]
+    if run is not None:
+        run.abort()
 
 
 def _theme_version(config) -> tuple:
@@ -351,6 +408,7 @@ def on_page_markdown(markdown, page, config, **kwargs):
     src = nfc(page.file.src_uri)
     note = vault.note_for_page(src) or Note(src=src, title=page.title or "", body="", format="generated", page_src=src)
     ext.set_page(note)
+    STATE.setdefault("page_notes", {})[page.file.src_uri] = note
     INCR.setdefault("meta", {})[src] = {k: v for k, v in page.meta.items() if k in ("title", "tags", "hide")}
     return markdown
 

@@ -1,0 +1,315 @@
+"""Render and write the note pages on every core.
+
+MkDocs builds a site one page at a time: it converts every page's Markdown
+(``_populate_page``), then renders every page through the theme's templates
+and writes it (``_build_page``).  For a vault of thousands of notes those two
+loops are almost all of a build, and a page's HTML depends only on that page
+and on state that is complete before the second loop starts (the vault index,
+the navigation, every page's title and tags).
+
+So, in a ``mkdocs build`` of a large vault:
+
+1. while MkDocs reads the pages, ``Page.render`` is *deferred* for vault notes:
+   the page keeps its source, front matter and title (the navigation and
+   Material's tags plugin need those) but is not converted yet;
+2. at the first ``_build_page`` call the process forks one worker per core;
+   each converts, sanitises, renders and writes its share of the deferred
+   pages with MkDocs' own code, exactly as the sequential build would, while
+   this process builds the other pages (home, tags, timeline, companies);
+3. at the last page the workers hand back what the rest of the build needs:
+   their search-index entries, anchor ids and links (for MkDocs' anchor
+   validation), their log records (re-logged here, so ``--strict`` counts
+   them) and any problem the vault core recorded.  A page a worker could not
+   build is built again here, where its error surfaces as it would have.
+
+Only a plain ``mkdocs build`` forks: ``mkdocs serve`` has threads (and its
+own incremental path), and a configuration with plugins this module does not
+know keeps MkDocs' sequential loop, since an unknown plugin may keep per-page
+state in the process that renders the page.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import threading
+import traceback
+from typing import Callable
+
+from mkdocs.commands import build as build_cmd
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger("mkdocs.plugins.vaultsite")
+
+# Plugins known to keep no per-page state a worker would lose (search entries are handed back).
+KNOWN_PLUGINS = {
+    "material.plugins.search.plugin.SearchPlugin",
+    "material.plugins.tags.plugin.TagsPlugin",
+}
+
+
+def _class_name(obj) -> str:
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def unknown_plugins(config, own_hooks: set[str]) -> list[str]:
+    """Names of configured plugins that might keep per-page state (our hook modules excluded)."""
+    out = []
+    for name, plugin in config.plugins.items():
+        if name in own_hooks or _class_name(plugin) in KNOWN_PLUGINS:
+            continue
+        out.append(name)
+    return out
+
+
+def _search_entries(config) -> list | None:
+    for plugin in config.plugins.values():
+        if _class_name(plugin) == "material.plugins.search.plugin.SearchPlugin":
+            return plugin.search_index.entries if plugin.config.enabled else None
+    return None
+
+
+class _Capture(logging.Handler):
+    """A worker's log records, kept to be logged again by the parent process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        self.records.append((record.name, record.levelno, message))
+
+
+class ParallelPages:
+    """One build's parallel page pass; see the module docstring.
+
+    ``can_defer(page)``: whether a page may be built by a worker.
+    ``before_render(page)``: called in the worker before a deferred page is converted.
+    ``snapshot()`` / ``changes(snap)`` / ``merge(changes)``: state the page
+    work appends to in a worker (problems found while rendering), handed back.
+    """
+
+    def __init__(self, workers: int, can_defer: Callable, before_render: Callable,
+                 snapshot: Callable, changes: Callable, merge: Callable) -> None:
+        self.workers = workers
+        self.can_defer = can_defer
+        self.before_render = before_render
+        self.snapshot, self.changes, self.merge = snapshot, changes, merge
+        self.deferred: dict[str, Page] = {}
+        self.files = None
+        self.children: list[tuple[int, int, list[Page]]] = []
+        self.started = False
+        self.forked = False
+        self.last_page = None
+        self.entries_of: dict[str, list] = {}
+        self.leftover: list[Page] = []  # deferred pages no worker took
+        self.built_here = 0
+
+    # -- populate: defer the conversion ---------------------------------------------------
+    def defer(self, page: Page, files) -> bool:
+        if not self.can_defer(page):
+            return False
+        self.files = files
+        self.deferred[page.file.src_uri] = page
+        # What MkDocs' render would set; the worker sets the real values.
+        page.content = ""
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = None
+        page.links_to_anchors = None
+        return True
+
+    # -- build: fork, build, join -----------------------------------------------------------
+    def build_page(self, page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+        if not self.started:
+            self._start(config, doc_files, nav, env, dirty)
+        src = page.file.src_uri
+        if src not in self.deferred:
+            self._build_one(page, config, doc_files, nav, env, dirty, excluded, render=False)
+        elif not self.forked:  # could not fork: build it here, in order
+            self._build_one(page, config, doc_files, nav, env, dirty, excluded, render=True)
+        if page is self.last_page:
+            self._join(config, doc_files, nav, env, dirty)
+
+    def _start(self, config, doc_files, nav, env, dirty) -> None:
+        self.started = True
+        doc = list(doc_files)
+        self.last_page = doc[-1].page if doc else None
+        pages = [f.page for f in doc if f.src_uri in self.deferred]
+        if threading.active_count() > 1 or not hasattr(os, "fork"):
+            log.debug("vaultsite: not forking (threads running); building %d pages here", len(pages))
+            return
+        # Large pages first, dealt round-robin: the shares finish at about the same time.
+        pages.sort(key=lambda p: len(p.markdown or ""), reverse=True)
+        shares = [pages[i::self.workers] for i in range(self.workers)]
+        gc.collect()
+        gc.freeze()  # the workers' garbage collector leaves the inherited heap alone (no copy-on-write)
+        try:
+            for n, share in enumerate(shares):
+                if not share:
+                    continue
+                r = w = -1
+                try:
+                    r, w = os.pipe()
+                    pid = os.fork()
+                except OSError as exc:  # out of processes or memory: the rest is built here
+                    log.debug("vaultsite: cannot fork (%s)", exc)
+                    for fd in (r, w):
+                        if fd >= 0:
+                            os.close(fd)
+                    self.leftover = [p for s in shares[n:] for p in s]
+                    break
+                if pid == 0:  # the worker
+                    os.close(r)
+                    self._worker(w, share, config, doc, nav, env, dirty)
+                os.close(w)
+                self.children.append((pid, r, share))
+        finally:
+            gc.unfreeze()
+        self.forked = bool(self.children)
+        if not self.forked:
+            self.leftover = []
+        log.info("vaultsite: %d pages built by %d worker processes", len(pages), len(self.children))
+
+    def _worker(self, fd: int, share, config, doc, nav, env, dirty) -> None:
+        payload: dict = {"pages": {}, "failed": [], "logs": []}
+        try:
+            capture = _Capture()
+            logging.getLogger().handlers = []
+            logging.getLogger("mkdocs").handlers = [capture]
+            snap = self.snapshot()
+            entries = _search_entries(config)
+            for page in share:
+                mark = len(capture.records)
+                src = page.file.src_uri
+                try:
+                    start = len(entries) if entries is not None else 0
+                    self._render(page, config)
+                    build_cmd_original(page, config, doc, nav, env, dirty,
+                                       excluded=page.file.inclusion.is_excluded())
+                    payload["pages"][src] = {
+                        "search": entries[start:] if entries is not None else [],
+                        "anchors": page.present_anchor_ids,
+                        "links": {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
+                    }
+                    if entries is not None:
+                        del entries[start:]
+                    page.content = ""  # written: free it
+                except Exception:  # noqa: BLE001 - the parent builds it again and reports the error
+                    del capture.records[mark:]
+                    payload["failed"].append(src)
+            payload["logs"] = capture.records
+            payload["changes"] = self.changes(snap)
+        except BaseException:  # noqa: BLE001
+            payload = {"crash": traceback.format_exc()}
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os._exit(0)
+
+    def _render(self, page, config) -> None:
+        self.before_render(page)
+        render_original(page, config, self.files)
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
+
+    def _build_one(self, page, config, doc_files, nav, env, dirty, excluded, render: bool) -> None:
+        if render:
+            self._render(page, config)
+        entries = _search_entries(config)
+        start = len(entries) if entries is not None else 0
+        build_cmd_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
+        if entries is not None:
+            self.entries_of[page.file.src_uri] = entries[start:]
+        self.built_here += 1
+
+    def _join(self, config, doc_files, nav, env, dirty) -> None:
+        failed: list[Page] = list(self.leftover)
+        for pid, r, share in self.children:
+            chunks = []
+            while True:
+                chunk = os.read(r, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            os.close(r)
+            os.waitpid(pid, 0)
+            try:
+                payload = pickle.loads(b"".join(chunks))
+            except Exception:  # noqa: BLE001
+                payload = {"crash": "the worker process died"}
+            if "crash" in payload:
+                log.debug("vaultsite: a page worker failed; building its pages here:\n%s", payload["crash"])
+                failed.extend(share)
+                continue
+            for name, level, message in payload["logs"]:
+                logging.getLogger(name).log(level, "%s", message)
+            self.merge(payload["changes"])
+            for src, got in payload["pages"].items():
+                page = self.deferred[src]
+                self.entries_of[src] = got["search"]
+                page.present_anchor_ids = got["anchors"]
+                page.links_to_anchors = {self.files.get_file_from_path(s): links for s, links in got["links"].items()
+                                         if self.files.get_file_from_path(s) is not None}
+            failed.extend(self.deferred[src] for src in payload["failed"])
+        self.children = []
+        if failed:
+            log.debug("vaultsite: building %d page(s) here that no worker built", len(failed))
+        for page in failed:
+            self._build_one(page, config, doc_files, nav, env, dirty,
+                            page.file.inclusion.is_excluded(), render=True)
+        entries = _search_entries(config)
+        if entries is not None:  # the sequential build's order: by page
+            entries[:] = [e for f in doc_files for e in self.entries_of.get(f.src_uri, ())]
+
+    def abort(self) -> None:
+        for pid, r, _ in self.children:
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                os.close(r)
+            except OSError:
+                pass
+        self.children = []
+
+
+CURRENT: dict = {"run": None}
+render_original: Callable = Page.render
+build_cmd_original: Callable = build_cmd._build_page
+
+
+def install() -> None:
+    """Route ``Page.render`` and MkDocs' ``_build_page`` through the current run, if any.
+
+    Wraps whatever ``Page.render`` is at the time (the hooks' guarded render); idempotent.
+    """
+    global render_original, build_cmd_original
+    if getattr(Page.render, "_vaultsite_parallel", False):
+        return
+    render_original = Page.render
+    build_cmd_original = build_cmd._build_page
+
+    def render(self, config, files):
+        run = CURRENT["run"]
+        if run is not None and not run.started and run.defer(self, files):
+            return None
+        return render_original(self, config, files)
+
+    def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+        run = CURRENT["run"]
+        if run is None or not run.deferred:
+            return build_cmd_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
+        return run.build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+    render._vaultsite = render._vaultsite_parallel = True
+    build_page._vaultsite_parallel = True
+    Page.render = render
+    build_cmd._build_page = build_page

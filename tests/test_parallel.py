@@ -1,0 +1,102 @@
+"""Pages built by worker processes are the pages the sequential build writes.
+
+``hooks/vaultsite_parallel.py`` builds the note pages of a large vault on every core.
+Here the same vault (the link fixtures, the seed notes and the hard vault: bad encodings,
+a note too deeply nested to render, links refused at render time) is built twice, once
+forced onto two workers and once in one process, and every output file is compared.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from hard_vault import make_hard_vault
+from sitebuild import ROOT, build
+
+SEQUENTIAL = {"vaultsite": {"trust_html": False, "workers": 0}}
+PARALLEL = {"vaultsite": {"trust_html": False, "workers": 2, "parallel_min": 1}}
+
+
+def _vault(root: Path) -> Path:
+    docs = root / "docs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "links_vault", docs)
+    shutil.copytree(ROOT / "docs" / "notes", docs / "seed-notes")
+    shutil.copytree(ROOT / "docs" / "clippings", docs / "clippings")
+    make_hard_vault(docs / "hard", big_bytes=300_000, link_count=2_000)
+    return docs
+
+
+def _warnings(log: str) -> Counter:
+    return Counter(line for line in log.splitlines() if line.startswith("WARNING"))
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("parallel")
+    docs = _vault(root)
+    out = {}
+    for name, extra in (("parallel", PARALLEL), ("sequential", SEQUENTIAL)):
+        work = root / name
+        work.mkdir()
+        code, log, site = build(docs, work, extra=extra)
+        assert code == 0, log[-3000:]
+        out[name] = (log, site)
+    return out
+
+
+def test_the_parallel_build_really_forked(builds):
+    log, _ = builds["parallel"]
+    m = re.search(r"vaultsite: (\d+) pages built by (\d+) worker processes", log)
+    assert m and int(m.group(1)) > 30 and m.group(2) == "2", log[-2000:]
+    assert "worker processes" not in builds["sequential"][0]
+
+
+def test_every_file_is_identical(builds):
+    a, b = builds["parallel"][1], builds["sequential"][1]
+    names_a = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    names_b = sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    assert names_a == names_b
+    differ = []
+    for rel in names_a:
+        if rel in ("vault.json", "problems.md"):
+            continue
+        if (a / rel).read_bytes() != (b / rel).read_bytes():
+            differ.append(rel)
+    assert differ == []
+
+
+def test_problems_found_in_workers_are_reported(builds):
+    """Problems a worker finds while rendering (a note nested too deeply, a link refused at
+    render time) reach vault.json, problems.md and the log, in whatever order."""
+    def problems(site):
+        data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+        return Counter((p["src"], p["problem"]) for p in data["problems"])
+
+    pa, pb = problems(builds["parallel"][1]), problems(builds["sequential"][1])
+    assert pa == pb
+    assert any("could not be rendered as Markdown" in problem for _, problem in pb)
+    report_a = (builds["parallel"][1] / "problems.md").read_text(encoding="utf-8")
+    report_b = (builds["sequential"][1] / "problems.md").read_text(encoding="utf-8")
+    assert sorted(report_a.splitlines()) == sorted(report_b.splitlines())
+    assert _warnings(builds["parallel"][0]) == _warnings(builds["sequential"][0])
+
+
+def test_strict_mode_counts_warnings_from_workers(tmp_path):
+    """A warning logged in a worker (a note that cannot be rendered) fails --strict."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(4):
+        (docs / f"note{i}.md").write_text(f"# 노트 {i}\n\n본문 [[note{(i + 1) % 4}]]\n", encoding="utf-8")
+    (docs / "deep.md").write_text("# 깊은 노트\n\n" + "- " * 600 + "끝\n", encoding="utf-8")
+    work = tmp_path / "w"
+    work.mkdir()
+    code, log, _ = build(docs, work, strict=True, extra=PARALLEL)
+    assert "worker processes" in log
+    assert code != 0 and "could not be rendered as Markdown" in log
+    code, log, _ = build(docs, work, strict=False, extra=PARALLEL)
+    assert code == 0 and "could not be rendered as Markdown" in log
