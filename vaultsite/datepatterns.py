@@ -205,10 +205,44 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, str], Candidate | None]]] =
 ]
 
 
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUOTES = ("\u2018", "\u2019", "'")
+# What each of PATTERNS cannot match without: groups of strings, one of each group present.
+# A scan of the text per pattern is most of the date extraction's cost; a substring test is not.
+REQUIRES: list[tuple[tuple[str, ...], ...]] = [
+    (("-", "/", "."),),
+    (("-",),),
+    ((".",),),
+    (_QUOTES, (".",)),
+    (_QUOTES,),
+    (("년",), ("월",)),
+    (("년",),),
+    (("해",), ("월",)),
+    (("월",),),
+    (_MONTH_NAMES,),
+    (_MONTH_NAMES,),
+    (_MONTH_NAMES,),
+    (_MONTH_NAMES,),
+    (("/",),),
+]
+assert len(REQUIRES) == len(PATTERNS)
+
+
 def candidates(text: str) -> Iterator[Candidate]:
     """Every checked candidate in ``text``, in no particular order (may overlap)."""
-    for pattern, check in PATTERNS:
-        for m in pattern.finditer(text):
-            c = check(m, text)
-            if c is not None:
-                yield c
+    present: dict[tuple[str, ...], bool] = {}
+    for (pattern, check), requires in zip(PATTERNS, REQUIRES):
+        for group in requires:
+            if group not in present:
+                present[group] = any(s in text for s in group)
+            if not present[group]:
+                break
+        else:
+            yield from _checked(pattern, check, text)
+
+
+def _checked(pattern, check, text: str) -> Iterator[Candidate]:
+    for m in pattern.finditer(text):
+        c = check(m, text)
+        if c is not None:
+            yield c
