@@ -74,6 +74,14 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
-    """The key used for every name lookup: NFC and case-folded, spaces squeezed."""
-    return re.sub(r"\s+", " ", nfc(s)).strip().casefold()
+    """The key used for every name lookup: NFC and case-folded, spaces squeezed.
+
+    Link targets and names repeat across a vault (and across ``mkdocs serve``
+    rebuilds), so results are remembered.
+    """
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip().casefold()
