@@ -3,6 +3,7 @@ and its link appears in the backlinks of the note it links to."""
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import shutil
 import signal
@@ -155,6 +156,22 @@ def test_new_note_is_served_and_backlinked(server):
         assert time.monotonic() < deadline, f"DeepSeek backlinks after the rebuild: {titles}"
         time.sleep(0.2)
     print(f"[serve] DeepSeek backlinks list the new note {time.monotonic() - written:.2f} s after it was written")
+
+    # The incremental rebuild merged, not replaced, the whole-site files.
+    deadline = time.monotonic() + 10
+    while True:
+        status, raw = _get(base + "search/search_index.json")
+        pages = {d["location"].split("#")[0] for d in json.loads(raw)["docs"]} if status == 200 else set()
+        if quote(f"notes/{NEW_NOTE}/") in pages:
+            break
+        assert time.monotonic() < deadline, f"search index pages after the rebuild: {sorted(pages)}"
+        time.sleep(0.2)
+    assert "notes/DeepSeek/" in pages and "" in pages  # kept from the first build
+    status, raw = _get(base + "vault.json")
+    srcs = {n["src"] for n in json.loads(raw)["notes"]}
+    assert {f"notes/{NEW_NOTE}.md", "notes/DeepSeek.md"} <= srcs
+    new = next(n for n in json.loads(raw)["notes"] if n["src"] == "notes/DeepSeek.md")
+    assert any(b["title"] == NEW_NOTE for b in new["backlinks"])
 
 
 def test_click_is_not_a_version_that_breaks_live_reload():

@@ -186,7 +186,7 @@ def read_note(source: Source) -> NoteFacts:
     facts.contexts = {r.start: sentence_around(note.body, r.start, r.end) for r in facts.raw_links}
     facts.anchors = heading_anchors(note.body)
     registry = base_registry()
-    fingerprint = registry_fingerprint(registry)
+    fingerprint = _base_fingerprint()
     facts.discovered = registry.discover(note.body)
     facts.mentions = {fingerprint: registry.find_mentions(note.title + "\n" + note.body)}
     facts.event_companies = {fingerprint: [_ids(registry.find_mentions(ev.text)) for ev in events]}
@@ -461,6 +461,11 @@ def _mention_summary(note: Note, mentions) -> dict[str, tuple[str, int]]:
         else:
             out[m.company_id] = (sentence_around(text, m.start, m.end), 1)
     return out
+
+
+@lru_cache(maxsize=1)
+def _base_fingerprint() -> str:
+    return registry_fingerprint(base_registry())
 
 
 def registry_fingerprint(registry) -> str:

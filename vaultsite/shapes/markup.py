@@ -177,6 +177,8 @@ def _drop_stray_closers(line: str, mline: str) -> str:
         return line
     drop: set[int] = set()
     for open_ch, close_ch in (("[", "]"), ("(", ")")):
+        if close_ch * 2 not in mline or not _has_stray(mline, close_ch):
+            continue
         depth = 0
         stray: list[int] = []
         for i, ch in enumerate(mline):
@@ -198,6 +200,20 @@ def _drop_stray_closers(line: str, mline: str) -> str:
     if not drop:
         return line
     return "".join(ch for i, ch in enumerate(line) if i not in drop)
+
+
+_PAIR_RES = {"]": re.compile(r"\[[^\[\]]*\]"), ")": re.compile(r"\([^()]*\)")}
+
+
+def _has_stray(mline: str, close_ch: str) -> bool:
+    """Whether some ``close_ch`` closes nothing: innermost pairs removed until none is left
+    (in C), a closer that remains had depth zero.  Most lines (``[[link]]``) are balanced."""
+    pair = _PAIR_RES[close_ch]
+    while True:
+        reduced = pair.sub("", mline)
+        if reduced == mline:
+            return close_ch in reduced
+        mline = reduced
 
 
 def drop_stray_closers(body: str) -> str:
