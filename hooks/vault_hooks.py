@@ -122,8 +122,39 @@ def _guard_render() -> None:
     Page.render = render
 
 
+GC: dict = {"timer": None}
+
+
+def _gc_during_build() -> None:
+    """Garbage collection costs a build of a large vault seconds: each full pass walks the
+    cache of every note (0.6-0.8 s at 5,000 notes).  The vault is frozen once it is built
+    (``on_files``).  In ``mkdocs serve`` the collector is also paused while a rebuild runs
+    and does its full pass a few seconds after it, when the server is idle, not while the
+    user waits for the page."""
+    timer = GC["timer"]
+    if timer is not None:
+        timer.cancel()
+        GC["timer"] = None
+    if SERVE["builds"]:
+        gc.disable()
+
+
+def _gc_after_build() -> None:
+    if not SERVE["builds"]:
+        return
+    gc.enable()
+
+    def collect() -> None:
+        gc.unfreeze()
+        gc.collect()
+
+    timer = GC["timer"] = threading.Timer(3.0, collect)
+    timer.daemon = True
+    timer.start()
+
+
 def on_config(config, **kwargs):
-    gc.unfreeze()  # what the last build froze may be garbage now (mkdocs serve)
+    _gc_during_build()
     _guard_render()
     parallel.install()
     parallel.CURRENT["run"] = None
@@ -267,6 +298,7 @@ def on_build_error(error, **kwargs):
     run = parallel.CURRENT["run"]
     if run is not None:
         run.abort()
+    _gc_after_build()
 
 
 def _theme_version(config) -> tuple:
@@ -344,17 +376,19 @@ def _merge_search_index(site: str) -> None:
     for doc in data["docs"]:
         pages.setdefault(doc["location"].split("#", 1)[0], []).append(
             json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+    # UTF-8 bytes, not str: joining and writing 40 MB of mixed-script text is ~10x faster.
+    fresh = {url: ",".join(docs).encode("utf-8") for url, docs in pages.items()}
     rebuilt = STATE.get("rebuilt_urls")
     frags = INCR.get("search")
     if SERVE["incremental"] and rebuilt is not None and frags is not None:
         for url in rebuilt | STATE.get("removed_urls", set()):
             frags.pop(url, None)
-        frags.update({url: ",".join(docs) for url, docs in pages.items()})
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write('{"config":' + json.dumps(data["config"], ensure_ascii=False, separators=(",", ":"))
-                     + ',"docs":[' + ",".join(f for f in frags.values() if f) + "]}")
+        frags.update(fresh)
+        config = json.dumps(data["config"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        with open(path, "wb") as fh:
+            fh.write(b'{"config":' + config + b',"docs":[' + b",".join(f for f in frags.values() if f) + b"]}")
     else:
-        INCR["search"] = {url: ",".join(docs) for url, docs in pages.items()}
+        INCR["search"] = fresh
 
 
 def _remove_stale_pages(site: str) -> None:
@@ -468,6 +502,7 @@ def on_page_context(context, page, config, nav, **kwargs):
 def on_post_build(config, **kwargs):
     vault = STATE.get("vault")
     if vault is None:
+        _gc_after_build()
         return
     for p in vault.resolver.refused[STATE.get("refused_seen", 0):]:
         vault.problems.append(p)
@@ -475,10 +510,11 @@ def on_post_build(config, **kwargs):
     site = config.site_dir
     # In mkdocs serve, the entries of notes whose page did not change are reused.
     frags = INCR.setdefault("vault_json", {}) if SERVE["builds"] else None
-    with open(os.path.join(site, "vault.json"), "w", encoding="utf-8") as fh:
-        fh.write(export.vault_json_text(vault, INCR.get("sigs"), frags))
+    with open(os.path.join(site, "vault.json"), "wb") as fh:
+        fh.write(export.vault_json_bytes(vault, INCR.get("sigs"), frags))
     with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
         fh.write(export.problem_report(vault))
     if SERVE["builds"]:
         _merge_search_index(site)
         _remove_stale_pages(site)
+    _gc_after_build()

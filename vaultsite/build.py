@@ -225,6 +225,7 @@ def page_url(page_src: str) -> str:
     return quote(url, safe="/")
 
 
+@lru_cache(maxsize=1 << 18)
 def url_between(from_src: str, to_src: str, anchor: str = "") -> str:
     """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite.
 

@@ -16,11 +16,18 @@ import hashlib
 from .build import Vault
 
 
-def _h(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _h(*parts):
+    """A signature of ``parts``.  Signatures are only compared within one process (a
+    ``mkdocs serve`` session), so Python's own tuple hash will do where the parts are
+    hashable: several times cheaper than a digest of their repr, for every note on every
+    rebuild.  Unhashable parts (the navigation's lists) get the digest."""
+    try:
+        return hash(parts)
+    except TypeError:
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, str]:
+def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int | str]:
     """page src -> signature for every note page.  ``versions``: note src -> (size, mtime)."""
     out: dict[str, str] = {}
     for note in vault.notes:
@@ -42,20 +49,20 @@ def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, str]:
     return out
 
 
-def generated_signatures(pages: dict[str, str]) -> dict[str, str]:
+def generated_signatures(pages: dict[str, str]) -> dict[str, int | str]:
     return {src: _h(content) for src, content in pages.items()}
 
 
-def changed_pages(old: dict[str, str] | None, new: dict[str, str]) -> set[str] | None:
+def changed_pages(old: dict | None, new: dict) -> set[str] | None:
     """Pages to rebuild, or None when everything must be (no previous build to compare with)."""
     if old is None:
         return None
     return {src for src, sig in new.items() if old.get(src) != sig}
 
 
-def nav_signature(nav) -> str:
+def nav_signature(nav):
     return _h(nav)
 
 
-def combine(*sigs: str) -> str:
+def combine(*sigs):
     return _h(*sigs)
