@@ -245,8 +245,30 @@ def companies_page(vault: Vault) -> str:
     return _render("companies.md.j2", src, rows=rows)
 
 
+_SECTIONS: dict[tuple[str, str], tuple[str, str]] = {}  # (company id, page) -> (digest of inputs, text)
+
+
 def company_section(vault: Vault, company_id: str, src: str) -> str:
+    """The generated part of a company's page.  In ``mkdocs serve`` the section is reused when
+    its inputs are unchanged; they are compared before the listing (thousands of entries for a
+    company every note mentions) is even assembled."""
     company = vault.registry.get(company_id)
+    inputs = pickle.dumps((
+        company.name, company.aliases, company.tickers, company.exact,
+        vault.company_notes.get(company_id, []), vault.events_by_company.get(company_id, []),
+        [vault.note_companies.get(n["src"], []) for n in vault.company_notes.get(company_id, [])],
+        sorted(vault.company_pages.items()),
+    ), protocol=pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+    got = _SECTIONS.get((company_id, src))
+    if got is not None and got[0] == digest:
+        return got[1]
+    text = _company_section(vault, company, company_id, src)
+    _SECTIONS[(company_id, src)] = (digest, text)
+    return text
+
+
+def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
     notes = sorted(vault.company_notes.get(company_id, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
     note_views = []
     for n in notes:
