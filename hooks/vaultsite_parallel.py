@@ -13,9 +13,10 @@ So, in a ``mkdocs build`` of a large vault:
    the page keeps its source, front matter and title (the navigation and
    Material's tags plugin need those) but is not converted yet;
 2. at the first ``_build_page`` call the process forks one worker per core;
-   each converts, sanitises, renders and writes its share of the deferred
-   pages with MkDocs' own code, exactly as the sequential build would, while
-   this process builds the other pages (home, tags, timeline, companies);
+   the workers take the deferred pages from a shared queue (large pages first)
+   and convert, sanitise, render and write them with MkDocs' own code, exactly
+   as the sequential build would, while this process builds the other pages
+   (home, tags, timeline, companies);
 3. at the last page the workers hand back what the rest of the build needs:
    their search-index entries, anchor ids and links (for MkDocs' anchor
    validation), their log records (re-logged here, so ``--strict`` counts
@@ -35,6 +36,7 @@ import logging
 import os
 import pickle
 import re
+import select
 import threading
 import traceback
 import types
@@ -79,6 +81,9 @@ def _search_entries(config) -> list | None:
         if _class_name(plugin) == "material.plugins.search.plugin.SearchPlugin":
             return plugin.search_index.entries if plugin.config.enabled else None
     return None
+
+
+CHUNK = 8  # pages a worker takes from the queue at a time
 
 
 class _Capture(logging.Handler):
@@ -258,12 +263,12 @@ class ParallelPages:
         self.snapshot, self.changes, self.merge = snapshot, changes, merge
         self.deferred: dict[str, Page] = {}
         self.files = None
-        self.children: list[tuple[int, int, list[Page]]] = []
+        self.children: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
         self.started = False
         self.forked = False
         self.last_page = None
         self.entries_of: dict[str, list] = {}
-        self.leftover: list[Page] = []  # deferred pages no worker took
+        self.queue_pages: list[Page] = []
         self.built_here = 0
 
     # -- populate: defer the conversion ---------------------------------------------------
@@ -300,39 +305,41 @@ class ParallelPages:
         if threading.active_count() > 1 or not hasattr(os, "fork"):
             log.debug("vaultsite: not forking (threads running); building %d pages here", len(pages))
             return
-        # Large pages first, dealt round-robin: the shares finish at about the same time.
+        # The work queue: a pipe holding the numbers of chunks of pages, large pages first.
+        # Each worker reads 4 bytes (one chunk) at a time until the pipe is empty, so the
+        # workers finish together whatever the pages cost (reads of a pipe are atomic).
         pages.sort(key=lambda p: len(p.markdown or ""), reverse=True)
-        shares = [pages[i::self.workers] for i in range(self.workers)]
+        self.queue_pages = pages
+        chunks = range(0, len(pages), CHUNK)
+        qr, qw = os.pipe()
+        os.write(qw, b"".join(n.to_bytes(4, "little") for n in chunks))  # a few KB: fits the pipe
+        os.close(qw)
         gc.collect()
         gc.freeze()  # the workers' garbage collector leaves the inherited heap alone (no copy-on-write)
         try:
-            for n, share in enumerate(shares):
-                if not share:
-                    continue
+            for _ in range(self.workers):
                 r = w = -1
                 try:
                     r, w = os.pipe()
                     pid = os.fork()
-                except OSError as exc:  # out of processes or memory: the rest is built here
+                except OSError as exc:  # out of processes or memory: what no worker takes is built here
                     log.debug("vaultsite: cannot fork (%s)", exc)
                     for fd in (r, w):
                         if fd >= 0:
                             os.close(fd)
-                    self.leftover = [p for s in shares[n:] for p in s]
                     break
                 if pid == 0:  # the worker
                     os.close(r)
-                    self._worker(w, share, config, doc, nav, env, dirty)
+                    self._worker(w, qr, config, doc, nav, env, dirty)
                 os.close(w)
-                self.children.append((pid, r, share))
+                self.children.append((pid, r))
         finally:
-            gc.unfreeze()
+            os.close(qr)
         self.forked = bool(self.children)
-        if not self.forked:
-            self.leftover = []
-        log.info("vaultsite: %d pages built by %d worker processes", len(pages), len(self.children))
+        if self.forked:
+            log.info("vaultsite: %d pages built by %d worker processes", len(pages), len(self.children))
 
-    def _worker(self, fd: int, share, config, doc, nav, env, dirty) -> None:
+    def _worker(self, fd: int, queue: int, config, doc, nav, env, dirty) -> None:
         payload: dict = {"pages": {}, "failed": [], "logs": []}
         try:
             capture = _Capture()
@@ -342,25 +349,13 @@ class ParallelPages:
             logging.getLogger("mkdocs").handlers = [capture]
             snap = self.snapshot()
             entries = _search_entries(config)
-            for page in share:
-                mark = len(capture.records)
-                src = page.file.src_uri
-                try:
-                    start = len(entries) if entries is not None else 0
-                    self._render(page, config)
-                    build_cmd_original(page, config, doc, nav, env, dirty,
-                                       excluded=page.file.inclusion.is_excluded())
-                    payload["pages"][src] = {
-                        "search": entries[start:] if entries is not None else [],
-                        "anchors": page.present_anchor_ids,
-                        "links": {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
-                    }
-                    if entries is not None:
-                        del entries[start:]
-                    page.content = ""  # written: free it
-                except Exception:  # noqa: BLE001 - the parent builds it again and reports the error
-                    del capture.records[mark:]
-                    payload["failed"].append(src)
+            while True:
+                got = os.read(queue, 4)
+                if len(got) < 4:
+                    break
+                first = int.from_bytes(got, "little")
+                for page in self.queue_pages[first:first + CHUNK]:
+                    self._work_on(page, payload, capture, entries, config, doc, nav, env, dirty)
             payload["logs"] = capture.records
             payload["changes"] = self.changes(snap)
         except BaseException:  # noqa: BLE001
@@ -372,6 +367,25 @@ class ParallelPages:
                 view = view[os.write(fd, view):]
         finally:
             os._exit(0)
+
+    def _work_on(self, page, payload, capture, entries, config, doc, nav, env, dirty) -> None:
+        mark = len(capture.records)
+        src = page.file.src_uri
+        try:
+            start = len(entries) if entries is not None else 0
+            self._render(page, config)
+            build_cmd_original(page, config, doc, nav, env, dirty, excluded=page.file.inclusion.is_excluded())
+            payload["pages"][src] = {
+                "search": entries[start:] if entries is not None else [],
+                "anchors": page.present_anchor_ids,
+                "links": {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
+            }
+            if entries is not None:
+                del entries[start:]
+            page.content = ""  # written: free it
+        except Exception:  # noqa: BLE001 - the parent builds it again and reports the error
+            del capture.records[mark:]
+            payload["failed"].append(src)
 
     def _render(self, page, config) -> None:
         self.before_render(page)
@@ -389,23 +403,27 @@ class ParallelPages:
         self.built_here += 1
 
     def _join(self, config, doc_files, nav, env, dirty) -> None:
-        failed: list[Page] = list(self.leftover)
-        for pid, r, share in self.children:
-            chunks = []
-            while True:
+        # Read every worker's pipe as data comes, so none waits on a full pipe buffer.
+        buffers = {r: [] for _, r in self.children}
+        open_fds = set(buffers)
+        while open_fds:
+            ready, _, _ = select.select(list(open_fds), [], [])
+            for r in ready:
                 chunk = os.read(r, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            os.close(r)
+                if chunk:
+                    buffers[r].append(chunk)
+                else:
+                    open_fds.discard(r)
+                    os.close(r)
+        built: set[str] = set()
+        for pid, r in self.children:
             os.waitpid(pid, 0)
             try:
-                payload = pickle.loads(b"".join(chunks))
+                payload = pickle.loads(b"".join(buffers[r]))
             except Exception:  # noqa: BLE001
                 payload = {"crash": "the worker process died"}
             if "crash" in payload:
-                log.debug("vaultsite: a page worker failed; building its pages here:\n%s", payload["crash"])
-                failed.extend(share)
+                log.debug("vaultsite: a page worker failed; its pages are built here:\n%s", payload["crash"])
                 continue
             for name, level, message in payload["logs"]:
                 logging.getLogger(name).log(level, "%s", message)
@@ -416,8 +434,10 @@ class ParallelPages:
                 page.present_anchor_ids = got["anchors"]
                 page.links_to_anchors = {self.files.get_file_from_path(s): links for s, links in got["links"].items()
                                          if self.files.get_file_from_path(s) is not None}
-            failed.extend(self.deferred[src] for src in payload["failed"])
+                built.add(src)
         self.children = []
+        # Pages a worker failed on, or that a crashed worker had taken: built here, errors and all.
+        failed = [f.page for f in doc_files if f.src_uri in self.deferred and f.src_uri not in built]
         if failed:
             log.debug("vaultsite: building %d page(s) here that no worker built", len(failed))
         for page in failed:
@@ -428,7 +448,7 @@ class ParallelPages:
             entries[:] = [e for f in doc_files for e in self.entries_of.get(f.src_uri, ())]
 
     def abort(self) -> None:
-        for pid, r, _ in self.children:
+        for pid, r in self.children:
             try:
                 os.kill(pid, 9)
                 os.waitpid(pid, 0)
