@@ -86,15 +86,23 @@ class Cache:
     def fill(self, sources: list[Source]) -> None:
         """Read every uncached note; a large batch (a cold build) uses every core.
 
-        The batch is split: this process reads one share while ``python -m
-        vaultsite.worker`` subprocesses read the others (pickled in, pickled
-        out).  Starting a worker costs about half a second, so small batches
-        (a ``mkdocs serve`` rebuild) stay in this process.  A worker that fails
-        costs only speed: its share is read here.
+        Small batches (a ``mkdocs serve`` rebuild) stay in this process.  A large
+        one is read by this process and forked children taking notes from a shared
+        queue (:func:`_read_forked`).  Where other threads run (forking would copy
+        their locks mid-use), ``python -m vaultsite.worker`` subprocesses read
+        shares of it instead (pickled in, pickled out; starting one costs about
+        half a second).  A worker that fails costs only speed: its notes are read here.
         """
         todo = [s for s in sources if s.key not in self.facts and is_note_path(s.src)]
         workers = min(os.cpu_count() or 1, 4)
         if len(todo) < PARALLEL_MIN or workers < 2:
+            return
+        import threading
+
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            for source, facts in zip(todo, _read_forked(todo, workers)):
+                self.facts[source.key] = facts
+            self.misses += len(todo)
             return
         import pickle
         import subprocess
@@ -150,6 +158,80 @@ def is_note_path(src: str) -> bool:
 
 
 PARALLEL_MIN = 200
+FORK_CHUNK = 16  # notes a process takes from the queue at a time
+
+
+def _read_forked(todo: list[Source], workers: int) -> list[NoteFacts]:
+    """``[read_note(s) for s in todo]`` on ``workers`` processes: this one and forked children.
+
+    A pipe of chunk numbers is the work queue (reads of 4 bytes from a pipe are atomic), so
+    the processes finish together; children pickle their results back.  Only called
+    where forking is safe (no other thread).  What a child fails to hand back is read here.
+    """
+    import pickle
+    import select
+
+    order = sorted(range(len(todo)), key=lambda i: -todo[i].size)  # large files first
+    qr, qw = os.pipe()
+    os.write(qw, b"".join(n.to_bytes(4, "little") for n in range(0, len(order), FORK_CHUNK)))
+    os.close(qw)
+
+    def drain() -> dict[int, NoteFacts]:
+        got: dict[int, NoteFacts] = {}
+        while True:
+            b = os.read(qr, 4)
+            if len(b) < 4:
+                return got
+            first = int.from_bytes(b, "little")
+            for i in order[first:first + FORK_CHUNK]:
+                got[i] = read_note(todo[i])
+
+    children = []
+    for _ in range(workers - 1):
+        try:
+            r, w = os.pipe()
+        except OSError:
+            break
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            break
+        if pid == 0:  # a child: read, hand back, leave without running the parent's cleanup
+            code = 0
+            try:
+                os.close(r)
+                data = pickle.dumps(drain(), protocol=pickle.HIGHEST_PROTOCOL)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(w, view):]
+            except BaseException:  # noqa: BLE001 - the parent reads what is missing
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(w)
+        children.append((pid, r))
+    results = drain()
+    os.close(qr)
+    buffers = {r: [] for _, r in children}
+    open_fds = set(buffers)
+    while open_fds:
+        ready, _, _ = select.select(list(open_fds), [], [])
+        for r in ready:
+            chunk = os.read(r, 1 << 20)
+            if chunk:
+                buffers[r].append(chunk)
+            else:
+                open_fds.discard(r)
+                os.close(r)
+    for pid, r in children:
+        os.waitpid(pid, 0)
+        try:
+            results.update(pickle.loads(b"".join(buffers[r])))
+        except Exception:  # noqa: BLE001 - a child that died: its notes are read below
+            pass
+    return [results[i] if i in results else read_note(todo[i]) for i in range(len(todo))]
 _BASE_REGISTRY: list = []
 
 
