@@ -221,6 +221,7 @@ def on_files(files: Files, config, **kwargs):
             files.append(File.generated(config, src, abs_src_path=f.abs_src_path))
 
     existing = {f.src_uri for f in files}
+    render.MEMO["on"] = bool(SERVE["builds"])  # serve rebuilds reuse unchanged generated pages
     generated = render.generated_pages(vault, existing)
     for src, content in generated.items():
         files.append(File.generated(config, src, content=content))

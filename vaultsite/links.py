@@ -61,6 +61,7 @@ class LinkRecord:
     end: int
 
 
+@lru_cache(maxsize=1 << 16)
 def split_wikilink(inner: str) -> tuple[str, str, str | None]:
     """``Note#Heading|text`` -> (``Note``, ``Heading``, ``text``); ``\\|`` (inside tables) splits too."""
     inner = inner.replace("\\|", "|")

@@ -32,6 +32,9 @@ _env = Environment(
 _EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
 
 _RENDERED: dict[tuple, tuple[str, str]] = {}  # (template, page) -> (digest of its context, text)
+#: Whether generated pages are remembered for the next build (``mkdocs serve`` sets it); a
+#: one-off build skips the digests, which cost more than they save there.
+MEMO = {"on": True}
 
 
 def _render(template: str, page: str, **context) -> str:
@@ -41,6 +44,8 @@ def _render(template: str, page: str, **context) -> str:
     indexes) do not change when one note is added; comparing a digest of the
     context is far cheaper than Jinja rendering a 5,000-entry listing again.
     """
+    if not MEMO["on"]:
+        return _env.get_template(template).render(**context)
     items = sorted(context.items())
     try:  # pickling is several times cheaper than repr() on a large listing; the digest never leaves the process
         blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
@@ -253,6 +258,8 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     its inputs are unchanged; they are compared before the listing (thousands of entries for a
     company every note mentions) is even assembled."""
     company = vault.registry.get(company_id)
+    if not MEMO["on"]:
+        return _company_section(vault, company, company_id, src)
     inputs = pickle.dumps((
         company.name, company.aliases, company.tickers, company.exact,
         vault.company_notes.get(company_id, []), vault.events_by_company.get(company_id, []),
