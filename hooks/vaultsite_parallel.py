@@ -100,6 +100,18 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, message))
 
 
+def _loads(data: bytes):
+    """``pickle.loads`` with the garbage collector paused: unpickling tens of megabytes of
+    small objects otherwise sets off collection after collection, none of which finds garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _ReusedMarkdown(types.ModuleType):
     """``markdown`` as ``mkdocs.structure.pages`` sees it in a worker: one ``Markdown`` per worker.
 
@@ -419,7 +431,7 @@ class ParallelPages:
         for pid, r in self.children:
             os.waitpid(pid, 0)
             try:
-                payload = pickle.loads(b"".join(buffers[r]))
+                payload = _loads(b"".join(buffers[r]))
             except Exception:  # noqa: BLE001
                 payload = {"crash": "the worker process died"}
             if "crash" in payload:

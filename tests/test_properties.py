@@ -225,3 +225,18 @@ def test_every_file_is_a_note_an_attachment_or_a_problem(files):
         html = md.reset().convert(source[4:].split("\n---\n", 1)[1])
         clean = sanitize.clean_page(html, note)
         assert "<script" not in clean.lower()
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(), tags=st.lists(st.text(max_size=12), max_size=4), description=st.text(max_size=40))
+def test_front_matter_reaches_mkdocs_intact(title, tags, description):
+    """Every page's front matter is written by ``render.front_matter`` and read by MkDocs'
+    own reader: any title (control characters, NEL, emoji, lone surrogates) comes back as is."""
+    from mkdocs.utils.meta import get_data
+
+    from vaultsite.render import front_matter
+
+    meta = {"title": title, "tags": tags, "description": description}
+    body, data = get_data(front_matter(meta) + "본문\n")
+    assert data == meta
+    assert body == "본문\n"

@@ -8,8 +8,10 @@ between rebuilds, so a rebuild re-reads only what changed.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+import pickle
 import posixpath
 import re
 from collections import defaultdict
@@ -104,7 +106,6 @@ class Cache:
                 self.facts[source.key] = facts
             self.misses += len(todo)
             return
-        import pickle
         import subprocess
         import sys
 
@@ -161,6 +162,18 @@ PARALLEL_MIN = 200
 FORK_CHUNK = 16  # notes a process takes from the queue at a time
 
 
+def _loads(data: bytes):
+    """``pickle.loads`` with the garbage collector paused: unpickling tens of megabytes of
+    small objects otherwise sets off collection after collection, none of which finds garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read_forked(todo: list[Source], workers: int) -> list[NoteFacts]:
     """``[read_note(s) for s in todo]`` on ``workers`` processes: this one and forked children.
 
@@ -168,7 +181,6 @@ def _read_forked(todo: list[Source], workers: int) -> list[NoteFacts]:
     the processes finish together; children pickle their results back.  Only called
     where forking is safe (no other thread).  What a child fails to hand back is read here.
     """
-    import pickle
     import select
 
     order = sorted(range(len(todo)), key=lambda i: -todo[i].size)  # large files first
@@ -228,7 +240,7 @@ def _read_forked(todo: list[Source], workers: int) -> list[NoteFacts]:
     for pid, r in children:
         os.waitpid(pid, 0)
         try:
-            results.update(pickle.loads(b"".join(buffers[r])))
+            results.update(_loads(b"".join(buffers[r])))
         except Exception:  # noqa: BLE001 - a child that died: its notes are read below
             pass
     return [results[i] if i in results else read_note(todo[i]) for i in range(len(todo))]
