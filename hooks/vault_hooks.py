@@ -203,6 +203,10 @@ def on_files(files: Files, config, **kwargs):
     vault = build_vault(sources, CACHE)
     vault.problems[:0] = [Problem(src, problem) for src, problem in early]
     STATE["vault"] = vault
+    if not SERVE["builds"]:
+        # A one-off build never reads the cache again: what the vault does not hold (company
+        # mentions, link contexts, raw links of 5,000 notes) need not stay for the page pass.
+        CACHE.facts.clear()
     # The vault and the cache live until the build ends: keep the garbage collector's full
     # passes (0.6 s each over a 5,000-note vault, several per build) from walking them again.
     gc.freeze()

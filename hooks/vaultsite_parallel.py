@@ -46,9 +46,8 @@ from html import unescape as html_unescape
 from html.parser import attrfind_tolerant, tagfind_tolerant
 
 import markdown
-from mkdocs.structure import pages as pages_mod
-
 from mkdocs.commands import build as build_cmd
+from mkdocs.structure import pages as pages_mod
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -110,6 +109,24 @@ def _loads(data: bytes):
     finally:
         if enabled:
             gc.enable()
+
+
+def _widen_pipe(fd: int) -> None:
+    """A 1 MB pipe (Linux; 64 KB is the default) holds a chunk's results, so a worker goes on
+    while this process is busy with a page of its own instead of blocking on the write."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
+def _send(fd: int, payload: dict) -> None:
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(8, "little") + data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 class _ReusedMarkdown(types.ModuleType):
@@ -243,6 +260,21 @@ _EXPECTED_ADD_ENTRY = (
 )
 
 
+def _search_index_method():
+    try:
+        from material.plugins.search import plugin as search_plugin
+    except ImportError:
+        return None
+    return search_plugin.SearchIndex.__dict__.get("add_entry_from_context")
+
+
+def _restore_search_index_method(method) -> None:
+    if method is not None:
+        from material.plugins.search import plugin as search_plugin
+
+        search_plugin.SearchIndex.add_entry_from_context = method
+
+
 def _use_fast_search_parser() -> None:
     """Swap the tokenizer in, but only over the method it was written against (Material 9.x)."""
     try:
@@ -281,7 +313,7 @@ class ParallelPages:
         self.last_page = None
         self.entries_of: dict[str, list] = {}
         self.queue_pages: list[Page] = []
-        self.built_here = 0
+        self.queue_fd = -1
 
     # -- populate: defer the conversion ---------------------------------------------------
     def defer(self, page: Page, files) -> bool:
@@ -328,11 +360,15 @@ class ParallelPages:
         os.close(qw)
         gc.collect()
         gc.freeze()  # the workers' garbage collector leaves the inherited heap alone (no copy-on-write)
+        # This process is one of the workers (it takes pages from the queue once MkDocs' loop
+        # reaches the last page): one copy of the heap fewer than a child per core.
+        self.queue_fd = qr
         try:
-            for _ in range(self.workers):
+            for _ in range(self.workers - 1):
                 r = w = -1
                 try:
                     r, w = os.pipe()
+                    _widen_pipe(w)
                     pid = os.fork()
                 except OSError as exc:  # out of processes or memory: what no worker takes is built here
                     log.debug("vaultsite: cannot fork (%s)", exc)
@@ -345,14 +381,16 @@ class ParallelPages:
                     self._worker(w, qr, config, doc, nav, env, dirty)
                 os.close(w)
                 self.children.append((pid, r))
-        finally:
+        except BaseException:
             os.close(qr)
-        self.forked = bool(self.children)
-        if self.forked:
-            log.info("vaultsite: %d pages built by %d worker processes", len(pages), len(self.children))
+            raise
+        self.forked = True  # even with no child: this process works the queue at the last page
+        log.info("vaultsite: %d pages built by %d worker processes", len(pages), len(self.children) + 1)
 
     def _worker(self, fd: int, queue: int, config, doc, nav, env, dirty) -> None:
-        payload: dict = {"pages": {}, "failed": [], "logs": []}
+        """Build pages from the queue; send each chunk's results as soon as it is done (so
+        neither process holds them twice), then the log records and the core's changes."""
+        capture = snap = None
         try:
             capture = _Capture()
             pages_mod.markdown = _ReusedMarkdown()
@@ -366,17 +404,21 @@ class ParallelPages:
                 if len(got) < 4:
                     break
                 first = int.from_bytes(got, "little")
+                payload: dict = {"pages": {}}
                 for page in self.queue_pages[first:first + CHUNK]:
                     self._work_on(page, payload, capture, entries, config, doc, nav, env, dirty)
-            payload["logs"] = capture.records
-            payload["changes"] = self.changes(snap)
-        except BaseException:  # noqa: BLE001
-            payload = {"crash": traceback.format_exc()}
+                _send(fd, payload)
+            final = {"logs": capture.records, "changes": self.changes(snap), "done": True}
+        except BaseException:  # noqa: BLE001 - whatever was sent stands; the rest is built by the parent
+            final = {"crash": traceback.format_exc()}
+            try:
+                final["logs"] = capture.records if capture is not None else []
+                if snap is not None:
+                    final["changes"] = self.changes(snap)
+            except BaseException:  # noqa: BLE001
+                pass
         try:
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _send(fd, final)
         finally:
             os._exit(0)
 
@@ -397,7 +439,6 @@ class ParallelPages:
             page.content = ""  # written: free it
         except Exception:  # noqa: BLE001 - the parent builds it again and reports the error
             del capture.records[mark:]
-            payload["failed"].append(src)
 
     def _render(self, page, config) -> None:
         self.before_render(page)
@@ -412,41 +453,37 @@ class ParallelPages:
         build_cmd_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
         if entries is not None:
             self.entries_of[page.file.src_uri] = entries[start:]
-        self.built_here += 1
 
     def _join(self, config, doc_files, nav, env, dirty) -> None:
-        # Read every worker's pipe as data comes, so none waits on a full pipe buffer.
-        buffers = {r: [] for _, r in self.children}
+        """Work the queue here too, reading the children's results as they come, then wait
+        for them.  Results are frames: an 8-byte length, then a pickle."""
+        buffers = {r: bytearray() for _, r in self.children}
         open_fds = set(buffers)
-        while open_fds:
-            ready, _, _ = select.select(list(open_fds), [], [])
-            for r in ready:
-                chunk = os.read(r, 1 << 20)
-                if chunk:
-                    buffers[r].append(chunk)
-                else:
-                    open_fds.discard(r)
-                    os.close(r)
         built: set[str] = set()
-        for pid, r in self.children:
+        saved = (pages_mod.markdown, _search_index_method())
+        try:
+            pages_mod.markdown = _ReusedMarkdown()
+            _use_fast_search_parser()
+            while self.queue_fd >= 0:
+                got = os.read(self.queue_fd, 4)
+                if len(got) < 4:
+                    break
+                first = int.from_bytes(got, "little")
+                for page in self.queue_pages[first:first + CHUNK]:
+                    self._build_one(page, config, doc_files, nav, env, dirty,
+                                    page.file.inclusion.is_excluded(), render=True)
+                    page.content = ""  # written: free it
+                    built.add(page.file.src_uri)
+                self._read_results(buffers, open_fds, built, timeout=0)
+        finally:
+            if self.queue_fd >= 0:
+                os.close(self.queue_fd)
+                self.queue_fd = -1
+            pages_mod.markdown = saved[0]
+            _restore_search_index_method(saved[1])
+        self._read_results(buffers, open_fds, built, timeout=None)
+        for pid, _ in self.children:
             os.waitpid(pid, 0)
-            try:
-                payload = _loads(b"".join(buffers[r]))
-            except Exception:  # noqa: BLE001
-                payload = {"crash": "the worker process died"}
-            if "crash" in payload:
-                log.debug("vaultsite: a page worker failed; its pages are built here:\n%s", payload["crash"])
-                continue
-            for name, level, message in payload["logs"]:
-                logging.getLogger(name).log(level, "%s", message)
-            self.merge(payload["changes"])
-            for src, got in payload["pages"].items():
-                page = self.deferred[src]
-                self.entries_of[src] = got["search"]
-                page.present_anchor_ids = got["anchors"]
-                page.links_to_anchors = {self.files.get_file_from_path(s): links for s, links in got["links"].items()
-                                         if self.files.get_file_from_path(s) is not None}
-                built.add(src)
         self.children = []
         # Pages a worker failed on, or that a crashed worker had taken: built here, errors and all.
         failed = [f.page for f in doc_files if f.src_uri in self.deferred and f.src_uri not in built]
@@ -459,7 +496,53 @@ class ParallelPages:
         if entries is not None:  # the sequential build's order: by page
             entries[:] = [e for f in doc_files for e in self.entries_of.get(f.src_uri, ())]
 
+    def _read_results(self, buffers, open_fds: set, built: set[str], timeout) -> None:
+        """Take every complete frame the children have sent; with ``timeout=None``, until
+        all of them have closed their pipes."""
+        while open_fds:
+            ready, _, _ = select.select(list(open_fds), [], [], timeout)
+            if not ready:
+                return
+            for r in ready:
+                chunk = os.read(r, 1 << 20)
+                if not chunk:
+                    open_fds.discard(r)
+                    os.close(r)
+                    continue
+                buf = buffers[r]
+                buf += chunk
+                while len(buf) >= 8:
+                    size = int.from_bytes(buf[:8], "little")
+                    if len(buf) < 8 + size:
+                        break
+                    frame = bytes(buf[8:8 + size])
+                    del buf[:8 + size]
+                    self._take(_loads(frame), built)
+
+    def _take(self, payload: dict, built: set[str]) -> None:
+        """One frame of a worker's results."""
+        if "crash" in payload:
+            log.debug("vaultsite: a page worker failed; the pages it did not finish are built here:\n%s",
+                      payload["crash"])
+        for name, level, message in payload.get("logs", ()):
+            logging.getLogger(name).log(level, "%s", message)
+        if "changes" in payload:
+            self.merge(payload["changes"])
+        for src, got in payload.get("pages", {}).items():
+            page = self.deferred[src]
+            self.entries_of[src] = got["search"]
+            page.present_anchor_ids = got["anchors"]
+            page.links_to_anchors = {self.files.get_file_from_path(s): links for s, links in got["links"].items()
+                                     if self.files.get_file_from_path(s) is not None}
+            built.add(src)
+
     def abort(self) -> None:
+        if self.queue_fd >= 0:
+            try:
+                os.close(self.queue_fd)
+            except OSError:
+                pass
+            self.queue_fd = -1
         for pid, r in self.children:
             try:
                 os.kill(pid, 9)

@@ -46,6 +46,8 @@ def builds(tmp_path_factory):
         code, log, site = build(docs, work, extra=extra)
         assert code == 0, log[-3000:]
         out[name] = (log, site)
+    out["docs"] = docs
+    out["root"] = root
     return out
 
 
@@ -100,3 +102,50 @@ def test_strict_mode_counts_warnings_from_workers(tmp_path):
     assert code != 0 and "could not be rendered as Markdown" in log
     code, log, _ = build(docs, work, strict=False, extra=PARALLEL)
     assert code == 0 and "could not be rendered as Markdown" in log
+
+
+CRASHING_BUILD = """
+import os, sys
+sys.path.insert(0, {hooks!r})
+import vaultsite_parallel as vp
+
+MAIN = os.getpid()
+work_on = vp.ParallelPages._work_on
+
+
+def crash(self, page, *args, **kwargs):
+    if os.getpid() != MAIN:  # the forked worker, on its first page
+        raise SystemExit("a worker dies")  # not an Exception: the worker's whole run fails
+    return work_on(self, page, *args, **kwargs)
+
+
+vp.ParallelPages._work_on = crash
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", "build", "-v", "-f", {cfg!r}]
+cli()
+"""
+
+
+def test_a_worker_that_dies_loses_no_page(builds):
+    """A worker that dies (here: SystemExit on its first page) costs only time: the pages it
+    had not sent are built by the main process, and the site is the same."""
+    import subprocess
+    import sys
+
+    from sitebuild import write_config
+
+    work = builds["root"] / "crash"
+    work.mkdir()
+    cfg = write_config(builds["docs"], work / "site", work / "mkdocs.yml", extra=PARALLEL)
+    script = CRASHING_BUILD.format(hooks=str(ROOT / "hooks"), cfg=str(cfg))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=work, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "a page worker failed" in proc.stderr and "a worker dies" in proc.stderr
+    assert "page(s) here that no worker built" in proc.stderr
+    a, b = work / "site", builds["sequential"][1]
+    differ = [str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()
+              and str(p.relative_to(a)) not in ("vault.json", "problems.md")
+              and p.read_bytes() != (b / p.relative_to(a)).read_bytes()]
+    assert differ == []
+    assert sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()) == \
+        sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
