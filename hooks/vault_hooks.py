@@ -141,6 +141,8 @@ def _gc_during_build() -> None:
 
 def _gc_after_build() -> None:
     if not SERVE["builds"]:
+        # The process ends with this build: spare it the collector's last pass over every object.
+        gc.freeze()
         return
     gc.enable()
 
