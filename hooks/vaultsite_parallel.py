@@ -34,9 +34,7 @@ import gc
 import inspect
 import logging
 import os
-import pickle
 import re
-import select
 import threading
 import traceback
 import types
@@ -50,6 +48,8 @@ from mkdocs.commands import build as build_cmd
 from mkdocs.structure import pages as pages_mod
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from vaultsite import forkpool
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
@@ -97,36 +97,6 @@ class _Capture(logging.Handler):
         if record.exc_info:
             message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
         self.records.append((record.name, record.levelno, message))
-
-
-def _loads(data: bytes):
-    """``pickle.loads`` with the garbage collector paused: unpickling tens of megabytes of
-    small objects otherwise sets off collection after collection, none of which finds garbage."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _widen_pipe(fd: int) -> None:
-    """A 1 MB pipe (Linux; 64 KB is the default) holds a chunk's results, so a worker goes on
-    while this process is busy with a page of its own instead of blocking on the write."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-    except (ImportError, OSError):
-        pass
-
-
-def _send(fd: int, payload: dict) -> None:
-    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(len(data).to_bytes(8, "little") + data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 class _ReusedMarkdown(types.ModuleType):
@@ -349,45 +319,20 @@ class ParallelPages:
         if threading.active_count() > 1 or not hasattr(os, "fork"):
             log.debug("vaultsite: not forking (threads running); building %d pages here", len(pages))
             return
-        # The work queue: a pipe holding the numbers of chunks of pages, large pages first.
-        # Each worker reads 4 bytes (one chunk) at a time until the pipe is empty, so the
-        # workers finish together whatever the pages cost (reads of a pipe are atomic).
         pages.sort(key=lambda p: len(p.markdown or ""), reverse=True)
         self.queue_pages = pages
-        chunks = range(0, len(pages), CHUNK)
-        qr, qw = os.pipe()
-        os.write(qw, b"".join(n.to_bytes(4, "little") for n in chunks))  # a few KB: fits the pipe
-        os.close(qw)
+        # The work queue (``forkpool``): large pages first, so the processes finish together.
+        self.queue_fd = forkpool.make_queue(len(pages), CHUNK)
         gc.collect()
         gc.freeze()  # the workers' garbage collector leaves the inherited heap alone (no copy-on-write)
         # This process is one of the workers (it takes pages from the queue once MkDocs' loop
         # reaches the last page): one copy of the heap fewer than a child per core.
-        self.queue_fd = qr
-        try:
-            for _ in range(self.workers - 1):
-                r = w = -1
-                try:
-                    r, w = os.pipe()
-                    _widen_pipe(w)
-                    pid = os.fork()
-                except OSError as exc:  # out of processes or memory: what no worker takes is built here
-                    log.debug("vaultsite: cannot fork (%s)", exc)
-                    for fd in (r, w):
-                        if fd >= 0:
-                            os.close(fd)
-                    break
-                if pid == 0:  # the worker
-                    os.close(r)
-                    self._worker(w, qr, config, doc, nav, env, dirty)
-                os.close(w)
-                self.children.append((pid, r))
-        except BaseException:
-            os.close(qr)
-            raise
+        self.children = forkpool.fork_children(
+            self.workers - 1, lambda fd: self._worker(fd, config, doc, nav, env, dirty))
         self.forked = True  # even with no child: this process works the queue at the last page
         log.info("vaultsite: %d pages built by %d worker processes", len(pages), len(self.children) + 1)
 
-    def _worker(self, fd: int, queue: int, config, doc, nav, env, dirty) -> None:
+    def _worker(self, fd: int, config, doc, nav, env, dirty) -> None:
         """Build pages from the queue; send each chunk's results as soon as it is done (so
         neither process holds them twice), then the log records and the core's changes."""
         capture = snap = None
@@ -399,15 +344,11 @@ class ParallelPages:
             logging.getLogger("mkdocs").handlers = [capture]
             snap = self.snapshot()
             entries = _search_entries(config)
-            while True:
-                got = os.read(queue, 4)
-                if len(got) < 4:
-                    break
-                first = int.from_bytes(got, "little")
+            while (first := forkpool.next_chunk(self.queue_fd)) is not None:
                 payload: dict = {"pages": {}}
                 for page in self.queue_pages[first:first + CHUNK]:
                     self._work_on(page, payload, capture, entries, config, doc, nav, env, dirty)
-                _send(fd, payload)
+                forkpool.send(fd, payload)
             final = {"logs": capture.records, "changes": self.changes(snap), "done": True}
         except BaseException:  # noqa: BLE001 - whatever was sent stands; the rest is built by the parent
             final = {"crash": traceback.format_exc()}
@@ -417,10 +358,7 @@ class ParallelPages:
                     final["changes"] = self.changes(snap)
             except BaseException:  # noqa: BLE001
                 pass
-        try:
-            _send(fd, final)
-        finally:
-            os._exit(0)
+        forkpool.send(fd, final)
 
     def _work_on(self, page, payload, capture, entries, config, doc, nav, env, dirty) -> None:
         mark = len(capture.records)
@@ -455,33 +393,30 @@ class ParallelPages:
             self.entries_of[page.file.src_uri] = entries[start:]
 
     def _join(self, config, doc_files, nav, env, dirty) -> None:
-        """Work the queue here too, reading the children's results as they come, then wait
-        for them.  Results are frames: an 8-byte length, then a pickle."""
-        buffers = {r: bytearray() for _, r in self.children}
-        open_fds = set(buffers)
+        """Work the queue here too, taking the children's results as they come, then wait
+        for them."""
+        frames = forkpool.Frames([r for _, r in self.children])
         built: set[str] = set()
         saved = (pages_mod.markdown, _search_index_method())
         try:
             pages_mod.markdown = _ReusedMarkdown()
             _use_fast_search_parser()
-            while self.queue_fd >= 0:
-                got = os.read(self.queue_fd, 4)
-                if len(got) < 4:
-                    break
-                first = int.from_bytes(got, "little")
+            while self.queue_fd >= 0 and (first := forkpool.next_chunk(self.queue_fd)) is not None:
                 for page in self.queue_pages[first:first + CHUNK]:
                     self._build_one(page, config, doc_files, nav, env, dirty,
                                     page.file.inclusion.is_excluded(), render=True)
                     page.content = ""  # written: free it
                     built.add(page.file.src_uri)
-                self._read_results(buffers, open_fds, built, timeout=0)
+                for payload in frames.read(timeout=0):
+                    self._take(payload, built)
         finally:
             if self.queue_fd >= 0:
                 os.close(self.queue_fd)
                 self.queue_fd = -1
             pages_mod.markdown = saved[0]
             _restore_search_index_method(saved[1])
-        self._read_results(buffers, open_fds, built, timeout=None)
+        for payload in frames.read():
+            self._take(payload, built)
         for pid, _ in self.children:
             os.waitpid(pid, 0)
         self.children = []
@@ -495,29 +430,6 @@ class ParallelPages:
         entries = _search_entries(config)
         if entries is not None:  # the sequential build's order: by page
             entries[:] = [e for f in doc_files for e in self.entries_of.get(f.src_uri, ())]
-
-    def _read_results(self, buffers, open_fds: set, built: set[str], timeout) -> None:
-        """Take every complete frame the children have sent; with ``timeout=None``, until
-        all of them have closed their pipes."""
-        while open_fds:
-            ready, _, _ = select.select(list(open_fds), [], [], timeout)
-            if not ready:
-                return
-            for r in ready:
-                chunk = os.read(r, 1 << 20)
-                if not chunk:
-                    open_fds.discard(r)
-                    os.close(r)
-                    continue
-                buf = buffers[r]
-                buf += chunk
-                while len(buf) >= 8:
-                    size = int.from_bytes(buf[:8], "little")
-                    if len(buf) < 8 + size:
-                        break
-                    frame = bytes(buf[8:8 + size])
-                    del buf[:8 + size]
-                    self._take(_loads(frame), built)
 
     def _take(self, payload: dict, built: set[str]) -> None:
         """One frame of a worker's results."""

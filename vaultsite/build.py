@@ -8,7 +8,6 @@ between rebuilds, so a rebuild re-reads only what changed.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -20,6 +19,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from . import companies as companies_mod
+from . import forkpool
 from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
@@ -162,87 +162,27 @@ PARALLEL_MIN = 200
 FORK_CHUNK = 16  # notes a process takes from the queue at a time
 
 
-def _loads(data: bytes):
-    """``pickle.loads`` with the garbage collector paused: unpickling tens of megabytes of
-    small objects otherwise sets off collection after collection, none of which finds garbage."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _read_forked(todo: list[Source], workers: int) -> list[NoteFacts]:
-    """``[read_note(s) for s in todo]`` on ``workers`` processes: this one and forked children.
-
-    A pipe of chunk numbers is the work queue (reads of 4 bytes from a pipe are atomic), so
-    the processes finish together; children pickle their results back.  Only called
-    where forking is safe (no other thread).  What a child fails to hand back is read here.
-    """
-    import select
-
+    """``[read_note(s) for s in todo]`` on ``workers`` processes: this one and forked children
+    taking notes from a shared queue (``forkpool``).  Only called where forking is safe (no
+    other thread).  What a child fails to hand back is read here."""
     order = sorted(range(len(todo)), key=lambda i: -todo[i].size)  # large files first
-    qr, qw = os.pipe()
-    os.write(qw, b"".join(n.to_bytes(4, "little") for n in range(0, len(order), FORK_CHUNK)))
-    os.close(qw)
+    queue = forkpool.make_queue(len(order), FORK_CHUNK)
 
     def drain() -> dict[int, NoteFacts]:
         got: dict[int, NoteFacts] = {}
-        while True:
-            b = os.read(qr, 4)
-            if len(b) < 4:
-                return got
-            first = int.from_bytes(b, "little")
+        while (first := forkpool.next_chunk(queue)) is not None:
             for i in order[first:first + FORK_CHUNK]:
                 got[i] = read_note(todo[i])
+        return got
 
-    children = []
-    for _ in range(workers - 1):
-        try:
-            r, w = os.pipe()
-        except OSError:
-            break
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(r)
-            os.close(w)
-            break
-        if pid == 0:  # a child: read, hand back, leave without running the parent's cleanup
-            code = 0
-            try:
-                os.close(r)
-                data = pickle.dumps(drain(), protocol=pickle.HIGHEST_PROTOCOL)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(w, view):]
-            except BaseException:  # noqa: BLE001 - the parent reads what is missing
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(w)
-        children.append((pid, r))
+    children = forkpool.fork_children(workers - 1, lambda fd: forkpool.send(fd, drain()))
     results = drain()
-    os.close(qr)
-    buffers = {r: [] for _, r in children}
-    open_fds = set(buffers)
-    while open_fds:
-        ready, _, _ = select.select(list(open_fds), [], [])
-        for r in ready:
-            chunk = os.read(r, 1 << 20)
-            if chunk:
-                buffers[r].append(chunk)
-            else:
-                open_fds.discard(r)
-                os.close(r)
-    for pid, r in children:
+    os.close(queue)
+    for got in forkpool.Frames([r for _, r in children]).read():
+        results.update(got)
+    for pid, _ in children:
         os.waitpid(pid, 0)
-        try:
-            results.update(_loads(b"".join(buffers[r])))
-        except Exception:  # noqa: BLE001 - a child that died: its notes are read below
-            pass
     return [results[i] if i in results else read_note(todo[i]) for i in range(len(todo))]
 _BASE_REGISTRY: list = []
 

@@ -268,22 +268,10 @@ def parse_date(value) -> str | None:
     if not isinstance(value, str):
         return None
     s = value.strip().strip("\"'")
-    for rx in (_ISO_RE, _DOTTED_RE):
+    for rx in (_ISO_RE, _DOTTED_RE, _COMPACT_RE, _KOREAN_RE, _YEAR_MONTH_RE, _YEAR_RE):
         m = rx.match(s)
         if m:
             return _iso(*m.groups())
-    m = _COMPACT_RE.match(s)
-    if m:
-        return _iso(*m.groups())
-    m = _KOREAN_RE.match(s)
-    if m:
-        return _iso(*m.groups())
-    m = _YEAR_MONTH_RE.match(s)
-    if m:
-        return _iso(*m.groups())
-    m = _YEAR_RE.match(s)
-    if m:
-        return _iso(m.group(1))
     return None
 
 

@@ -1,0 +1,129 @@
+"""Plumbing shared by the forked workers (the cold vault pass and the page pass).
+
+* a work queue: a pipe holding 4-byte chunk numbers, written whole before forking;
+  every process reads one number at a time (reads of a pipe are atomic), so the
+  processes finish together whatever the items cost;
+* results: frames (an 8-byte length, then a pickle) written by a child and read by
+  the parent from every child's pipe as they arrive (``select``), so no child
+  blocks on a full pipe and neither side holds the results twice.
+
+Only to be used where forking is safe: no other thread running.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import select
+from typing import Callable, Iterator
+
+LEN = 8
+
+
+def make_queue(count: int, chunk: int) -> int:
+    """A pipe holding the start of every chunk of ``count`` items; returns its read end."""
+    r, w = os.pipe()
+    os.write(w, b"".join(n.to_bytes(4, "little") for n in range(0, count, chunk)))  # a few KB: fits
+    os.close(w)
+    return r
+
+
+def next_chunk(queue: int) -> int | None:
+    """The first item of the next chunk to work on, or None when the queue is empty."""
+    got = os.read(queue, 4)
+    return int.from_bytes(got, "little") if len(got) == 4 else None
+
+
+def widen_pipe(fd: int) -> None:
+    """A 1 MB pipe (Linux; 64 KB is the default) holds a chunk's results, so a child goes on
+    while the parent is busy with work of its own instead of blocking on the write."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
+
+
+def send(fd: int, payload) -> None:
+    """Write one frame."""
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(LEN, "little") + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def loads(data: bytes):
+    """``pickle.loads`` with the garbage collector paused: unpickling tens of megabytes of
+    small objects otherwise sets off collection after collection, none of which finds garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Frames:
+    """Reads the frames of several children's pipes; closes each pipe at its end."""
+
+    def __init__(self, fds: list[int]) -> None:
+        self.buffers = {fd: bytearray() for fd in fds}
+        self.open = set(fds)
+
+    def read(self, timeout: float | None = None) -> Iterator:
+        """Every complete frame that has arrived; with ``timeout=None``, until every pipe is
+        closed.  A frame that cannot be unpickled (a child died mid-write) is skipped."""
+        while self.open:
+            ready, _, _ = select.select(list(self.open), [], [], timeout)
+            if not ready:
+                return
+            for fd in ready:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    self.open.discard(fd)
+                    os.close(fd)
+                    continue
+                buf = self.buffers[fd]
+                buf += chunk
+                while len(buf) >= LEN:
+                    size = int.from_bytes(buf[:LEN], "little")
+                    if len(buf) < LEN + size:
+                        break
+                    frame = bytes(buf[LEN:LEN + size])
+                    del buf[:LEN + size]
+                    try:
+                        yield loads(frame)
+                    except Exception:  # noqa: BLE001
+                        continue
+
+
+def fork_children(count: int, work: Callable[[int], None]) -> list[tuple[int, int]]:
+    """Fork up to ``count`` children, each running ``work(fd)`` (``fd``: its result pipe) and
+    exiting without the parent's cleanup.  Returns (pid, read end) of those that started;
+    fewer if the system refuses (out of processes or memory)."""
+    children = []
+    for _ in range(count):
+        r = w = -1
+        try:
+            r, w = os.pipe()
+            widen_pipe(w)
+            pid = os.fork()
+        except OSError:
+            for fd in (r, w):
+                if fd >= 0:
+                    os.close(fd)
+            break
+        if pid == 0:
+            code = 0
+            try:
+                os.close(r)
+                work(w)
+            except BaseException:  # noqa: BLE001 - the parent does what is missing
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(w)
+        children.append((pid, r))
+    return children
