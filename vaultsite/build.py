@@ -23,7 +23,7 @@ from . import forkpool
 from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
-from .index import NOTE_EXTS, VaultIndex
+from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
 from .links import LinkRecord, RawLink, Resolver, extract_links, heading_anchors, parse_links
 from .model import Note, Problem
 from .shapes import normalise
@@ -75,6 +75,22 @@ class NoteFacts:
     event_companies: dict = field(default_factory=dict)  # registry fingerprint -> company ids per event
     company_summary: dict = field(default_factory=dict)  # registry fingerprint -> _mention_summary
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
+    links: LinkMemo | None = None  # this version's links as last resolved (mkdocs serve)
+
+
+@dataclass(frozen=True, eq=False)
+class LinkMemo:
+    """A note's resolved links and what the resolution read, kept to skip it on a rebuild.
+
+    ``keys`` are the index keys the lookups read (``VaultIndex.trace``); the memo holds
+    as long as no note or attachment filed under one of them was added, removed or changed.
+    The problems the resolution raised are kept to be raised again when it is reused.
+    """
+
+    records: list
+    keys: frozenset
+    ambiguous: tuple  # (name, Problem) in the order the lookups met them
+    refused: tuple  # Problems
 
 
 class Cache:
@@ -84,6 +100,12 @@ class Cache:
         self.facts: dict[tuple, NoteFacts] = {}
         self.hits = 0
         self.misses = 0
+        #: Keep each note's link resolution for the next build (``NoteFacts.links``); a
+        #: one-off build, which never reads the cache again, turns it off.
+        self.memo_links = True
+        #: What the last build's links were resolved against: note src -> Note, attachment
+        #: srcs, generated page srcs.  None when no resolution can be reused.
+        self.link_state: tuple | None = None
 
     def fill(self, sources: list[Source]) -> None:
         """Read every uncached note; a large batch (a cold build) uses every core.
@@ -383,7 +405,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     _companies(vault, facts_by_src, registry)
     _events(vault, facts_by_src)
     vault.resolver.pages = generated_page_srcs(vault)
-    _links(vault, facts_by_src)
+    _links(vault, facts_by_src, cache)
     vault.problems.extend(index.problems)
     vault.problems.extend(vault.resolver.refused)
     return vault
@@ -400,13 +422,66 @@ def generated_page_srcs(vault: Vault) -> set[str]:
     return pages
 
 
-def _links(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
-    resolver = vault.resolver
+def _changed_keys(before: tuple, vault: Vault) -> set:
+    """The index keys whose lookups may answer differently than in the build of ``before``."""
+    old_notes, old_files, old_pages = before
+    new_notes = vault.index.notes
+    changed: set = set()
+    for src, note in new_notes.items():
+        old = old_notes.get(src)
+        if old is not note:  # added, or a new version (a new Note object)
+            changed |= note_keys(note)
+            if old is not None:
+                changed |= note_keys(old)
+    for src in old_notes.keys() - new_notes.keys():
+        changed |= note_keys(old_notes[src])
+    for src in old_files ^ vault.index.attachments:
+        changed |= attachment_keys(src)
+    changed.update(("pg", page) for page in old_pages ^ vault.resolver.pages)
+    return changed
+
+
+def _resolve_links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache,
+                   changed: set | None) -> dict[str, list[LinkRecord]]:
+    """Every note's resolved links; in ``mkdocs serve`` a note whose links read no changed
+    key reuses its last resolution (and raises its problems again)."""
+    resolver, index = vault.resolver, vault.index
+    out: dict[str, list[LinkRecord]] = {}
+    cache.link_state = None  # until this pass completes, no memo is known to be consistent
+    for note in vault.notes:
+        facts = facts_by_src[note.src]
+        memo = facts.links
+        if memo is not None and changed is not None and memo.keys.isdisjoint(changed):
+            for key, problem in memo.ambiguous:
+                index.warn_ambiguous(key, problem)
+            resolver.refused.extend(memo.refused)
+            out[note.src] = memo.records
+            continue
+        if not cache.memo_links:
+            out[note.src] = extract_links(note, resolver, facts.raw_links)
+            continue
+        index.trace, index.trace_ambiguous, refused_before = set(), [], len(resolver.refused)
+        try:
+            records = extract_links(note, resolver, facts.raw_links)
+            facts.links = LinkMemo(records, frozenset(index.trace), tuple(index.trace_ambiguous),
+                                   tuple(resolver.refused[refused_before:]))
+        finally:
+            index.trace = index.trace_ambiguous = None
+        out[note.src] = records
+    if cache.memo_links:
+        cache.link_state = (dict(index.notes), frozenset(index.attachments), frozenset(resolver.pages))
+    return out
+
+
+def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> None:
+    before = cache.link_state
+    changed = _changed_keys(before, vault) if before is not None and cache.memo_links else None
+    resolved = _resolve_links(vault, facts_by_src, cache, changed)
     backlinks: dict[str, list[dict]] = defaultdict(list)
     missing: dict[str, dict] = {}
     for note in vault.notes:
         facts = facts_by_src[note.src]
-        records = extract_links(note, resolver, facts.raw_links)
+        records = resolved[note.src]
         vault.links[note.src] = records
         seen_targets: set[str] = set()
         for rec in records:

@@ -50,25 +50,34 @@ class VaultIndex:
     _files_by_name: dict[str, list[str]] = field(default_factory=dict)
     _files_by_path: dict[str, str] = field(default_factory=dict)
     _warned: set[str] = field(default_factory=set)
+    #: While set, every index key a lookup reads is added to it (see :func:`note_keys`):
+    #: what one note's link resolution depended on, so a rebuild can tell if it still holds.
+    trace: set | None = None
+    #: While tracing: the ambiguity warnings the traced lookups raised (or would have, had
+    #: the name not been warned about already), to be replayed when the resolution is reused.
+    trace_ambiguous: list[tuple[str, Problem]] | None = None
 
     # -- building -------------------------------------------------------------
     def add_note(self, note: Note) -> None:
         self.notes[note.src] = note
-        path_key = fold(note.src.rsplit(".", 1)[0])
-        self._by_path[path_key] = note
-        self._by_path[fold(note.src)] = note
-        names = {fold(note.stem), fold(note.title)} | {fold(a) for a in note.aliases if a}
+        names, paths, slugs = _note_keys(note)
+        for key in paths:
+            self._by_path[key] = note
         for key in names:
-            if key:
-                self._by_name.setdefault(key, []).append(note)
-        for key in {slug_key(note.stem), slug_key(note.title)}:
-            if key:
-                self._by_slug.setdefault(key, []).append(note)
+            self._by_name.setdefault(key, []).append(note)
+        for key in slugs:
+            self._by_slug.setdefault(key, []).append(note)
 
     def add_attachment(self, src: str) -> None:
         self.attachments.add(src)
         self._files_by_path[fold(src)] = src
         self._files_by_name.setdefault(fold(posixpath.basename(src)), []).append(src)
+
+    def warn_ambiguous(self, key: str, problem: Problem) -> None:
+        """One warning per ambiguous name per build (a replayed resolution warns the same way)."""
+        if key not in self._warned:
+            self._warned.add(key)
+            self.problems.append(problem)
 
     # -- lookups ---------------------------------------------------------------
     def _pick(self, key: str, candidates: list[Note], origin: Note | None) -> Note:
@@ -84,13 +93,15 @@ class VaultIndex:
                                                     n.src.count("/"), len(n.src), n.src))
         # The same name for several files is worth one warning per name, not one per link.
         exact = [n for n in candidates if fold(n.stem) == key]
-        if len({n.src for n in exact}) > 1 and key not in self._warned:
-            self._warned.add(key)
-            self.problems.append(Problem(
+        if len({n.src for n in exact}) > 1 and (key not in self._warned or self.trace_ambiguous is not None):
+            problem = Problem(
                 ordered[0].src,
                 f"ambiguous note name '{key}': {', '.join(sorted(n.src for n in exact))}; "
                 "links go to the one in the same folder, else the shortest path",
-            ))
+            )
+            if self.trace_ambiguous is not None:
+                self.trace_ambiguous.append((key, problem))
+            self.warn_ambiguous(key, problem)
         return ordered[0]
 
     def find_note(self, name: str, origin: Note | None = None) -> Note | None:
@@ -110,14 +121,21 @@ class VaultIndex:
             if origin is not None:
                 candidates.append(posixpath.normpath(posixpath.join(fold(origin.folder), key)))
             candidates.append(posixpath.normpath(key.lstrip("/")))
+            trace = self.trace
             for c in candidates:
+                if trace is not None:
+                    trace.add(("p", c))
                 if c in self._by_path:
                     return self._by_path[c]
             tail = key.rsplit("/", 1)[-1]
+            if trace is not None:
+                trace.add(("n", tail))
             matches = [n for n in self._by_name.get(tail, []) if fold(n.src.rsplit(".", 1)[0]).endswith(key.lstrip("./"))]
             if matches:
                 return self._pick(tail, matches, origin)
             return None
+        if self.trace is not None:
+            self.trace.add(("n", key))
         found = self._by_name.get(key)
         if found:
             return self._pick(key, found, origin)
@@ -129,6 +147,8 @@ class VaultIndex:
         if not segs:
             return None
         key = slug_key(segs[-1])
+        if self.trace is not None:
+            self.trace.add(("s", key))
         found = self._by_slug.get(key)
         if found:
             return self._pick(key, found, origin)
@@ -138,10 +158,15 @@ class VaultIndex:
         """Resolve an attachment by path, then by bare file name anywhere in the vault."""
         name = unquote(name).strip()
         key = fold(name)
+        trace = self.trace
         if origin is not None:
             rel = posixpath.normpath(posixpath.join(fold(origin.folder), key))
+            if trace is not None:
+                trace.add(("fp", rel))
             if rel in self._files_by_path:
                 return self._files_by_path[rel]
+        if trace is not None:
+            trace.update((("fp", key.lstrip("/")), ("fn", posixpath.basename(key))))
         if key.lstrip("/") in self._files_by_path:
             return self._files_by_path[key.lstrip("/")]
         found = self._files_by_name.get(posixpath.basename(key))
@@ -149,3 +174,27 @@ class VaultIndex:
             return None
         folder = origin.folder if origin else ""
         return sorted(found, key=lambda s: (posixpath.dirname(s) != folder, s.count("/"), s))[0]
+
+
+def _note_keys(note: Note) -> tuple[set[str], tuple[str, str], set[str]]:
+    """The name, path and slug keys the index files a note under."""
+    names = {fold(note.stem), fold(note.title)} | {fold(a) for a in note.aliases if a}
+    names.discard("")
+    slugs = {slug_key(note.stem), slug_key(note.title)}
+    slugs.discard("")
+    return names, (fold(note.src.rsplit(".", 1)[0]), fold(note.src)), slugs
+
+
+def note_keys(note: Note) -> set[tuple[str, str]]:
+    """Every traced key (see ``VaultIndex.trace``) whose lookup result depends on this note.
+
+    ``("a", src)`` stands for the note's heading anchors, read by links to its headings.
+    """
+    names, paths, slugs = _note_keys(note)
+    keys = {("n", k) for k in names} | {("p", k) for k in paths} | {("s", k) for k in slugs}
+    keys.add(("a", note.src))
+    return keys
+
+
+def attachment_keys(src: str) -> set[tuple[str, str]]:
+    return {("fp", fold(src)), ("fn", fold(posixpath.basename(src)))}

@@ -110,6 +110,8 @@ class Resolver:
             return ""
         # Obsidian allows nested heading paths (Note#H1#H2): the last one names the target.
         last = heading.split("#")[-1].strip()
+        if self.index.trace is not None:
+            self.index.trace.add(("a", note.src))
         table = self.anchors(note)
         key = fold(last)
         if key in table:
@@ -168,6 +170,8 @@ class Resolver:
             return Target("refused", name=path)
         if not absolute:
             for page in (norm, norm.rstrip("/") + "/index.md"):  # a folder link means its index page
+                if self.index.trace is not None:
+                    self.index.trace.add(("pg", page))
                 if page in self.pages:
                     return Target("page", file=page, anchor=("#" + parts.fragment) if parts.fragment else "")
         ext = posixpath.splitext(path.rstrip("/"))[1].casefold()
