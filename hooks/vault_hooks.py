@@ -172,6 +172,18 @@ def on_config(config, **kwargs):
     return config
 
 
+def _realpath(path: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath``, resolving each folder once: 5,000 notes are 35,000 ``lstat`` calls
+    the other way.  A file that is itself a symlink is resolved in full."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    real = real_dirs.get(folder)
+    if real is None:
+        real = real_dirs[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
+
+
 @event_priority(50)
 def on_files(files: Files, config, **kwargs):
     started = time.perf_counter()
@@ -180,6 +192,7 @@ def on_files(files: Files, config, **kwargs):
     early: list = []  # files refused before the core sees them: (src, reason)
     docs = os.path.abspath(config.docs_dir)
     real_docs = os.path.realpath(docs)
+    real_dirs: dict[str, str] = {}
     for f in list(files):  # a copy: refused files are removed while we go
         # Only the vault: not theme assets, not files another plugin generated.
         if f.generated_by is not None or f.abs_src_path is None or os.path.abspath(f.src_dir or "") != docs:
@@ -187,7 +200,7 @@ def on_files(files: Files, config, **kwargs):
         src = nfc(f.src_uri)
         # MkDocs follows symlinks, to files and into folders: whatever really lives
         # outside docs/ (/etc/hostname, a linked folder) is never published.
-        real = os.path.realpath(f.abs_src_path)
+        real = _realpath(f.abs_src_path, real_dirs)
         if real != real_docs and not real.startswith(real_docs + os.sep):
             files.remove(f)
             early.append((src, "a symlink to a file outside docs/ (or inside a linked folder); not published"))

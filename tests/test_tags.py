@@ -292,6 +292,14 @@ def test_synonym_variant_joins_but_does_not_vote():
     assert idx.tags() == [("deepseek", ["n1", "n2"])]
 
 
+def test_a_synonym_may_be_nested_and_gives_its_parents():
+    idx = TagIndex({"deep-seek": "AI/DeepSeek"})
+    idx.add("n1", ["deep-seek", "#deep-seek"])
+    idx.add("n2", ["ai"])
+    assert idx.note_tags("n1") == ["AI/DeepSeek"]
+    assert idx.tags() == [("ai", ["n1", "n2"]), ("AI/DeepSeek", ["n1"])]
+
+
 def test_nested_tags_make_parents():
     idx = TagIndex({})
     assert idx.add("n1", ["투자/반도체"]) == ["투자/반도체"]

@@ -91,6 +91,7 @@ class LinkMemo:
     keys: frozenset
     ambiguous: tuple  # (name, Problem) in the order the lookups met them
     refused: tuple  # Problems
+    summary: tuple  # what the records give the vault: see _link_summary
 
 
 class Cache:
@@ -441,12 +442,31 @@ def _changed_keys(before: tuple, vault: Vault) -> set:
     return changed
 
 
+def _link_summary(note: Note, facts: NoteFacts, records: list[LinkRecord]) -> tuple:
+    """What a note's resolved links give the vault, in link order: the notes it links to
+    (each once, with the sentence around the first link), the missing notes it names, and
+    the problems its links raise."""
+    back, missing, problems = [], [], []
+    seen: set[str] = set()
+    for rec in records:
+        t = rec.target
+        if t.kind == "note" and t.note is not note and t.note.src not in seen:
+            seen.add(t.note.src)
+            back.append((t.note.src, facts.contexts.get(rec.start, "")))
+        elif t.kind == "missing":
+            missing.append((fold(t.name), t.name))
+            problems.append(Problem(note.src, f"link to a note not written yet: '{t.name}'", "info"))
+        elif t.kind == "missing-file":
+            problems.append(Problem(note.src, f"attachment not found: '{t.name}'", "info"))
+    return tuple(back), tuple(missing), tuple(problems)
+
+
 def _resolve_links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache,
-                   changed: set | None) -> dict[str, list[LinkRecord]]:
-    """Every note's resolved links; in ``mkdocs serve`` a note whose links read no changed
-    key reuses its last resolution (and raises its problems again)."""
+                   changed: set | None) -> dict[str, tuple[list[LinkRecord], tuple]]:
+    """Every note's resolved links and their summary; in ``mkdocs serve`` a note whose links
+    read no changed key reuses its last resolution (and raises its problems again)."""
     resolver, index = vault.resolver, vault.index
-    out: dict[str, list[LinkRecord]] = {}
+    out: dict[str, tuple[list[LinkRecord], tuple]] = {}
     cache.link_state = None  # until this pass completes, no memo is known to be consistent
     for note in vault.notes:
         facts = facts_by_src[note.src]
@@ -455,19 +475,20 @@ def _resolve_links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cach
             for key, problem in memo.ambiguous:
                 index.warn_ambiguous(key, problem)
             resolver.refused.extend(memo.refused)
-            out[note.src] = memo.records
+            out[note.src] = (memo.records, memo.summary)
             continue
         if not cache.memo_links:
-            out[note.src] = extract_links(note, resolver, facts.raw_links)
+            records = extract_links(note, resolver, facts.raw_links)
+            out[note.src] = (records, _link_summary(note, facts, records))
             continue
         index.trace, index.trace_ambiguous, refused_before = set(), [], len(resolver.refused)
         try:
             records = extract_links(note, resolver, facts.raw_links)
             facts.links = LinkMemo(records, frozenset(index.trace), tuple(index.trace_ambiguous),
-                                   tuple(resolver.refused[refused_before:]))
+                                   tuple(resolver.refused[refused_before:]), _link_summary(note, facts, records))
         finally:
             index.trace = index.trace_ambiguous = None
-        out[note.src] = records
+        out[note.src] = (records, facts.links.summary)
     if cache.memo_links:
         cache.link_state = (dict(index.notes), frozenset(index.attachments), frozenset(resolver.pages))
     return out
@@ -479,27 +500,21 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
     resolved = _resolve_links(vault, facts_by_src, cache, changed)
     backlinks: dict[str, list[dict]] = defaultdict(list)
     missing: dict[str, dict] = {}
+    problems = vault.problems
     for note in vault.notes:
-        facts = facts_by_src[note.src]
-        records = resolved[note.src]
+        records, (back, named, raised) = resolved[note.src]
         vault.links[note.src] = records
-        seen_targets: set[str] = set()
-        for rec in records:
-            t = rec.target
-            if t.kind == "note" and t.note is not note and t.note.src not in seen_targets:
-                seen_targets.add(t.note.src)
-                backlinks[t.note.src].append({
-                    "src": note.src, "url": note.url, "title": note.title,
-                    "context": facts.contexts.get(rec.start, ""),
-                })
-            elif t.kind == "missing":
-                entry = missing.setdefault(fold(t.name), {"target": t.name, "from": [], "count": 0})
-                entry["count"] += 1
-                if note.url not in entry["from"]:
-                    entry["from"].append(note.url)
-                vault.problems.append(Problem(note.src, f"link to a note not written yet: '{t.name}'", "info"))
-            elif t.kind == "missing-file":
-                vault.problems.append(Problem(note.src, f"attachment not found: '{t.name}'", "info"))
+        src, url, title = note.src, note.url, note.title
+        for target, context in back:
+            backlinks[target].append({"src": src, "url": url, "title": title, "context": context})
+        for key, name in named:
+            entry = missing.get(key)
+            if entry is None:
+                entry = missing[key] = {"target": name, "from": [], "count": 0}
+            entry["count"] += 1
+            if url not in entry["from"]:
+                entry["from"].append(url)
+        problems.extend(raised)
     vault.backlinks = dict(backlinks)
     vault.missing = missing
 

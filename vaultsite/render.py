@@ -61,6 +61,34 @@ def _render(template: str, page: str, **context) -> str:
     return text
 
 
+_BY_INPUTS: dict[tuple, tuple[tuple, str]] = {}  # (kind, page) -> (its inputs, text)
+
+
+def _by_inputs(key: tuple, inputs: tuple, build) -> str:
+    """``build()``, or last build's text when ``inputs`` equal last build's.
+
+    For pages whose context is costly to assemble (thousands of events or entries): the
+    inputs are the vault's own freshly built lists and dicts of strings and numbers,
+    kept from the last build and compared as values, before any context is assembled."""
+    if not MEMO["on"]:
+        return build()
+    got = _BY_INPUTS.get(key)
+    if got is not None and got[0] == inputs:
+        return got[1]
+    text = build()
+    _BY_INPUTS[key] = (inputs, text)
+    return text
+
+
+def _render_fresh(template: str, **context) -> str:
+    return _env.get_template(template).render(**context)
+
+
+def _names_and_pages(vault: Vault) -> tuple:
+    """What event and company chips show of every company: its name and its page."""
+    return [(c.id, c.name) for c in vault.registry.companies()], dict(vault.company_pages)
+
+
 FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}
 
 
@@ -230,6 +258,10 @@ def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
 
 
 def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
+    return _by_inputs(("timeline", src), (vault.events, _names_and_pages(vault)), lambda: _timeline(vault, src))
+
+
+def _timeline(vault: Vault, src: str) -> str:
     groups: list[dict] = []
     for e in vault.events:
         label = _period_label(e["date"])
@@ -240,7 +272,7 @@ def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
     companies = sorted({c for e in vault.events for c in e.get("companies", [])},
                        key=lambda c: vault.registry.get(c).name.casefold() if vault.registry.get(c) else c)
     tags = sorted({t for e in vault.events for t in e.get("tags", [])}, key=str.casefold)
-    return _render("timeline.md.j2", src,
+    return _render_fresh("timeline.md.j2",
         groups=groups,
         facts=sum(1 for e in vault.events if e["kind"] == "fact"),
         companies=[{"id": c, "name": vault.registry.get(c).name if vault.registry.get(c) else c} for c in companies],
@@ -275,29 +307,19 @@ def companies_page(vault: Vault) -> str:
     return _render("companies.md.j2", src, rows=rows)
 
 
-_SECTIONS: dict[tuple[str, str], tuple[str, str]] = {}  # (company id, page) -> (digest of inputs, text)
-
-
 def company_section(vault: Vault, company_id: str, src: str) -> str:
-    """The generated part of a company's page.  In ``mkdocs serve`` the section is reused when
-    its inputs are unchanged; they are compared before the listing (thousands of entries for a
-    company every note mentions) is even assembled."""
+    """The generated part of a company's page, reused in ``mkdocs serve`` when its inputs are
+    unchanged: they are compared before the listing (thousands of entries for a company
+    every note mentions) is even assembled."""
     company = vault.registry.get(company_id)
-    if not MEMO["on"]:
-        return _company_section(vault, company, company_id, src)
-    inputs = pickle.dumps((
-        company.name, company.aliases, company.tickers, company.exact,
-        vault.company_notes.get(company_id, []), vault.events_by_company.get(company_id, []),
-        [vault.note_companies.get(n["src"], []) for n in vault.company_notes.get(company_id, [])],
-        sorted(vault.company_pages.items()),
-    ), protocol=pickle.HIGHEST_PROTOCOL)
-    digest = hashlib.blake2b(inputs, digest_size=16).hexdigest()
-    got = _SECTIONS.get((company_id, src))
-    if got is not None and got[0] == digest:
-        return got[1]
-    text = _company_section(vault, company, company_id, src)
-    _SECTIONS[(company_id, src)] = (digest, text)
-    return text
+    listed = vault.company_notes.get(company_id, [])
+    inputs = (
+        company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
+        listed, vault.events_by_company.get(company_id, []),
+        [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault),
+    )
+    return _by_inputs(("company", company_id, src), inputs,
+                      lambda: _company_section(vault, company, company_id, src))
 
 
 def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
@@ -317,7 +339,7 @@ def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
     related = [{"name": vault.registry.get(c).name, "count": k,
                 "href": _rel(src, vault.company_pages[c]) if c in vault.company_pages else None}
                for c, k in co.most_common(12)]
-    return _render("company.md.j2", src,
+    return _render_fresh("company.md.j2",
         company=company, notes=note_views, events=events, related=related,
         aliases=[a for a in company.aliases if a != company.name][:12],
     )
@@ -331,6 +353,11 @@ def company_page(vault: Vault, company_id: str) -> str:
 
 
 def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
+    notes = [(n.url, n.title, n.page_src) for n in vault.notes]
+    return _by_inputs(("missing", src), (vault.missing, notes), lambda: _missing(vault, src))
+
+
+def _missing(vault: Vault, src: str) -> str:
     rows = []
     for entry in vault.missing.values():
         froms = []
@@ -342,7 +369,7 @@ def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
         rows.append({"name": entry["target"], "count": entry["count"], "from": froms, "date": m.group(1) if m else None})
     dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["name"]), reverse=True)
     undated = sorted((r for r in rows if not r["date"]), key=lambda r: (-r["count"], r["name"]))
-    return _render("missing.md.j2", src, rows=dated + undated, total=len(rows))
+    return _render_fresh("missing.md.j2", rows=dated + undated, total=len(rows))
 
 
 def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -207,6 +208,11 @@ def clean_tag(raw: str) -> str | None:
     """
     if not isinstance(raw, str):
         return None
+    return _clean_tag(raw)
+
+
+@lru_cache(maxsize=1 << 14)
+def _clean_tag(raw: str) -> str | None:
     s = nfc(raw).strip().lstrip("#").strip()
     s = _WS_RE.sub("-", s)
     s = _SLASHES_RE.sub("/", s).strip("/")
@@ -268,21 +274,37 @@ class TagIndex:
         self._voted: set[tuple[str, str]] = set()  # (note, spelling) already counted
         self._own: dict[str, dict[str, None]] = {}  # note -> own keys, ordered
         self._notes: dict[str, set[str]] = {}  # key (incl. parents) -> notes
+        # raw tag -> _resolve's answer and the (key, spelling) of the tag and each parent:
+        # a vault spells the same few hundred tags tens of thousands of times.
+        self._memo: dict[str, tuple] = {}
 
     def _resolve(self, raw: str) -> tuple[str, str, bool] | None:
         """(key, spelling, votes): the spelling with synonym segments replaced."""
-        tag = clean_tag(raw) if isinstance(raw, str) else None
+        return self._lookup(raw)[0] if isinstance(raw, str) else None
+
+    def _lookup(self, raw: str) -> tuple:
+        got = self._memo.get(raw)
+        if got is not None:
+            return got
+        tag = clean_tag(raw)
         if tag is None:
-            return None
-        keys, spells, pure = [], [], True
-        for seg in tag.split("/"):
-            k = fold(seg)
-            if k in self._syn:
-                k, seg = self._syn[k]
-                pure = False
-            keys.append(k)
-            spells.append(seg)
-        return "/".join(keys), "/".join(spells), pure
+            got = (None, ())
+        else:
+            keys, spells, pure = [], [], True
+            for seg in tag.split("/"):
+                k = fold(seg)
+                if k in self._syn:
+                    k, seg = self._syn[k]
+                    pure = False
+                keys.append(k)
+                spells.append(seg)
+            key, spelling = "/".join(keys), "/".join(spells)
+            # Split again: a synonym may itself be nested (deep-seek -> AI/DeepSeek).
+            kparts, sparts = key.split("/"), spelling.split("/")
+            levels = tuple(("/".join(kparts[:i]), "/".join(sparts[:i])) for i in range(1, len(kparts) + 1))
+            got = ((key, spelling, pure), levels)
+        self._memo[raw] = got
+        return got
 
     def key(self, raw: str) -> str | None:
         """Canonical key for a raw tag (``#Deep-Seek`` -> ``deepseek``), or None."""
@@ -296,14 +318,14 @@ class TagIndex:
         """
         own = self._own.setdefault(note_key, {})
         for raw in tags:
-            r = self._resolve(raw)
+            if not isinstance(raw, str):
+                continue
+            r, levels = self._lookup(raw)
             if r is None:
                 continue
             key, spelling, pure = r
             own.setdefault(key, None)
-            kparts, sparts = key.split("/"), spelling.split("/")
-            for i in range(1, len(kparts) + 1):
-                k, s = "/".join(kparts[:i]), "/".join(sparts[:i])
+            for k, s in levels:
                 self._notes.setdefault(k, set()).add(note_key)
                 self._fallback.setdefault(k, s)
                 if pure and (note_key, s) not in self._voted:
