@@ -109,6 +109,20 @@ def slugify(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
+_YAML: dict[str, tuple[tuple, object]] = {}  # path -> ((mtime, size), parsed)
+
+
+def _read_yaml(path: Path):
+    """A registry file, parsed once per version (every ``mkdocs serve`` rebuild loads the
+    registry; parsing it cost 0.08 s).  Only read from: companies get their own lists."""
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    got = _YAML.get(str(path))
+    if got is None or got[0] != stamp:
+        got = _YAML[str(path)] = (stamp, yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    return got[1]
+
+
 def _as_list(v) -> list[str]:
     if v is None or v == "":
         return []
@@ -350,7 +364,7 @@ class Registry:
         entry: a silently dropped company would just stop being linked.
         """
         path = Path(path) if path else DEFAULT_PATH
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = _read_yaml(path)
         if not isinstance(data, list):
             raise ValueError(f"{path}: expected a list of companies")
         reg = cls()

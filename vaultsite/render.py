@@ -353,8 +353,12 @@ def company_page(vault: Vault, company_id: str) -> str:
 
 
 def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
-    notes = [(n.url, n.title, n.page_src) for n in vault.notes]
-    return _by_inputs(("missing", src), (vault.missing, notes), lambda: _missing(vault, src))
+    linking = {}  # the notes that name a missing note, as the page shows them
+    for entry in vault.missing.values():
+        for url in entry["from"]:
+            note = vault.by_url.get(url)
+            linking[url] = (note.title, note.page_src) if note else None
+    return _by_inputs(("missing", src), (vault.missing, linking), lambda: _missing(vault, src))
 
 
 def _missing(vault: Vault, src: str) -> str:
