@@ -551,7 +551,12 @@ def on_post_build(config, **kwargs):
     if vault is None:
         _gc_after_build()
         return
-    for p in vault.resolver.refused[STATE.get("refused_seen", 0):]:
+    seen = STATE.get("refused_seen", 0)
+    known = set(vault.resolver.refused[:seen])  # the vault pass reported these already
+    for p in vault.resolver.refused[seen:]:
+        if p in known:  # a Markdown link the page render resolved again
+            continue
+        known.add(p)
         vault.problems.append(p)
         log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
     site = config.site_dir

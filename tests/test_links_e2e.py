@@ -146,3 +146,9 @@ def test_backlinks_and_vault_json(site):
 
 def test_ambiguity_warns_once(site):
     assert site["log"].count("ambiguous note name 'meeting'") == 1
+
+
+def test_a_refused_link_is_reported_once_per_link(site):
+    # Beta.md has two links out of docs/ (a Markdown link and an embed); rendering the page
+    # resolves them again, which must not report them again.
+    assert site["log"].count("link '../../etc/passwd' points outside docs/; refused") == 2

@@ -245,7 +245,9 @@ def read_note(source: Source) -> NoteFacts:
     registry = base_registry()
     fingerprint = _base_fingerprint()
     facts.discovered = registry.discover(note.body)
-    facts.mentions = {fingerprint: registry.find_mentions(note.title + "\n" + note.body)}
+    mentions = registry.find_mentions(note.title + "\n" + note.body)
+    facts.mentions = {fingerprint: mentions}
+    facts.company_summary = {fingerprint: _mention_summary(note, mentions)}
     facts.event_companies = {fingerprint: [_ids(registry.find_mentions(ev.text)) for ev in events]}
     return facts
 
@@ -384,12 +386,14 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
             continue
         note = facts.note
         note.page_src = page_src_for(note.src, taken)
-        if page_url(note.page_src) in vault.by_url:  # x.md and x.markdown (or x.txt) share x/
-            vault.problems.append(Problem(note.src, f"same page address as '{vault.by_url[page_url(note.page_src)].src}'; "
+        url = page_url(note.page_src)
+        if url in vault.by_url:  # x.md and x.markdown (or x.txt) share x/
+            vault.problems.append(Problem(note.src, f"same page address as '{vault.by_url[url].src}'; "
                                                     f"published at '{note.src}/' instead"))
             note.page_src = note.src + ".md"
+            url = page_url(note.page_src)
         taken.add(note.page_src)
-        note.url = page_url(note.page_src)
+        note.url = url
         for p in note.problems:
             vault.problems.append(Problem(note.src, p))
         index.add_note(note)

@@ -93,6 +93,9 @@ class Resolver:
         self.refused: list[Problem] = []
         #: src paths of generated pages (folder indexes, timeline, ...): valid link targets too.
         self.pages: set[str] = set()
+        #: (inner, origin src, embed) -> wikilink's answer, kept by the vault pass once the index
+        #: is complete, so rendering the page does not resolve the same links a second time.
+        self._wiki: dict[tuple[str, str, bool], tuple[Target, str]] = {}
 
     # -- anchors --------------------------------------------------------------
     def anchors(self, note: Note) -> dict[str, str]:
@@ -121,6 +124,18 @@ class Resolver:
     # -- resolution -----------------------------------------------------------
     def wikilink(self, inner: str, origin: Note | None, embed: bool = False) -> tuple[Target, str]:
         """Resolve ``[[inner]]``; returns the target and the text to display."""
+        if origin is not None:
+            got = self._wiki.get((inner, origin.src, embed))
+            if got is not None:
+                return got
+        return self._wikilink(inner, origin, embed)
+
+    def remember_wikilink(self, inner: str, origin: Note, embed: bool) -> tuple[Target, str]:
+        """Resolve ``[[inner]]`` and keep the answer for the page render (the index is complete)."""
+        got = self._wiki[(inner, origin.src, embed)] = self._wikilink(inner, origin, embed)
+        return got
+
+    def _wikilink(self, inner: str, origin: Note | None, embed: bool) -> tuple[Target, str]:
         name, heading, alias = split_wikilink(inner)
         size = None
         if embed and alias and re.fullmatch(r"\d+(x\d+)?", alias):
@@ -280,7 +295,7 @@ def extract_links(note: Note, resolver: Resolver, raw: list[RawLink] | None = No
     out: list[LinkRecord] = []
     for r in parse_links(note.body) if raw is None else raw:
         if r.wiki:
-            target, text = resolver.wikilink(r.target, note, r.embed)
+            target, text = resolver.remember_wikilink(r.target, note, r.embed)
         else:
             text = r.text
             target = resolver.href(r.target, note, text)

@@ -130,6 +130,8 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
 
 
 def _block_ids(body: str) -> str:
+    if "^" not in body:
+        return body
     masked = mask_code(body)
     spans = [(m.start(), m.end(), m.group(1)) for m in BLOCK_ID_RE.finditer(masked)]
     for start, end, bid in reversed(spans):
@@ -164,6 +166,8 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
     """The note's body with block ids anchored and line embeds of notes expanded."""
     origin = origin or note
     body = note.body
+    if "![[" not in body:  # no embed to expand: most notes
+        return _block_ids(body)
     masked = mask_code(body)
     pieces = []
     last = 0
