@@ -170,3 +170,33 @@ def test_a_note_renamed_by_its_title_or_aliases_releases_its_old_names():
             files[src] = (text, n)
         vault = _build(files, cache)
     assert [r.target.kind for r in vault.links["Beta.md"]] == ["missing", "missing", "note"]
+
+
+def test_a_company_note_front_matter_names_its_company():
+    files = {
+        "companies/가나.md": ("---\nid: gana\ntitle: 가나전자\ntickers: [GANA]\naliases: [가나]\n"
+                              "exchange: KRX\n---\n회사 노트\n", 0),
+        "notes/a.md": ("GANA 주가가 올랐다.\n", 0),
+        "notes/b.md": ("가나가 새 공장을 지었다.\n", 0),
+    }
+    vault = _build(files, Cache())
+    company = vault.registry.get("gana")
+    assert company is not None and company.name == "가나전자" and company.exchange == "KRX"
+    assert vault.note_companies["notes/a.md"] == ["gana"]
+    assert vault.note_companies["notes/b.md"] == ["gana"]
+    assert vault.company_pages["gana"] == "companies/가나.md"
+
+
+def test_a_company_renamed_by_its_note_is_found_in_unchanged_notes():
+    # Renaming the company note (its title) keeps its id, aliases and tickers; the notes that
+    # name it by its new name must be searched again for mentions all the same.
+    files = {
+        "companies/가나.md": ("---\nid: gana\ntitle: 가나전자\n---\n회사 노트\n", 0),
+        "notes/a.md": ("다라전자가 새 공장을 지었다.\n", 0),
+    }
+    cache = Cache()
+    before = _build(files, cache)
+    files["companies/가나.md"] = ("---\nid: gana\ntitle: 다라전자\n---\n회사 노트\n", 1)
+    after = _build(files, cache)
+    assert before.note_companies["notes/a.md"] == []
+    assert after.note_companies["notes/a.md"] == ["gana"] == _build(files, Cache()).note_companies["notes/a.md"]

@@ -538,7 +538,7 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
     # A user's companies/<Name>.md names a company (and its aliases) and tops its page.
     for note in vault.notes:
         if note.folder == COMPANY_DIR and note.stem not in ("index", "README"):
-            meta = note.extra.get("front_matter") or {}
+            meta = note.extra.get("company_meta") or {}
             registry.add(companies_mod.Company.from_note(note.title or note.stem, meta, note_src=note.src))
     for note in vault.notes:
         facts = facts_by_src[note.src]
@@ -603,7 +603,7 @@ def registry_fingerprint(registry) -> str:
     A digest, not ``hash()``: string hashes differ between processes, and the
     fingerprint travels from the worker processes of a parallel build.
     """
-    names = repr([(c.id, c.aliases, c.tickers, c.exact) for c in registry.companies()])
+    names = repr([(c.id, c.name, c.aliases, c.tickers, c.exact) for c in registry.companies()])
     return hashlib.blake2b(names.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

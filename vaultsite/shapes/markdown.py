@@ -45,6 +45,10 @@ def authors(value) -> tuple[str | None, list[str]]:
     return (", ".join(names) or None), urls
 
 
+#: Front-matter keys of a company note (see ``companies.Company.from_note``).
+COMPANY_KEYS = ("id", "ticker", "tickers", "alias", "aliases", "exact", "exchange", "country")
+
+
 def note_from_meta(src: str, fm: FrontMatter, body: str, fmt: str) -> Note:
     """Build a Note from front matter and an already-cleaned body."""
     meta = fm.meta
@@ -82,6 +86,10 @@ def note_from_meta(src: str, fm: FrontMatter, body: str, fmt: str) -> Note:
     for key in ("draft", "publish"):
         if key in meta:
             extra[key] = meta[key]
+    # What a company note (companies/<Name>.md) may say about its company; read by the build.
+    company = {key: meta[key] for key in COMPANY_KEYS if key in meta}
+    if company:
+        extra["company_meta"] = company
     description = first_value(meta, "description", "summary", "excerpt", "desc")
 
     return Note(
