@@ -319,7 +319,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     listed = vault.company_notes.get(company_id, [])
     inputs = (
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
-        listed, vault.events_by_company.get(company_id, []),
+        company.exchange, company.country, company.discovered, listed, vault.events_by_company.get(company_id, []),
         [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault),
     )
     return _by_inputs(("company", company_id, src), inputs,

@@ -197,6 +197,7 @@ def main() -> None:
     if not MAKE_VAULT.exists():
         raise SystemExit(f"{MAKE_VAULT} not found (the benchmark needs ../shared/bench/make_vault.py)")
     WORK.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     results: dict[int, dict] = {}
     for size in args.sizes:
         vault = WORK / f"vault{size}"
@@ -223,6 +224,7 @@ def main() -> None:
             entry["serve"] = serve_latency(vault, size)
             print(f"{size} notes, serve: {entry['serve']}", flush=True)
         results[size] = entry
+    record_history(started, results)
     write_results(args.out, results, args.runs)
     print(f"wrote {args.out}")
 
@@ -260,6 +262,53 @@ def goals(results: dict[int, dict]) -> list[str]:
     return out
 
 
+HISTORY = BENCH / "history.jsonl"
+
+
+def record_history(started: str, results: dict[int, dict]) -> None:
+    """One line per run of the script, so RESULTS.md can show every run, not only the last."""
+    line = {"started": started, "commit": _commit(), "machine": machine(),
+            "sizes": {str(size): {"time": e["time"], "tree": e["tree"]["hooks"], "serve": e.get("serve")}
+                      for size, e in results.items()}}
+    with HISTORY.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "vaultsite", "hooks", "overrides", "mkdocs.yml"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return out.stdout.strip() + ("+changes" if dirty else "")
+    except OSError:
+        return "?"
+
+
+def history_table(limit: int = 12) -> list[str]:
+    """The last runs of the script (``history.jsonl``): the machine drifts, so one run is not enough."""
+    if not HISTORY.exists():
+        return []
+    rows = [json.loads(l) for l in HISTORY.read_text(encoding="utf-8").splitlines() if l.strip()][-limit:]
+    out = ["### Every run of the script (last %d, `tests/bench/history.jsonl`)" % len(rows), "",
+           "| started | commit | 1,000: hooks / no hooks | 5,000: hooks / plain + prune | goal 3 ratio | all processes (5,000) | serve 1,000 | serve 5,000 |",
+           "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        a, b = r["sizes"].get("1000", {}), r["sizes"].get("5000", {})
+
+        def serve(e):
+            s = e.get("serve") or {}
+            vals = [v for v in (s.get("page"), s.get("backlink"))]
+            return "n/a" if not vals or None in vals else f"{max(vals):.1f} s"
+
+        ta, tb = a.get("time", {}), b.get("time", {})
+        small = f"{ta['hooks']:.1f} / {ta['nohooks']:.1f} s" if "nohooks" in ta else "—"
+        big = f"{tb['hooks']:.1f} / {tb['plain-prune']:.1f} s" if tb else "—"
+        ratio = f"{tb['hooks'] / tb['plain-prune']:.3f}" if tb else "—"
+        tree = f"{b['tree']:.0f} MB" if b.get("tree") else "—"
+        out.append(f"| {r['started']} | {r['commit']} | {small} | {big} | {ratio} | {tree} | {serve(a) if a else '—'} | {serve(b) if b else '—'} |")
+    return out
+
+
 def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
     lines = [
         "# Benchmark results",
@@ -286,6 +335,9 @@ def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
         growth = results[b]["time"]["hooks"] / results[a]["time"]["hooks"]
         lines += ["", f"Growth with hooks, {a:,} -> {b:,} notes: {growth:.2f}x for {b / a:.0f}x the notes."]
     lines += ["", *goals(results)]
+    history = history_table()
+    if history:
+        lines += ["", *history]
     lines += ["", "Raw run times (s):", "", "```", json.dumps({k: v["runs"] for k, v in results.items()}, indent=1), "```", ""]
     notes = BENCH / "NOTES.md"
     if notes.exists():
