@@ -486,3 +486,9 @@ def test_find_mentions_spans_are_sane(text):
 
 
 _PROP_REG = Registry.load()
+
+
+def test_a_company_note_id_is_made_a_slug():
+    assert Company.from_note("가나전자", {"id": "gana"}).id == "gana"
+    assert Company.from_note("가나전자", {"id": "../../Etc Passwd"}).id == "etc-passwd"
+    assert Company.from_note("가나전자", {"id": "가나"}, note_src="companies/가나.md").id.startswith("company-")

@@ -241,7 +241,7 @@ class Company:
         meta = meta or {}
         tickers = _as_list(meta.get("tickers")) + _as_list(meta.get("ticker"))
         aliases = _as_list(meta.get("aliases")) + _as_list(meta.get("alias"))
-        cid = str(meta.get("id") or "") or slugify(name)
+        cid = slugify(str(meta.get("id") or "")) or slugify(name)  # an id is a page-safe slug
         if not cid:
             ascii_alias = next((slugify(a) for a in aliases if slugify(a)), "")
             cid = ascii_alias or (slugify(tickers[0]) if tickers else "")
