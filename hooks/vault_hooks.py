@@ -421,8 +421,7 @@ def _merge_search_index(site: str) -> None:
         data = json.load(fh)
     pages: dict[str, list[str]] = {}
     for doc in data["docs"]:
-        pages.setdefault(doc["location"].split("#", 1)[0], []).append(
-            json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+        pages.setdefault(doc["location"].split("#", 1)[0], []).append(export.dumps(doc))
     # UTF-8 bytes, not str: joining and writing 40 MB of mixed-script text is ~10x faster.
     fresh = {url: ",".join(docs).encode("utf-8") for url, docs in pages.items()}
     rebuilt = STATE.get("rebuilt_urls")
@@ -431,7 +430,7 @@ def _merge_search_index(site: str) -> None:
         for url in rebuilt | STATE.get("removed_urls", set()):
             frags.pop(url, None)
         frags.update(fresh)
-        config = json.dumps(data["config"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        config = export.dumps(data["config"]).encode("utf-8")
         with open(path, "wb") as fh:
             fh.write(b'{"config":' + config + b',"docs":[' + b",".join(f for f in frags.values() if f) + b"]}")
     else:

@@ -43,7 +43,8 @@ def note_entry(vault: Vault, note) -> dict:
     }
 
 
-def _dumps(value) -> str:
+def dumps(value) -> str:
+    """Compact JSON, non-ASCII kept (vault.json, the search index)."""
     # json.dumps without indent runs the C encoder (json.dump never does): ~5x faster.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -63,14 +64,14 @@ def vault_json_bytes(vault: Vault, signatures: dict | None = None,
         if sig is not None and hit is not None and hit[0] == sig:
             data = hit[1]
         else:
-            data = _dumps(note_entry(vault, note)).encode("utf-8")
+            data = dumps(note_entry(vault, note)).encode("utf-8")
         if sig is not None:
             fresh[note.src] = (sig, data)
         parts.append(data)
     if cache is not None:
         cache.clear()
         cache.update(fresh)
-    rest = _dumps(vault_json(vault, notes=False)).encode("utf-8")
+    rest = dumps(vault_json(vault, notes=False)).encode("utf-8")
     return b'{"notes":[' + b",".join(parts) + b"]," + rest[1:]
 
 

@@ -7,9 +7,7 @@ Jinja templates in ``vaultsite/templates``; each owns one kind of page.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import pickle
 import html
 import posixpath
 import re
@@ -32,56 +30,38 @@ _env = Environment(
 )
 _EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
 
-_RENDERED: dict[tuple, tuple[str, str]] = {}  # (template, page) -> (digest of its context, text)
 #: Whether generated pages are remembered for the next build (``mkdocs serve`` sets it); a
-#: one-off build skips the digests, which cost more than they save there.
+#: one-off build never reads them again.
 MEMO = {"on": True}
+_KEPT: dict[tuple, tuple[object, str]] = {}  # (kind, page) -> (its inputs, text)
 
 
-def _render(template: str, page: str, **context) -> str:
-    """Render a generated page, reusing last build's text when its context is unchanged.
-
-    In ``mkdocs serve`` most generated pages (every company page, folder
-    indexes) do not change when one note is added; comparing a digest of the
-    context is far cheaper than Jinja rendering a 5,000-entry listing again.
-    """
-    if not MEMO["on"]:
-        return _env.get_template(template).render(**context)
-    items = sorted(context.items())
-    try:  # pickling is several times cheaper than repr() on a large listing; the digest never leaves the process
-        blob = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - something unpicklable: the slower, always-possible form
-        blob = repr(items).encode("utf-8", "surrogatepass")
-    digest = hashlib.blake2b(blob, digest_size=16).hexdigest()
-    got = _RENDERED.get((template, page))
-    if got is not None and got[0] == digest:
-        return got[1]
-    text = _env.get_template(template).render(**context)
-    _RENDERED[(template, page)] = (digest, text)
-    return text
-
-
-_BY_INPUTS: dict[tuple, tuple[tuple, str]] = {}  # (kind, page) -> (its inputs, text)
-
-
-def _by_inputs(key: tuple, inputs: tuple, build) -> str:
+def _by_inputs(key: tuple, inputs, build) -> str:
     """``build()``, or last build's text when ``inputs`` equal last build's.
 
-    For pages whose context is costly to assemble (thousands of events or entries): the
-    inputs are the vault's own freshly built lists and dicts of strings and numbers,
-    kept from the last build and compared as values, before any context is assembled."""
+    In ``mkdocs serve`` most generated pages (company pages, folder indexes, the timeline)
+    do not change when one note is added.  Their inputs are freshly built lists and dicts
+    of strings and numbers every build, never changed afterwards, so last build's can be
+    kept and compared as values: far cheaper than rendering a 5,000-entry listing again,
+    and no serialising."""
     if not MEMO["on"]:
         return build()
-    got = _BY_INPUTS.get(key)
+    got = _KEPT.get(key)
     if got is not None and got[0] == inputs:
         return got[1]
     text = build()
-    _BY_INPUTS[key] = (inputs, text)
+    _KEPT[key] = (inputs, text)
     return text
 
 
 def _render_fresh(template: str, **context) -> str:
     return _env.get_template(template).render(**context)
+
+
+def _render(template: str, page: str, **context) -> str:
+    """Render a generated page whose context is cheap to build, reusing last build's text
+    when the context is unchanged."""
+    return _by_inputs((template, page), context, lambda: _render_fresh(template, **context))
 
 
 def _names_and_pages(vault: Vault) -> tuple:
