@@ -1,6 +1,6 @@
 """Pages built by worker processes are the pages the sequential build writes.
 
-``hooks/vaultsite_parallel.py`` builds the note pages of a large vault on every core.
+``vaultsite_mkdocs/parallel.py`` builds the note pages of a large vault on every core.
 Here the same vault (the link fixtures, the seed notes and the hard vault: bad encodings,
 a note too deeply nested to render, links refused at render time) is built twice, once
 forced onto two workers and once in one process, and every output file is compared.
@@ -106,8 +106,8 @@ def test_strict_mode_counts_warnings_from_workers(tmp_path):
 
 CRASHING_BUILD = """
 import os, sys
-sys.path.insert(0, {hooks!r})
-import vaultsite_parallel as vp
+sys.path.insert(0, {root!r})
+import vaultsite_mkdocs.parallel as vp
 
 MAIN = os.getpid()
 work_on = vp.ParallelPages._work_on
@@ -137,7 +137,7 @@ def test_a_worker_that_dies_loses_no_page(builds):
     work = builds["root"] / "crash"
     work.mkdir()
     cfg = write_config(builds["docs"], work / "site", work / "mkdocs.yml", extra=PARALLEL)
-    script = CRASHING_BUILD.format(hooks=str(ROOT / "hooks"), cfg=str(cfg))
+    script = CRASHING_BUILD.format(root=str(ROOT), cfg=str(cfg))
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=work, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "a page worker failed" in proc.stderr and "a worker dies" in proc.stderr

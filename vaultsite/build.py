@@ -359,6 +359,9 @@ class Vault:
     by_url: dict[str, Note] = field(default_factory=dict)
     events_by_company: dict[str, list[dict]] = field(default_factory=dict)  # fact events, newest first
     unplaced_dates: int = 0
+    #: Generated pages of the last build with their inputs, reused while the inputs compare
+    #: equal (``render._by_inputs``); the adapter sets one dict for a ``mkdocs serve`` session.
+    page_memo: dict | None = None
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -368,7 +371,10 @@ class Vault:
 
 
 def build_vault(sources: list[Source], cache: Cache | None = None,
-                registry: companies_mod.Registry | None = None) -> Vault:
+                registry: companies_mod.Registry | None = None,
+                synonyms: dict[str, str] | None = None) -> Vault:
+    """The whole core in one call.  ``registry``: the company registry to start from (default:
+    the packaged one); ``synonyms``: tag synonyms (default: the packaged ones)."""
     cache = cache or Cache()
     vault = Vault()
     index = vault.index
@@ -406,7 +412,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     vault.resolver = Resolver(index)
     for src, facts in facts_by_src.items():
         vault.resolver.preset_anchors(src, facts.anchors)
-    _tags(vault, facts_by_src)
+    _tags(vault, facts_by_src, synonyms)
     _companies(vault, facts_by_src, registry)
     _events(vault, facts_by_src)
     vault.resolver.pages = generated_page_srcs(vault)
@@ -523,8 +529,8 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
     vault.missing = missing
 
 
-def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts]) -> None:
-    index = tags_mod.TagIndex()
+def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts], synonyms: dict[str, str] | None = None) -> None:
+    index = tags_mod.TagIndex(synonyms)
     for note in vault.notes:
         raw = list(note.tags) + facts_by_src[note.src].inline_tags
         index.add(note.src, raw)

@@ -30,27 +30,24 @@ _env = Environment(
 )
 _EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
 
-#: Whether generated pages are remembered for the next build (``mkdocs serve`` sets it); a
-#: one-off build never reads them again.
-MEMO = {"on": True}
-_KEPT: dict[tuple, tuple[object, str]] = {}  # (kind, page) -> (its inputs, text)
-
-
-def _by_inputs(key: tuple, inputs, build) -> str:
+def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     """``build()``, or last build's text when ``inputs`` equal last build's.
 
     In ``mkdocs serve`` most generated pages (company pages, folder indexes, the timeline)
     do not change when one note is added.  Their inputs are freshly built lists and dicts
     of strings and numbers every build, never changed afterwards, so last build's can be
     kept and compared as values: far cheaper than rendering a 5,000-entry listing again,
-    and no serialising."""
-    if not MEMO["on"]:
+    and no serialising.
+
+    ``memo`` ((kind, page) -> (its inputs, text)) is ``Vault.page_memo``: the adapter hands
+    each ``mkdocs serve`` build the same dict; a one-off build has none."""
+    if memo is None:
         return build()
-    got = _KEPT.get(key)
+    got = memo.get(key)
     if got is not None and got[0] == inputs:
         return got[1]
     text = build()
-    _KEPT[key] = (inputs, text)
+    memo[key] = (inputs, text)
     return text
 
 
@@ -58,10 +55,10 @@ def _render_fresh(template: str, **context) -> str:
     return _env.get_template(template).render(**context)
 
 
-def _render(template: str, page: str, **context) -> str:
+def _render(memo: dict | None, template: str, page: str, **context) -> str:
     """Render a generated page whose context is cheap to build, reusing last build's text
     when the context is unchanged."""
-    return _by_inputs((template, page), context, lambda: _render_fresh(template, **context))
+    return _by_inputs(memo, (template, page), context, lambda: _render_fresh(template, **context))
 
 
 def _names_and_pages(vault: Vault) -> tuple:
@@ -217,7 +214,7 @@ def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         if folder == COMPANY_DIR:
             continue  # the companies emitter owns companies/index.md
         items = sorted(notes_in.get(folder, []), key=lambda n: (n.date or "", n.title), reverse=True)
-        out[src] = _render("folder.md.j2", src,
+        out[src] = _render(vault.page_memo, "folder.md.j2", src,
             title=FOLDER_LABELS.get(folder, posixpath.basename(folder)),
             folder=folder,
             subfolders=[{"name": posixpath.basename(f), "href": _rel(src, f + "/index.md")} for f in sorted(children.get(folder, ()))],
@@ -242,7 +239,7 @@ def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
 
 
 def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
-    return _by_inputs(("timeline", src), (vault.events, _names_and_pages(vault)), lambda: _timeline(vault, src))
+    return _by_inputs(vault.page_memo, ("timeline", src), (vault.events, _names_and_pages(vault)), lambda: _timeline(vault, src))
 
 
 def _timeline(vault: Vault, src: str) -> str:
@@ -288,7 +285,7 @@ def companies_page(vault: Vault) -> str:
     rows = company_rows(vault)
     for r in rows:
         r["href"] = _rel(src, r["page"])
-    return _render("companies.md.j2", src, rows=rows)
+    return _render(vault.page_memo, "companies.md.j2", src, rows=rows)
 
 
 def company_section(vault: Vault, company_id: str, src: str) -> str:
@@ -302,7 +299,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
         company.exchange, company.country, company.discovered, listed, vault.events_by_company.get(company_id, []),
         [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault),
     )
-    return _by_inputs(("company", company_id, src), inputs,
+    return _by_inputs(vault.page_memo, ("company", company_id, src), inputs,
                       lambda: _company_section(vault, company, company_id, src))
 
 
@@ -342,7 +339,7 @@ def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
         for url in entry["from"]:
             note = vault.by_url.get(url)
             linking[url] = (note.title, note.page_src) if note else None
-    return _by_inputs(("missing", src), (vault.missing, linking), lambda: _missing(vault, src))
+    return _by_inputs(vault.page_memo, ("missing", src), (vault.missing, linking), lambda: _missing(vault, src))
 
 
 def _missing(vault: Vault, src: str) -> str:

@@ -225,13 +225,18 @@ def _clean_tag(raw: str) -> str | None:
 # The vault-wide index
 
 
-def load_synonyms(path: Path = SYNONYMS_PATH) -> dict[str, str]:
-    """Read the user's synonym file (variant -> canonical); missing file = {}."""
+def load_synonyms(path: Path = SYNONYMS_PATH, strict: bool = False) -> dict[str, str]:
+    """Read a synonym file (variant -> canonical); missing file = {}.  ``strict``: a file that
+    is not a mapping raises ``ValueError`` (a user's own file should say what is wrong)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if strict:
+            raise
         return {}
     if not isinstance(data, dict):
+        if strict:
+            raise ValueError(f"{path}: expected a mapping of variant: canonical tag")
         return {}
     return {str(k): str(v) for k, v in data.items() if k is not None and v is not None}
 

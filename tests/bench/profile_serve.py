@@ -108,7 +108,7 @@ def main() -> None:
     t0 = time.perf_counter()
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=False)
-    assert getattr(serve.build, "_vaultsite", False), "the hooks did not wrap serve's build"
+    assert getattr(serve.build, "_vaultsite_kind", None) == "serve_build", "the hooks did not wrap serve's build"
     serve.build(config, serve_url=url, dirty=False)
     config.plugins.on_serve(object(), config=config, builder=None)
     print(f"first build: {time.perf_counter() - t0:.2f} s")

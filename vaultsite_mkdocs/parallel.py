@@ -1,4 +1,4 @@
-"""Render and write the note pages on every core.
+"""Parallel pages: render and write the note pages on every core.
 
 MkDocs builds a site one page at a time: it converts every page's Markdown
 (``_populate_page``), then renders every page through the theme's templates
@@ -27,21 +27,20 @@ Only a plain ``mkdocs build`` forks: ``mkdocs serve`` has threads (and its
 own incremental path), and a configuration with plugins this module does not
 know keeps MkDocs' sequential loop, since an unknown plugin may keep per-page
 state in the process that renders the page.
+
+This patches two MkDocs internals, ``Page.render`` and
+``mkdocs.commands.build._build_page``; ``ParallelPagesSpeedup.check`` looks at
+their signatures (and at ``os.fork``) first.
 """
 from __future__ import annotations
 
 import gc
-import inspect
 import logging
 import os
-import re
 import threading
 import traceback
 import types
 from typing import Callable
-
-from html import unescape as html_unescape
-from html.parser import attrfind_tolerant, tagfind_tolerant
 
 import markdown
 from mkdocs.commands import build as build_cmd
@@ -50,6 +49,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from vaultsite import forkpool
+
+from .speedup import Speedup, original_of, params, patched
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
@@ -65,14 +66,10 @@ def _class_name(obj) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def unknown_plugins(config, own_hooks: set[str]) -> list[str]:
+def unknown_plugins(config, own: set[str]) -> list[str]:
     """Names of configured plugins that might keep per-page state (our hook modules excluded)."""
-    out = []
-    for name, plugin in config.plugins.items():
-        if name in own_hooks or _class_name(plugin) in KNOWN_PLUGINS:
-            continue
-        out.append(name)
-    return out
+    return [name for name, plugin in config.plugins.items()
+            if name not in own and _class_name(plugin) not in KNOWN_PLUGINS]
 
 
 def _search_entries(config) -> list | None:
@@ -137,129 +134,6 @@ class _ReusedMarkdown(types.ModuleType):
         return md
 
 
-# -- search indexing in the workers ---------------------------------------------------------
-# Material's search plugin splits every page's HTML into sections with a ``html.parser``
-# subclass: about a fifth of a worker's time, most of it in the pure-Python tokenizer.  The
-# workers tokenize with one regular expression instead and call the very same parser's
-# handlers (Material's section logic is untouched).  Only HTML whose tokens both readings
-# agree on takes this path: anything else (raw ``<`` in text, script or style, CDATA,
-# processing instructions, declarations, odd tag syntax) goes to Material's own parser.
-_MARKUP = re.compile(
-    r"<!--.*?-->"
-    r"|</([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"
-    r"|<([a-zA-Z][^\t\n\r\f />\x00]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-    re.S)
-_UNSAFE = re.compile(r"<(?:script|style|!\[CDATA\[|\?|!(?!--))", re.I)
-
-
-def _tokenize_into(parser, html: str) -> bool:
-    """Feed ``parser`` the tokens of ``html`` as ``HTMLParser.feed`` would; False if unsure."""
-    if _UNSAFE.search(html):
-        return False
-    pos = 0
-    for m in _MARKUP.finditer(html):
-        start = m.start()
-        if start > pos:
-            text = html[pos:start]
-            if "<" in text:
-                return False
-            parser.handle_data(html_unescape(text))
-        pos = m.end()
-        if m.group(1) is not None:
-            parser.handle_endtag(m.group(1).lower())
-        elif m.group(2) is not None:
-            tag_text = m.group(0)
-            attrs = []
-            k = tagfind_tolerant.match(tag_text, 1).end()
-            endpos = len(tag_text)
-            while k < endpos:  # as HTMLParser.parse_starttag
-                a = attrfind_tolerant.match(tag_text, k)
-                if not a:
-                    break
-                name, rest, value = a.group(1, 2, 3)
-                if not rest:
-                    value = None
-                elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
-                    value = value[1:-1]
-                if value:
-                    value = html_unescape(value)
-                attrs.append((name.lower(), value))
-                k = a.end()
-            end = tag_text[k:].strip()
-            tag = m.group(2).lower()
-            if end == ">":
-                parser.handle_starttag(tag, attrs)
-            elif end == "/>":
-                parser.handle_startendtag(tag, attrs)
-            else:
-                return False
-    text = html[pos:]
-    if "<" in text:
-        return False
-    if text:
-        parser.handle_data(html_unescape(text))
-    return True
-
-
-def _fast_add_entry_from_context(self, page):
-    """``SearchIndex.add_entry_from_context`` of Material 9, with the tokenizer above."""
-    from material.plugins.search.plugin import Parser
-
-    search = page.meta.get("search") or {}
-    if search.get("exclude"):
-        return
-    parser = Parser()
-    if not _tokenize_into(parser, page.content):
-        parser = Parser()
-        parser.feed(page.content)
-    parser.close()
-    for section in parser.data:
-        if not section.is_excluded():
-            self.create_entry_for_section(section, page.toc, page.url, page)
-
-
-_EXPECTED_ADD_ENTRY = (
-    'search = page.meta.get("search") or {}',
-    'if search.get("exclude"):',
-    "parser = Parser()",
-    "parser.feed(page.content)",
-    "parser.close()",
-    "for section in parser.data:",
-    "if not section.is_excluded():",
-    "self.create_entry_for_section(section, page.toc, page.url, page)",
-)
-
-
-def _search_index_method():
-    try:
-        from material.plugins.search import plugin as search_plugin
-    except ImportError:
-        return None
-    return search_plugin.SearchIndex.__dict__.get("add_entry_from_context")
-
-
-def _restore_search_index_method(method) -> None:
-    if method is not None:
-        from material.plugins.search import plugin as search_plugin
-
-        search_plugin.SearchIndex.add_entry_from_context = method
-
-
-def _use_fast_search_parser() -> None:
-    """Swap the tokenizer in, but only over the method it was written against (Material 9.x)."""
-    try:
-        from material.plugins.search import plugin as search_plugin
-
-        index = search_plugin.SearchIndex
-        source = inspect.getsource(index.add_entry_from_context)
-    except Exception:  # noqa: BLE001 - no Material search, or no source to check: leave it
-        return
-    lines = [line.strip() for line in source.splitlines()]
-    code = [line for line in lines if line and not line.startswith(("#", "def ", "return"))]
-    if tuple(code) == _EXPECTED_ADD_ENTRY:
-        index.add_entry_from_context = _fast_add_entry_from_context
-
-
 class ParallelPages:
     """One build's parallel page pass; see the module docstring.
 
@@ -270,7 +144,10 @@ class ParallelPages:
     """
 
     def __init__(self, workers: int, can_defer: Callable, before_render: Callable,
-                 snapshot: Callable, changes: Callable, merge: Callable) -> None:
+                 snapshot: Callable, changes: Callable, merge: Callable,
+                 originals: tuple[Callable, Callable], tokenizer) -> None:
+        self.render_original, self.build_page_original = originals
+        self.tokenizer = tokenizer  # the search tokenizer speed-up (swapped in per worker)
         self.workers = workers
         self.can_defer = can_defer
         self.before_render = before_render
@@ -339,7 +216,7 @@ class ParallelPages:
         try:
             capture = _Capture()
             pages_mod.markdown = _ReusedMarkdown()
-            _use_fast_search_parser()
+            self.tokenizer.swap_in()
             logging.getLogger().handlers = []
             logging.getLogger("mkdocs").handlers = [capture]
             snap = self.snapshot()
@@ -366,7 +243,7 @@ class ParallelPages:
         try:
             start = len(entries) if entries is not None else 0
             self._render(page, config)
-            build_cmd_original(page, config, doc, nav, env, dirty, excluded=page.file.inclusion.is_excluded())
+            self.build_page_original(page, config, doc, nav, env, dirty, excluded=page.file.inclusion.is_excluded())
             payload["pages"][src] = {
                 "search": entries[start:] if entries is not None else [],
                 "anchors": page.present_anchor_ids,
@@ -380,7 +257,7 @@ class ParallelPages:
 
     def _render(self, page, config) -> None:
         self.before_render(page)
-        render_original(page, config, self.files)
+        self.render_original(page, config, self.files)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
 
     def _build_one(self, page, config, doc_files, nav, env, dirty, excluded, render: bool) -> None:
@@ -388,7 +265,7 @@ class ParallelPages:
             self._render(page, config)
         entries = _search_entries(config)
         start = len(entries) if entries is not None else 0
-        build_cmd_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
+        self.build_page_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
         if entries is not None:
             self.entries_of[page.file.src_uri] = entries[start:]
 
@@ -397,10 +274,11 @@ class ParallelPages:
         for them."""
         frames = forkpool.Frames([r for _, r in self.children])
         built: set[str] = set()
-        saved = (pages_mod.markdown, _search_index_method())
+        saved = pages_mod.markdown
+        search_method = None
         try:
             pages_mod.markdown = _ReusedMarkdown()
-            _use_fast_search_parser()
+            search_method = self.tokenizer.swap_in()
             while self.queue_fd >= 0 and (first := forkpool.next_chunk(self.queue_fd)) is not None:
                 for page in self.queue_pages[first:first + CHUNK]:
                     self._build_one(page, config, doc_files, nav, env, dirty,
@@ -413,8 +291,8 @@ class ParallelPages:
             if self.queue_fd >= 0:
                 os.close(self.queue_fd)
                 self.queue_fd = -1
-            pages_mod.markdown = saved[0]
-            _restore_search_index_method(saved[1])
+            pages_mod.markdown = saved
+            self.tokenizer.restore(search_method)
         for payload in frames.read():
             self._take(payload, built)
         for pid, _ in self.children:
@@ -465,35 +343,49 @@ class ParallelPages:
         self.children = []
 
 
-CURRENT: dict = {"run": None}
-render_original: Callable = Page.render
-build_cmd_original: Callable = build_cmd._build_page
+_BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]
 
 
-def install() -> None:
-    """Route ``Page.render`` and MkDocs' ``_build_page`` through the current run, if any.
+class ParallelPagesSpeedup(Speedup):
+    """Routes ``Page.render`` and MkDocs' ``_build_page`` through this build's run, if any."""
 
-    Wraps whatever ``Page.render`` is at the time (the hooks' guarded render); idempotent.
-    """
-    global render_original, build_cmd_original
-    if getattr(Page.render, "_vaultsite_parallel", False):
-        return
-    render_original = Page.render
-    build_cmd_original = build_cmd._build_page
+    name = "parallel_pages"
 
-    def render(self, config, files):
-        run = CURRENT["run"]
-        if run is not None and not run.started and run.defer(self, files):
-            return None
-        return render_original(self, config, files)
+    def __init__(self, adapter) -> None:
+        super().__init__(adapter)
+        self.run: ParallelPages | None = None
 
-    def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
-        run = CURRENT["run"]
-        if run is None or not run.deferred:
-            return build_cmd_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
-        return run.build_page(page, config, doc_files, nav, env, dirty, excluded)
+    def check(self) -> str | None:
+        if not hasattr(os, "fork"):
+            return "no os.fork on this system"
+        if params(Page.render)[:3] != ["self", "config", "files"]:
+            return "Page.render(self, config, files) changed"
+        if params(getattr(build_cmd, "_build_page", None)) != _BUILD_PAGE_PARAMS:
+            return "mkdocs.commands.build._build_page changed"
+        if not isinstance(getattr(pages_mod, "markdown", None), types.ModuleType):
+            return "mkdocs.structure.pages no longer uses the markdown module"
+        return None
 
-    render._vaultsite = render._vaultsite_parallel = True
-    build_page._vaultsite_parallel = True
-    Page.render = render
-    build_cmd._build_page = build_page
+    def install(self) -> None:
+        def render(page, config, files):
+            run = render._vaultsite_owner.run
+            if run is not None and not run.started and run.defer(page, files):
+                return None
+            return render._vaultsite_original(page, config, files)
+
+        def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            run = build_page._vaultsite_owner.run
+            if run is None or not run.deferred:
+                return build_page._vaultsite_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
+            return run.build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+        render._vaultsite_kind = "parallel_render"
+        build_page._vaultsite_kind = "parallel_build_page"
+        patched(Page, "render", render, self)
+        patched(build_cmd, "_build_page", build_page, self)
+
+    def originals(self) -> tuple[Callable, Callable]:
+        """(render, _build_page) as they are below this speed-up's patch (the render guard's
+        render, if it is on, and MkDocs' own ``_build_page``)."""
+        return (original_of(Page, "render", "parallel_render"),
+                original_of(build_cmd, "_build_page", "parallel_build_page"))

@@ -1,0 +1,176 @@
+"""The MkDocs adapter: one object with typed settings; every speed-up optional.
+
+* a wrong setting stops the build with an error that names the key;
+* each speed-up switched off (and all of them at once) gives byte-identical output;
+* a speed-up whose target changed shape falls back to MkDocs' own path with one info line;
+* the hook files are shims; the core never imports MkDocs.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitebuild import ROOT, build, write_config
+
+SPEEDUPS = ["parallel_pages", "incremental_serve", "render_guard", "search_tokenizer", "gc_policy",
+            "template_cache"]
+DEFAULT = {"vaultsite": {"workers": 2, "parallel_min": 1}}
+
+
+def _vault(root: Path) -> Path:
+    docs = root / "docs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "links_vault", docs)
+    shutil.copytree(ROOT / "docs" / "notes", docs / "seed-notes")
+    shutil.copytree(ROOT / "docs" / "clippings", docs / "clippings")
+    return docs
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adapter")
+    docs = _vault(root)
+    work = root / "default"
+    work.mkdir()
+    code, log, site = build(docs, work, extra=DEFAULT)
+    assert code == 0, log[-3000:]
+    assert re.search(r"vaultsite: \d+ pages built by 2 worker processes", log), "the default build did not fork"
+    return {"root": root, "docs": docs, "site": site, "files": _files(site)}
+
+
+@pytest.mark.parametrize("off", SPEEDUPS + ["all"])
+def test_output_is_identical_with_a_speedup_off(reference, off):
+    speedups = {name: not (off == "all" or off == name) for name in SPEEDUPS}
+    work = reference["root"] / f"off-{off}"
+    work.mkdir()
+    extra = {"vaultsite": {"workers": 2, "parallel_min": 1, "speedups": speedups}}
+    code, log, site = build(reference["docs"], work, extra=extra)
+    assert code == 0, log[-3000:]
+    if off in ("parallel_pages", "all"):
+        assert "worker processes" not in log
+    got = _files(site)
+    assert sorted(got) == sorted(reference["files"])
+    assert [name for name in got if got[name] != reference["files"][name]] == []
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"trust_html": "yes"}, "extra.vaultsite.trust_html"),
+    ({"workers": -1}, "extra.vaultsite.workers"),
+    ({"workers": "many"}, "extra.vaultsite.workers"),
+    ({"parallel_min": 0}, "extra.vaultsite.parallel_min"),
+    ({"trust_htm": True}, "unknown setting(s) 'trust_htm'"),
+    ({"speedups": {"parallel_pagez": False}}, "extra.vaultsite.speedups"),
+    ({"speedups": {"parallel_pages": "no"}}, "extra.vaultsite.speedups"),
+    ({"companies": "no-such-file.yml"}, "extra.vaultsite.companies: file not found"),
+    ({"tag_synonyms": 3}, "extra.vaultsite.tag_synonyms"),
+])
+def test_a_wrong_setting_is_an_error_naming_the_key(tmp_path, setting, message):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# 홈\n", encoding="utf-8")
+    code, log, _ = build(docs, tmp_path, extra={"vaultsite": setting})
+    assert code != 0
+    assert message in log, log[-2000:]
+    assert "Traceback" not in log
+
+
+def test_the_users_company_and_synonym_files_extend_the_packaged_ones(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "notes").mkdir(parents=True)
+    (docs / "notes" / "메모.md").write_text(
+        "---\ntitle: 메모\ntags: [반도체칩]\n---\n\n가나다로보틱스가 HBM 장비를 납품했다. 엔비디아도 언급.\n", encoding="utf-8")
+    (docs / "companies.yml").write_text(
+        "- id: ganada-robotics\n  name: 가나다로보틱스\n  aliases: [Ganada Robotics]\n",
+        encoding="utf-8")
+    (tmp_path / "synonyms.yml").write_text("반도체칩: 반도체\n", encoding="utf-8")
+    extra = {"vaultsite": {"companies": "companies.yml", "tag_synonyms": "synonyms.yml"}}
+    code, log, site = build(docs, tmp_path, strict=True, extra=extra)
+    assert code == 0, log[-3000:]
+    vault = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    ids = {c["id"] for c in vault["companies"]}
+    assert {"ganada-robotics", "nvidia"} <= ids  # the user's entry, and the packaged ones still there
+    assert [t["name"] for t in vault["tags"]] == ["반도체"]
+    assert (site / "companies" / "ganada-robotics" / "index.html").exists()
+    assert not (site / "companies.yml").exists()  # a settings file is not published...
+    assert any(p["src"] == "companies.yml" for p in vault["problems"])  # ...and says so
+
+
+FALLBACK = """
+import sys
+sys.path.insert(0, {root!r})
+import mkdocs.commands.build as b
+import vaultsite_mkdocs.searchparse as sp
+original = b._build_page
+def _build_page(*args, **kwargs):  # a future MkDocs with another signature
+    return original(*args, **kwargs)
+b._build_page = _build_page
+sp.attrfind_tolerant = None  # a future Python without this private name of html.parser
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", "build", "-f", {cfg!r}]
+cli()
+"""
+
+
+def test_a_speedup_whose_target_changed_falls_back_with_one_info_line(reference):
+    work = reference["root"] / "fallback"
+    work.mkdir()
+    cfg = write_config(reference["docs"], work / "site", work / "mkdocs.yml", extra=DEFAULT)
+    proc = subprocess.run([sys.executable, "-c", FALLBACK.format(cfg=str(cfg), root=str(ROOT))], capture_output=True, text=True,
+                          cwd=work, timeout=600)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert log.count("speed-up parallel_pages is off (mkdocs.commands.build._build_page changed)") == 1
+    assert log.count("speed-up search_tokenizer is off (html.parser has no attrfind_tolerant") == 1
+    assert "worker processes" not in log
+    got = _files(work / "site")
+    assert [name for name in got if got[name] != reference["files"].get(name)] == []
+
+
+def test_hook_files_are_shims_holding_one_object():
+    for path in (ROOT / "hooks").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert len(source.splitlines()) <= 250, path
+        tree = ast.parse(source)
+        assigned = [node for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+        assert len(assigned) <= 1, (path, [ast.unparse(a) for a in assigned])
+        classes = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
+        assert classes == [], (path, classes)
+
+
+def test_the_core_never_imports_mkdocs():
+    offenders = []
+    for path in (ROOT / "vaultsite").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names
+                          if n.split(".")[0] in ("mkdocs", "material", "properdocs", "vaultsite_mkdocs")]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("key, content, message", [
+    ("companies", "- id: Not A Slug\n  name: X\n", "extra.vaultsite.companies:"),
+    ("companies", "[unclosed\n", "extra.vaultsite.companies:"),
+    ("tag_synonyms", "- a list\n", "extra.vaultsite.tag_synonyms:"),
+])
+def test_a_broken_user_file_is_an_error_naming_the_setting(tmp_path, key, content, message):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# 홈\n", encoding="utf-8")
+    (tmp_path / "mine.yml").write_text(content, encoding="utf-8")
+    code, log, _ = build(docs, tmp_path, extra={"vaultsite": {key: "mine.yml"}})
+    assert code != 0 and message in log, log[-2000:]
+    assert "Traceback" not in log

@@ -1,0 +1,478 @@
+"""The MkDocs adapter: one object that turns MkDocs events into calls of the ``vaultsite`` core.
+
+``hooks/vault_hooks.py`` (the file ``mkdocs.yml`` names) forwards every event here.  All build
+and serve state lives on this object: the note cache and everything ``mkdocs serve`` keeps
+between rebuilds, the current build's vault, and the optional speed-ups.  The object itself is
+kept by :func:`adapter_for`, per project, so a ``mkdocs serve`` session finds it again even if
+MkDocs loaded the hook file anew.
+
+Event -> core call:
+
+* ``on_startup``: note the command (``serve`` keeps state between builds).
+* ``on_config``: read and validate the settings, turn on the speed-ups, register the Markdown
+  extension (one instance per build).
+* ``on_files``: scan what MkDocs found, build the vault (cached between rebuilds), swap ``.txt``
+  notes and NFD file names for virtual pages, add the generated pages, set a small navigation.
+* ``on_page_read_source``: the note's clean Markdown (a CP949 note or broken front matter never
+  reaches MkDocs' own reader).
+* ``on_page_markdown``: tell the extension which page it renders; escape titles and tags.
+* ``on_page_content``: sanitise HTML.
+* ``on_page_context``: note header and backlinks for ``overrides/``.
+* ``on_post_build``: ``vault.json`` and the problem report.
+"""
+from __future__ import annotations
+
+import html as html_mod
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from vaultsite import export, render, sanitize
+from vaultsite import tags as tags_mod
+from vaultsite.build import Cache, Source, Vault, build_vault, is_note_path
+from vaultsite.companies import Registry
+from vaultsite.mdext import VaultExtension
+from vaultsite.model import Note, Problem
+from vaultsite.navigation import build_nav
+from vaultsite.textutil import nfc
+
+from . import settings as settings_mod
+from .gcpolicy import GCPolicy
+from .guard import RenderGuard
+from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
+from .searchparse import SearchTokenizer
+from .serve import IncrementalServe
+from .templates import TemplateCache
+
+log = logging.getLogger("mkdocs.plugins.vaultsite")
+
+_ADAPTERS: dict[str, "VaultAdapter"] = {}
+
+
+def adapter_for(hook_file: str) -> "VaultAdapter":
+    """The adapter of the project whose hook file this is, made once per process."""
+    key = os.path.realpath(hook_file)
+    adapter = _ADAPTERS.get(key)
+    if adapter is None:
+        adapter = _ADAPTERS[key] = VaultAdapter()
+    return adapter
+
+
+@dataclass
+class Serving:
+    """What ``mkdocs serve`` keeps between builds."""
+
+    command: str | None = None
+    builds: int = 0  # builds started in this process
+
+    @property
+    def on(self) -> bool:
+        """This build is part of a ``mkdocs serve`` session (state is kept for the next one)."""
+        return self.command == "serve"
+
+
+@dataclass
+class BuildState:
+    """One build's understanding of the vault; made anew by ``on_config``."""
+
+    ext: VaultExtension
+    settings: settings_mod.VaultSettings
+    vault: Vault | None = None
+    page_notes: dict[str, Note] = field(default_factory=dict)  # page src_uri -> Note rendered
+    company_of_page: dict[str, str] = field(default_factory=dict)
+    refused_seen: int = 0  # refused links the vault pass reported already
+
+
+def _realpath(path: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath``, resolving each folder once: 5,000 notes are 35,000 ``lstat`` calls
+    the other way.  A file that is itself a symlink is resolved in full."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    real = real_dirs.get(folder)
+    if real is None:
+        real = real_dirs[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
+
+
+def _as_text(value: str) -> str:
+    """``value`` escaped for HTML text: ``<img onerror=…>`` in a title prints as written."""
+    return html_mod.escape(value, quote=False)
+
+
+class VaultAdapter:
+    def __init__(self) -> None:
+        self.cache = Cache()
+        self.page_memo: dict = {}  # generated pages and their inputs (mkdocs serve)
+        self.serving = Serving()
+        self.build: BuildState | None = None
+        self.guard = RenderGuard(self)
+        self.parallel = ParallelPagesSpeedup(self)
+        self.tokenizer = SearchTokenizer(self)
+        self.serve = IncrementalServe(self)
+        self.gc = GCPolicy(self)
+        self.templates = TemplateCache(self)
+        self._registry_files: tuple = ()
+        self._registry: Registry | None = None
+        self._synonym_files: tuple = ()
+        self._synonyms: dict | None = None
+
+    # -- helpers the speed-ups call ----------------------------------------------------------
+    def note_for_page(self, page_src: str) -> Note | None:
+        vault = self.build.vault if self.build else None
+        return vault.note_for_page(page_src) if vault is not None else None
+
+    def report(self, src: str, problem: str) -> None:
+        """A warning found while rendering: in the problem report, and in the log (--strict)."""
+        p = Problem(src, problem)
+        self.build.vault.problems.append(p)
+        log.warning("vaultsite: %s: %s", p.src, p.problem)
+
+    # -- events ------------------------------------------------------------------------------
+    def on_startup(self, command, dirty=False) -> None:
+        self.serving.command = command
+        if command == "serve" and not dirty:
+            self.serve.start(True)  # installs the wrapper; on_config decides per build
+
+    def on_config(self, config):
+        settings = settings_mod.load(config.extra.get("vaultsite"), os.path.dirname(config.config_file_path or "."),
+                                     config.docs_dir)
+        wanted = settings.speedups
+        self.gc.start(wanted["gc_policy"])
+        self.gc.build_started(self.serving.on)
+        self.guard.start(wanted["render_guard"])
+        self.parallel.start(wanted["parallel_pages"])
+        self.tokenizer.start(wanted["search_tokenizer"])
+        self.templates.start(wanted["template_cache"] and self.serving.on)
+        if not self.serve.start(wanted["incremental_serve"] and self.serving.on):
+            self.serve.incremental = False
+        self.parallel.run = None
+        if self.serving.on:
+            self.serving.builds += 1
+        ext = VaultExtension()
+        config.markdown_extensions.append(ext)
+        self.build = BuildState(ext=ext, settings=settings)
+        if not config.use_directory_urls:
+            log.warning("vaultsite: use_directory_urls: false is not supported; generated pages assume directory URLs")
+        return config
+
+    def _user_data(self, settings) -> tuple[Registry | None, dict | None]:
+        """The company registry and tag synonyms, extended by the user's files (read once per
+        file version)."""
+        files = ()
+        if settings["companies"]:
+            st = os.stat(settings["companies"])
+            files = ((settings["companies"], st.st_size, st.st_mtime),)
+        if files != self._registry_files or (files and self._registry is None):
+            self._registry_files = files
+            self._registry = None
+            if files:
+                registry = Registry.load()
+                try:
+                    own = Registry.load(files[0][0])
+                except (ValueError, OSError, yaml.YAMLError) as exc:
+                    raise PluginError(f"{settings_mod.KEY}.companies: {exc}") from None
+                for company in own.companies():
+                    registry.add(company)
+                self._registry = registry
+        synonyms_files = ()
+        if settings["tag_synonyms"]:
+            st = os.stat(settings["tag_synonyms"])
+            synonyms_files = ((settings["tag_synonyms"], st.st_size, st.st_mtime),)
+        if synonyms_files != self._synonym_files:
+            self._synonym_files = synonyms_files
+            self._synonyms = None
+            if synonyms_files:
+                synonyms = tags_mod.load_synonyms()
+                try:
+                    synonyms.update(tags_mod.load_synonyms(Path(synonyms_files[0][0]), strict=True))
+                except (ValueError, OSError, yaml.YAMLError) as exc:
+                    raise PluginError(f"{settings_mod.KEY}.tag_synonyms: {exc}") from None
+                self._synonyms = synonyms
+        # A fresh copy each build: the build adds the vault's company notes to it.
+        registry = None
+        if self._registry is not None:
+            registry = Registry(self._registry.companies())
+        return registry, self._synonyms
+
+    def on_files(self, files: Files, config):
+        started = time.perf_counter()
+        state = self.build
+        sources = []
+        by_src: dict[str, File] = {}
+        early: list = []  # files refused before the core sees them: (src, reason)
+        docs = os.path.abspath(config.docs_dir)
+        real_docs = os.path.realpath(docs)
+        real_dirs: dict[str, str] = {}
+        own_files = {p for p in (state.settings["companies"], state.settings["tag_synonyms"]) if p}
+        for f in list(files):  # a copy: refused files are removed while we go
+            # Only the vault: not theme assets, not files another plugin generated.
+            if f.generated_by is not None or f.abs_src_path is None or os.path.abspath(f.src_dir or "") != docs:
+                continue
+            src = nfc(f.src_uri)
+            if os.path.normpath(f.abs_src_path) in own_files:
+                files.remove(f)
+                early.append((src, "the site's settings file (companies or tag synonyms); not published", "info"))
+                continue
+            # MkDocs follows symlinks, to files and into folders: whatever really lives
+            # outside docs/ (/etc/hostname, a linked folder) is never published.
+            real = _realpath(f.abs_src_path, real_dirs)
+            if real != real_docs and not real.startswith(real_docs + os.sep):
+                files.remove(f)
+                early.append((src, "a symlink to a file outside docs/ (or inside a linked folder); not published",
+                              "warning"))
+                continue
+            try:
+                st = os.stat(f.abs_src_path)
+                if not os.path.isfile(f.abs_src_path):
+                    raise OSError("not a regular file")
+            except OSError as exc:
+                files.remove(f)  # MkDocs would fail copying it
+                early.append((src, f"cannot be read ({getattr(exc, 'strerror', None) or exc}); not published",
+                              "warning"))
+                continue
+            sources.append(Source(src, f.abs_src_path, st.st_size, st.st_mtime))
+            by_src[src] = f
+
+        cache = self.cache
+        cache.memo_links = self.serving.on  # only serve rebuilds reuse link resolutions
+        registry, synonyms = self._user_data(state.settings)
+        vault = build_vault(sources, cache, registry=registry, synonyms=synonyms)
+        vault.problems[:0] = [Problem(src, problem, level) for src, problem, level in early]
+        state.vault = vault
+        if not self.serving.on:
+            # A one-off build never reads the cache again: what the vault does not hold (company
+            # mentions, link contexts, raw links of 5,000 notes) need not stay for the page pass.
+            cache.facts.clear()
+        self.gc.vault_built()
+
+        # Files MkDocs cannot read as a UTF-8 page, or whose page lives at another path.
+        noted = {n.src: n for n in vault.notes}
+        for src, f in by_src.items():
+            if is_note_path(src):
+                note = noted.get(src)
+                if note is None or note.page_src != f.src_uri:
+                    files.remove(f)
+                    if note is not None:
+                        files.append(File.generated(config, note.page_src, content=""))
+            elif src != f.src_uri:  # an NFD-named attachment: publish it under its NFC name
+                files.remove(f)
+                files.append(File.generated(config, src, abs_src_path=f.abs_src_path))
+
+        existing = {f.src_uri for f in files}
+        vault.page_memo = self.page_memo if self.serving.on else None  # serve reuses unchanged pages
+        generated = render.generated_pages(vault, existing)
+        for src, content in generated.items():
+            files.append(File.generated(config, src, content=content))
+        if config.nav is None:  # a nav written in mkdocs.yml is the user's choice and wins
+            config.nav = build_nav(vault, {f.src_uri for f in files.documentation_pages()})
+
+        state.ext.bind(vault.resolver, vault.tag_index)
+        state.company_of_page = {v: k for k, v in vault.company_pages.items()}
+
+        if self.serve.active:
+            self.serve.plan(files, config, vault, sources, generated, self._theme_version(config))
+        self.parallel.run = self._parallel_run(config, vault)
+        # Links resolved while rendering (reference-style links) may still refuse a target.
+        state.refused_seen = len(vault.resolver.refused)
+
+        for p in vault.problems:
+            if p.level == "warning":
+                log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+            else:
+                log.debug("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+        log.info("vaultsite: %d notes, %d attachments, %d generated pages in %.2fs (cache %d hits, %d misses)",
+                 len(vault.notes), len(vault.index.attachments), len(generated),
+                 time.perf_counter() - started, cache.hits, cache.misses)
+        return files
+
+    def _parallel_run(self, config, vault) -> ParallelPages | None:
+        """Build note pages on every core when that is safe and worth it."""
+        state = self.build
+        settings = state.settings
+        if (not self.parallel.active or settings["workers"] < 2 or len(vault.notes) < settings["parallel_min"]
+                or self.serve.incremental or threading.active_count() > 1):
+            return None
+        own = {name for name, p in config.plugins.items() if getattr(p, "ADAPTER", None) is self}  # the hook shim
+        unknown = unknown_plugins(config, own)
+        if unknown:
+            log.info("vaultsite: building pages in one process (plugins %s may keep per-page state)",
+                     ", ".join(unknown))
+            return None
+        tags_plugin = config.plugins.get("material/tags")
+        page_notes = state.page_notes
+
+        def has_listing(page) -> bool:  # Material fills tag listings into the page's HTML in on_env
+            return tags_plugin is not None and any(listing.page is page for listing in tags_plugin.listings)
+
+        def can_defer(page) -> bool:  # a vault note or a generated page, with its title in front matter
+            title = page.meta.get("title")
+            return (page.file.src_uri in page_notes and isinstance(title, str) and bool(title)
+                    and not has_listing(page))
+
+        def before_render(page) -> None:
+            state.ext.set_page(page_notes[page.file.src_uri])
+
+        def snapshot():
+            return len(vault.problems), len(vault.resolver.refused)
+
+        def changes(snap):
+            return vault.problems[snap[0]:], vault.resolver.refused[snap[1]:]
+
+        def merge(got):
+            problems, refused = got
+            vault.problems.extend(problems)
+            vault.resolver.refused.extend(refused)
+
+        return ParallelPages(settings["workers"], can_defer, before_render, snapshot, changes, merge,
+                             self.parallel.originals(), self.tokenizer)
+
+    @staticmethod
+    def _theme_version(config) -> tuple:
+        """mtimes of mkdocs.yml and the overrides: a change there rebuilds every page."""
+        stamps = []
+        for path in (config.config_file_path, config.theme.custom_dir):
+            if not path or not os.path.exists(path):
+                continue
+            if os.path.isdir(path):
+                for root, _, names in os.walk(path):
+                    stamps += [os.path.getmtime(os.path.join(root, n)) for n in names]
+            else:
+                stamps.append(os.path.getmtime(path))
+        return (len(stamps), max(stamps, default=0))
+
+    def on_build_error(self, error) -> None:
+        run = self.parallel.run
+        if run is not None:
+            run.abort()
+        self.gc.build_ended(self.serving.on)
+
+    def on_env(self, env, config, files):
+        self.templates.apply(env)
+        if self.serve.active:
+            self.serve.restore_skipped(config, files)
+        return env
+
+    def on_page_read_source(self, page, config):
+        state = self.build
+        if state is None or state.vault is None:
+            return None
+        src = nfc(page.file.src_uri)
+        note = state.vault.note_for_page(src)
+        if note is None:
+            return None
+        extra = ""
+        cid = state.company_of_page.get(src)
+        if cid:
+            extra = render.company_section(state.vault, cid, src)
+        return render.note_source(state.vault, note, extra)
+
+    @staticmethod
+    def _escape_page_meta(page) -> None:
+        """Material prints page titles and tag names as raw HTML (header, navigation, tag chips,
+        tag listings, ``<title>``): a note titled ``<img src=x onerror=…>`` must print as text.
+
+        Tags escape only ``<`` and ``>`` so that ``M&A`` keeps the anchor Material gives it.
+        Runs before Material's tags plugin (priority -50) reads ``page.meta``.
+        """
+        meta = page.meta
+        if isinstance(meta.get("title"), str):
+            meta["title"] = _as_text(meta["title"])
+        if isinstance(meta.get("description"), str):  # Material prints it in <meta content="…">
+            meta["description"] = html_mod.escape(meta["description"], quote=True)
+        tags = meta.get("tags")
+        if isinstance(tags, list):
+            meta["tags"] = [t.replace("<", "&lt;").replace(">", "&gt;") if isinstance(t, str) else t for t in tags]
+
+    def on_nav(self, nav):
+        """Titles the navigation gives (folder labels, note titles in a small vault) are raw HTML
+        to Material as well; escape each once (the navigation is built anew every build)."""
+        stack = list(nav.items)
+        while stack:
+            item = stack.pop()
+            if "title" in vars(item) and isinstance(vars(item)["title"], str):
+                item.title = _as_text(item.title)
+            stack.extend(getattr(item, "children", None) or ())
+        return nav
+
+    def on_page_markdown(self, markdown, page):
+        self._escape_page_meta(page)
+        state = self.build
+        if state is None or state.vault is None:
+            return markdown
+        src = nfc(page.file.src_uri)
+        note = state.vault.note_for_page(src) or Note(src=src, title=page.title or "", body="",
+                                                      format="generated", page_src=src)
+        state.ext.set_page(note)
+        state.page_notes[page.file.src_uri] = note
+        if self.serve.active:
+            self.serve.remember_meta(src, page.meta)
+        return markdown
+
+    def on_page_content(self, html, page):
+        state = self.build
+        if state is None or state.vault is None:
+            return html
+        note = state.vault.note_for_page(nfc(page.file.src_uri))
+        if note is None:
+            return html
+        return sanitize.clean_page(html, note, trusted=state.settings["trust_html"])
+
+    def on_page_context(self, context, page):
+        state = self.build
+        if state is None or state.vault is None:
+            return context
+        vault = state.vault
+        note = vault.note_for_page(nfc(page.file.src_uri))
+        if note is None:
+            return context
+        companies = []
+        for cid in vault.note_companies.get(note.src, []):
+            company = vault.registry.get(cid)
+            if company and cid in vault.company_pages:
+                companies.append({"name": company.name, "url": vault.url_of(vault.company_pages[cid])})
+        context["vs_note"] = {
+            "date": note.date,
+            "author": note.author,
+            "source_url": note.source_url,
+            "format": note.format,
+            "category": note.category,
+            "src": note.src,
+            "companies": companies,
+            "backlinks": vault.backlinks.get(note.src, []),
+        }
+        return context
+
+    def on_post_build(self, config) -> None:
+        state = self.build
+        vault = state.vault if state else None
+        if vault is None:
+            self.gc.build_ended(self.serving.on)
+            return
+        seen = state.refused_seen
+        known = set(vault.resolver.refused[:seen])  # the vault pass reported these already
+        for p in vault.resolver.refused[seen:]:
+            if p in known:  # a Markdown link the page render resolved again
+                continue
+            known.add(p)
+            vault.problems.append(p)
+            log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+        site = config.site_dir
+        # In mkdocs serve, the entries of notes whose page did not change are reused.
+        serve = self.serve if self.serve.active else None
+        with open(os.path.join(site, "vault.json"), "wb") as fh:
+            fh.write(export.vault_json_bytes(vault, serve.sigs if serve else None,
+                                             serve.vault_json if serve else None))
+        with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
+            fh.write(export.problem_report(vault))
+        if serve is not None:
+            serve.finish(site)
+        self.gc.build_ended(self.serving.on)
