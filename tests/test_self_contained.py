@@ -18,7 +18,7 @@ from sitebuild import ROOT
 # The lookbehind keeps URLs (https://host/home/...) and relative paths (docs/home/) out.
 FORBIDDEN = re.compile(
     r"\.\.[/\\]shared\b"
-    r"|(?<![\w.:/~%-])/(?:work|root|home|Users|tmp|mnt|media|srv|opt|var|usr|etc|proc|private)/[^\s`'\")\]]*"
+    r"|(?<![\w.:/~%-])/(?:work|root|home|Users|tmp|mnt|media|srv|opt|var|usr|etc|proc|private)/[^\s`'\")\]$|(]*"
     r"|(?<![\w])[A-Za-z]:\\(?:Users|work|tmp)\\"
     # the same climbs spelled with pathlib: the checkout's parent, or a join onto "shared"
     r"|\bROOT\.parent\b|/\s*[\"']shared[\"']"
@@ -30,7 +30,8 @@ ALLOWED = [
     re.compile(r"^/usr/bin/chromium$"),        # Debian's chromium, driven by the browser tests
     re.compile(r"^/usr/bin/time$"),            # the benchmark's memory figures (time -v)
     re.compile(r"^/proc/"),                    # the kernel's files: the benchmark's CPU name and memory
-    re.compile(r"^/etc/(hostname|passwd)$"),   # hostile-vault strings: files that must never leak
+    re.compile(r"^/etc/hostname$"),            # hostile-vault strings: files that must never leak
+    re.compile(r"^/etc/passwd$"),
 ]
 
 
@@ -72,10 +73,10 @@ def test_no_tracked_file_names_a_path_outside_the_repository():
 def test_the_check_finds_what_it_must():
     """The patterns catch each kind of outside path, and allow only the listed system files."""
     must_fail = [
-        "samples in ../shared/seeds",
-        'SHARED = ROOT.parent / "sha' + 'red"',
+        "samples in ../" + "shared/seeds",
+        'SHARED = ROOT.' + 'parent / "sha' + 'red"',
         'SEEDS = Path(__file__).parents[2] / "sha' + 'red" / "seeds"',
-        "MAKE_VAULT = '../shared/bench/make_vault.py'",
+        "MAKE_VAULT = '../" + "shared/bench/make_vault.py'",
         'Path("/' + 'work/shared/seeds")',
         "cd /" + "home/user/vault",
         "open('/" + "root/.cache/x')",
