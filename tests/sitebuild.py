@@ -10,14 +10,11 @@ from pathlib import Path
 
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 def schema() -> dict:
-    path = SHARED / "vault.schema.json"
-    if not path.exists():
-        path = ROOT / "tests" / "schema" / "vault.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The contract of ``vault.json`` (``tests/schema/vault.schema.json``)."""
+    return json.loads((ROOT / "tests" / "schema" / "vault.schema.json").read_text(encoding="utf-8"))
 
 
 def write_config(docs_dir: Path, site_dir: Path, dest: Path, **overrides) -> Path:
@@ -33,11 +30,25 @@ def write_config(docs_dir: Path, site_dir: Path, dest: Path, **overrides) -> Pat
     return dest
 
 
-def build(docs_dir: Path, work: Path, strict: bool = False, **overrides) -> tuple[int, str, Path]:
-    """Run ``mkdocs build`` in a subprocess; returns (exit code, log, site dir)."""
+def engine_command(engine: str = "mkdocs") -> list[str]:
+    """How to run ``engine``: ``mkdocs`` as ``python -m mkdocs``; ``properdocs`` (the maintained
+    fork of MkDocs 1.6) as the executable installed beside this Python."""
+    if engine == "mkdocs":
+        return [sys.executable, "-m", "mkdocs"]
+    if engine == "properdocs":
+        exe = Path(sys.executable).parent / "properdocs"
+        if not exe.is_file():
+            raise FileNotFoundError(f"{exe} not found: pip install -e '.[test]' installs properdocs")
+        return [str(exe)]
+    raise ValueError(f"unknown engine {engine!r}")
+
+
+def build(docs_dir: Path, work: Path, strict: bool = False, engine: str = "mkdocs",
+          **overrides) -> tuple[int, str, Path]:
+    """Run ``mkdocs build`` (or ``properdocs build``) in a subprocess; returns (exit code, log, site dir)."""
     site = work / "site"
     cfg = write_config(Path(docs_dir).resolve(), site, work / "mkdocs.yml", **overrides)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(cfg)] + (["--strict"] if strict else [])
+    cmd = engine_command(engine) + ["build", "-f", str(cfg)] + (["--strict"] if strict else [])
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=work, timeout=600)
     return proc.returncode, proc.stdout + proc.stderr, site
 

@@ -269,8 +269,8 @@ def test_link_target_date_not_doubled():
 # --------------------------------------------------------------------------
 # The real notes
 # --------------------------------------------------------------------------
-SEED_DIR = Path("/work/shared/seeds")
-SEEDS = {  # seed number -> (in-repo copy, note date)
+SEED_DIR = ROOT / "tests" / "fixtures" / "seeds"
+SEEDS = {  # seed number -> (its page under docs/, note date)
     "000": ("docs/notes/DeepSeek.md", "2025-06-27"),
     "001": ("docs/clippings/딥시크 탄생과 AI 반도체 시장 영향 (티스토리).txt", "2025-02-21"),
     "002": ("docs/clippings/딥시크 넌 누구니 (요즘IT).md", "2025-02-04"),
@@ -280,10 +280,7 @@ SEEDS = {  # seed number -> (in-repo copy, note date)
 
 
 def _seed_raw(num: str) -> str:
-    found = sorted(SEED_DIR.glob(f"{num}_*.txt")) if SEED_DIR.is_dir() else []
-    path = found[0] if found else ROOT / SEEDS[num][0]
-    if not path.is_file():
-        pytest.skip(f"seed {num} not available")
+    (path,) = SEED_DIR.glob(f"{num}_*.txt")
     return path.read_text(encoding="utf-8")
 
 

@@ -21,7 +21,7 @@ from vaultsite.model import Note
 from vaultsite.shapes import SHAPES, normalise, recognise
 from vaultsite.shapes.common import as_name_list, derive_title, parse_date, split_front_matter
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"  # byte-for-byte copies of the seed notes
 EXTENSIONS = ["tables", "admonition", "attr_list", "md_in_html", "pymdownx.superfences"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -38,7 +38,7 @@ DEBRIS = ["본문 바로가기", "728x90", "{{ $frontmatter", "component VPCard"
 
 
 def seed_text(prefix: str) -> str:
-    path = next(SEEDS.glob(prefix + "_*"))
+    (path,) = SEEDS.glob(prefix + "_*")
     text, problem = decode_bytes(path.read_bytes())
     assert problem is None
     return text

@@ -1,6 +1,6 @@
 """``site/vault.json`` (the whole index, machine-readable) and the problem report.
 
-The JSON follows ``shared/vault.schema.json``: fields may be added, never
+The JSON follows ``tests/schema/vault.schema.json``: fields may be added, never
 dropped or renamed.
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ one and has a new tag, reload the configuration, rebuild.  Prints each rebuild's
 the median time of the MkDocs events and hook steps; ``--profile FILE`` also writes a
 cProfile of the rebuilds.
 
-    python tests/bench/profile_serve.py tests/bench/vaults/vault5000 /tmp/serveprof --rounds 6
+    python tests/bench/profile_serve.py tests/bench/vaults/vault5000 tests/bench/vaults/serveprof --rounds 6
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ Not a test (pytest does not collect tests/bench/).  Usage, from the repo root:
     python tests/bench/run_bench.py                 # 1,000 and 5,000 notes, 3 runs each
     python tests/bench/run_bench.py --sizes 1000 --runs 1
 
-For every size it generates a vault with ``../shared/bench/make_vault.py``, then
+For every size it generates a vault with ``tests/bench/make_vault.py``, then
 builds it alternately with three configurations, each run timed and its peak
 memory read from ``/usr/bin/time -v``:
 
@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "tests" / "bench"
 WORK = BENCH / "vaults"
-MAKE_VAULT = ROOT.parent / "shared" / "bench" / "make_vault.py"
+MAKE_VAULT = BENCH / "make_vault.py"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from sitebuild import write_config  # noqa: E402
@@ -194,8 +194,6 @@ def main() -> None:
                          "at 5,000 notes one such build takes many minutes)")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     args = ap.parse_args()
-    if not MAKE_VAULT.exists():
-        raise SystemExit(f"{MAKE_VAULT} not found (the benchmark needs ../shared/bench/make_vault.py)")
     WORK.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     results: dict[int, dict] = {}
