@@ -47,6 +47,9 @@ class Source:
     size: int = 0
     mtime: float = 0.0
     data: bytes | None = None
+    #: The inode change time (ns).  A rewrite that keeps size and mtime (``rsync -t``,
+    #: ``touch -r``) still changes it, and no tool can set it back: part of the cache key.
+    ctime: int = 0
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -56,7 +59,7 @@ class Source:
 
     @property
     def key(self) -> tuple:
-        return (self.src, self.size, self.mtime)
+        return (self.src, self.size, self.mtime, self.ctime)
 
 
 @dataclass
@@ -260,10 +263,20 @@ def _ids(mentions) -> list[str]:
     return out
 
 
+_EXT_CLAIM = {".md": 0, ".markdown": 1, ".txt": 3}
+
+
+def _address_claim(src: str) -> tuple:
+    """Which of two notes with one address keeps it: index.md over README.md, .md over
+    .markdown over .mdown/.mkdn/.mkd over .txt; else the first by path."""
+    root, ext = posixpath.splitext(src)
+    return (posixpath.basename(root) == "README", _EXT_CLAIM.get(ext.casefold(), 2), src)
+
+
 def page_src_for(src: str, taken: set[str]) -> str:
     """The MkDocs page path of a note: ``.txt`` notes become ``.md`` pages beside them."""
     root, ext = posixpath.splitext(src)
-    if ext.casefold() in (".md", ".markdown"):
+    if ext.casefold() in (".md", ".markdown"):  # MkDocs reads these at their own path
         return src
     cand = root + ".md"
     if cand in taken:
@@ -382,6 +395,27 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     facts_by_src: dict[str, NoteFacts] = {}
     cache.fill(sources)
 
+    # Page addresses first, the files that have the best claim to an address first: index.md
+    # before README.md (MkDocs' rule), .md before the other extensions, .txt last.
+    placed: dict[str, str] = {}  # note src -> page src
+    owner: dict[str, str] = {}  # url -> note src
+    readable = []
+    for source in sources:
+        if is_note_path(source.src):
+            facts = cache.get(source)
+            if facts.note is not None:
+                readable.append(source.src)
+    for src in sorted(readable, key=_address_claim):
+        page_src = page_src_for(src, taken)
+        url = page_url(page_src)
+        if url in owner:  # x.md and x.markdown (or x.txt) share x/
+            vault.problems.append(Problem(src, f"same page address as '{owner[url]}'; published at '{src}/' instead"))
+            page_src = src + ".md"
+            url = page_url(page_src)
+        taken.add(page_src)
+        owner[url] = src
+        placed[src] = page_src
+
     for source in sorted(sources, key=lambda s: s.src):
         if not is_note_path(source.src):
             index.add_attachment(source.src)
@@ -391,14 +425,8 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
             vault.problems.append(Problem(source.src, f"skipped: {facts.problem}"))
             continue
         note = facts.note
-        note.page_src = page_src_for(note.src, taken)
+        note.page_src = placed[note.src]
         url = page_url(note.page_src)
-        if url in vault.by_url:  # x.md and x.markdown (or x.txt) share x/
-            vault.problems.append(Problem(note.src, f"same page address as '{vault.by_url[url].src}'; "
-                                                    f"published at '{note.src}/' instead"))
-            note.page_src = note.src + ".md"
-            url = page_url(note.page_src)
-        taken.add(note.page_src)
         note.url = url
         for p in note.problems:
             vault.problems.append(Problem(note.src, p))

@@ -16,7 +16,10 @@ from urllib.parse import unquote
 from .model import Note, Problem
 from .textutil import fold
 
-NOTE_EXTS = (".md", ".markdown", ".txt")
+#: Every Markdown extension MkDocs renders itself (``mkdocs.utils.markdown_extensions``), plus
+#: ``.txt``: a note under any of them goes through the core (sanitised, indexed, reported).
+MARKDOWN_EXTS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+NOTE_EXTS = MARKDOWN_EXTS + (".txt",)
 
 
 def slug_key(s: str) -> str:

@@ -49,6 +49,7 @@ from .gcpolicy import GCPolicy
 from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
+from .scan import vault_sources
 from .serve import IncrementalServe
 from .templates import TemplateCache
 
@@ -89,18 +90,6 @@ class BuildState:
     page_notes: dict[str, Note] = field(default_factory=dict)  # page src_uri -> Note rendered
     company_of_page: dict[str, str] = field(default_factory=dict)
     refused_seen: int = 0  # refused links the vault pass reported already
-
-
-def _realpath(path: str, real_dirs: dict[str, str]) -> str:
-    """``os.path.realpath``, resolving each folder once: 5,000 notes are 35,000 ``lstat`` calls
-    the other way.  A file that is itself a symlink is resolved in full."""
-    if os.path.islink(path):
-        return os.path.realpath(path)
-    folder, name = os.path.split(path)
-    real = real_dirs.get(folder)
-    if real is None:
-        real = real_dirs[folder] = os.path.realpath(folder)
-    return os.path.join(real, name)
 
 
 def _as_text(value: str) -> str:
@@ -206,41 +195,8 @@ class VaultAdapter:
     def on_files(self, files: Files, config):
         started = time.perf_counter()
         state = self.build
-        sources = []
-        by_src: dict[str, File] = {}
-        early: list = []  # files refused before the core sees them: (src, reason)
-        docs = os.path.abspath(config.docs_dir)
-        real_docs = os.path.realpath(docs)
-        real_dirs: dict[str, str] = {}
         own_files = {p for p in (state.settings["companies"], state.settings["tag_synonyms"]) if p}
-        for f in list(files):  # a copy: refused files are removed while we go
-            # Only the vault: not theme assets, not files another plugin generated.
-            if f.generated_by is not None or f.abs_src_path is None or os.path.abspath(f.src_dir or "") != docs:
-                continue
-            src = nfc(f.src_uri)
-            if os.path.normpath(f.abs_src_path) in own_files:
-                files.remove(f)
-                early.append((src, "the site's settings file (companies or tag synonyms); not published", "info"))
-                continue
-            # MkDocs follows symlinks, to files and into folders: whatever really lives
-            # outside docs/ (/etc/hostname, a linked folder) is never published.
-            real = _realpath(f.abs_src_path, real_dirs)
-            if real != real_docs and not real.startswith(real_docs + os.sep):
-                files.remove(f)
-                early.append((src, "a symlink to a file outside docs/ (or inside a linked folder); not published",
-                              "warning"))
-                continue
-            try:
-                st = os.stat(f.abs_src_path)
-                if not os.path.isfile(f.abs_src_path):
-                    raise OSError("not a regular file")
-            except OSError as exc:
-                files.remove(f)  # MkDocs would fail copying it
-                early.append((src, f"cannot be read ({getattr(exc, 'strerror', None) or exc}); not published",
-                              "warning"))
-                continue
-            sources.append(Source(src, f.abs_src_path, st.st_size, st.st_mtime))
-            by_src[src] = f
+        sources, by_src, early = vault_sources(files, config, own_files)
 
         cache = self.cache
         cache.memo_links = self.serving.on  # only serve rebuilds reuse link resolutions

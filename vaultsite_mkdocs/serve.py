@@ -81,7 +81,7 @@ class IncrementalServe(Speedup):
     # -- on_files --------------------------------------------------------------------------
     def plan(self, files, config, vault, sources, generated, theme_version) -> None:
         """Signatures of every page; in an incremental rebuild, mark which pages to render."""
-        versions = {s.src: (s.size, s.mtime) for s in sources}
+        versions = {s.src: (s.size, s.mtime, s.ctime) for s in sources}
         sigs = incremental.note_signatures(vault, versions)
         sigs.update(incremental.generated_signatures(generated))
         for cid, src in vault.company_pages.items():  # a user's company note carries a generated section

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from ..index import MARKDOWN_EXTS
 from ..model import Note
 from . import markdown, obsidian, plaintext, tistory, vuepress
 from .common import clean_title, prepare_text, split_front_matter, stem_title
@@ -86,7 +87,7 @@ def recognise(text: str, src: str = "") -> str:
         return "obsidian"
     if _MARKDOWN_RE.search(body):
         return "markdown"
-    return "markdown" if src.lower().endswith((".md", ".markdown")) else "plain-text"
+    return "markdown" if src.lower().endswith(MARKDOWN_EXTS) else "plain-text"
 
 
 def _without_plain_hashtag_noise(body: str) -> str:
