@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Iterable
 from urllib.parse import quote
 
 from . import companies as companies_mod
@@ -385,9 +386,16 @@ class Vault:
 
 def build_vault(sources: list[Source], cache: Cache | None = None,
                 registry: companies_mod.Registry | None = None,
-                synonyms: dict[str, str] | None = None) -> Vault:
-    """The whole core in one call.  ``registry``: the company registry to start from (default:
-    the packaged one); ``synonyms``: tag synonyms (default: the packaged ones)."""
+                synonyms: dict[str, str] | None = None,
+                company_ignore: Iterable[str] = ()) -> Vault:
+    """The whole core in one call.
+
+    ``registry``: the company registry to start from (default: the packaged one); a user's
+    ``companies/<Name>.md`` notes are added to it.  ``synonyms``: tag synonyms (default: the
+    packaged ones).  ``company_ignore``: names, ids or tickers of companies the notes would add
+    by discovery and the user does not want (the adapter's ``company_ignore`` setting); matched
+    case-insensitively, never applied to the registry.
+    """
     cache = cache or Cache()
     vault = Vault()
     index = vault.index
@@ -441,7 +449,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     for src, facts in facts_by_src.items():
         vault.resolver.preset_anchors(src, facts.anchors)
     _tags(vault, facts_by_src, synonyms)
-    _companies(vault, facts_by_src, registry)
+    _companies(vault, facts_by_src, registry, company_ignore)
     _events(vault, facts_by_src)
     vault.resolver.pages = generated_page_srcs(vault)
     _links(vault, facts_by_src, cache)
@@ -567,8 +575,9 @@ def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts], synonyms: dict[str, 
         vault.note_tags[note.src] = index.note_tags(note.src)
 
 
-def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> None:
+def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignore: Iterable[str] = ()) -> None:
     registry = registry or companies_mod.Registry.load()
+    ignored = {fold(str(x)) for x in ignore if str(x).strip()}
     # A user's companies/<Name>.md names a company (and its aliases) and tops its page.
     for note in vault.notes:
         if note.folder == COMPANY_DIR and note.stem not in ("index", "README"):
@@ -579,10 +588,12 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
         if facts.discovered is None:
             facts.discovered = registry.discover(note.body)
         for company in facts.discovered:
+            if ignored and _ignored(company, ignored):
+                continue
             if registry.get(company.id) is None:
                 # A copy: the registry may merge into it, and the cached original must stay as read.
                 registry.add(replace(company, aliases=list(company.aliases), tickers=list(company.tickers),
-                                     exact=list(company.exact)))
+                                     exact=list(company.exact), evidence_src=note.src))
     fingerprint = registry_fingerprint(registry)
     notes_of: dict[str, list[dict]] = defaultdict(list)
     for note in vault.notes:
@@ -611,6 +622,11 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry) -> No
             vault.company_pages[company.id] = vault.index.notes[company.note_src].page_src
         elif company.id in notes_of:
             vault.company_pages[company.id] = f"{COMPANY_DIR}/{company.id}.md"
+
+
+def _ignored(company, ignored: set[str]) -> bool:
+    names = [company.id, company.name, *company.aliases, *company.tickers]
+    return any(fold(n) in ignored for n in names)
 
 
 def _mention_summary(note: Note, mentions) -> dict[str, tuple[str, int]]:

@@ -36,13 +36,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 import yaml
 
-from .textutil import fold, mask_code
+from .textutil import ABBREV_NOT_BEFORE, fold, mask_code
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "companies.yml"
 
@@ -54,7 +55,8 @@ _WORD = "A-Za-z0-9_"
 # or a six-digit Korean code) and are not everyday abbreviations.  "0700" or
 # "8035" would be times and years; CRM/GS/MS are words or other companies'
 # names (MS is an explicit Microsoft alias, not Morgan Stanley).
-_MATCHABLE_TICKER = re.compile(r"[A-Z]{2,5}|\d{6}")
+# A numeric code with its exchange suffix (9984.T, 0700.HK, 005930.KS) is a ticker too.
+_MATCHABLE_TICKER = re.compile(r"[A-Z]{2,5}|\d{6}|\d{4,6}\.[A-Z]{1,3}")
 _TICKER_STOPLIST = frozenset(
     "AI IT ON OR AN AT BE BY GO IN IS OF SO TO UP US WE ALL ARE CAN HAS NOW "
     "NET CAT CRM GS MS TEL".split()
@@ -227,6 +229,9 @@ class Company:
     note_src: str | None = None
     # Aliases that are ordinary words too: matched only exactly as written.
     exact: list[str] = field(default_factory=list)
+    # A discovered company: the sentence that names it with evidence, and the note it is in.
+    evidence: str | None = None
+    evidence_src: str | None = None
 
     @classmethod
     def from_note(cls, name: str, meta: dict | None = None, note_src: str | None = None) -> "Company":
@@ -348,6 +353,7 @@ class Registry:
         self._by_id: dict[str, Company] = {}
         self._regex: re.Pattern | None = None
         self._lookup: dict[str, _Entry] = {}
+        self._tickers: set[str] = set()
         self._accepted: dict[str, str | None] = {}
         self._mask_memo: tuple[str | None, str] = (None, "")
         self._dirty = True
@@ -486,6 +492,7 @@ class Registry:
             for t in c.tickers:
                 lookup.setdefault(fold(t), _Entry(c.id, forms={_squeeze(t)}))
         self._lookup = lookup
+        self._tickers = {t.upper() for c in self._companies for t in c.tickers}
         self._accepted = {}
         self._regex = _build_regex(surfaces)
         self._dirty = False
@@ -552,55 +559,59 @@ class Registry:
     # -- discovery ---------------------------------------------------------
 
     def discover(self, text: str) -> list[Company]:
-        """Companies the registry lacks, from ``Name(TICKER)`` patterns.
+        """Companies the registry lacks, named in ``text`` with evidence that they are companies.
 
-        Recognised: ``Broadcom(AVGO)``, ``Marvell (NASDAQ: MRVL)``,
-        ``엔비디아(NVDA)``, ``Foo Corp (NYSE: FOO)``, ``한화에어로스페이스(012450)``.
-        Without an exchange prefix the ticker must be 2-5 capitals or six
-        digits, not a common abbreviation (``강화학습(RL)``, ``거대언어모델(LLM)``)
-        and not the initials of the name (``Multi-head Latent Attention(MLA)``
-        defines an abbreviation, it is no listing).  Known tickers and names
-        are skipped; results are new ``Company`` objects with
-        ``discovered=True``, not yet added.
+        Evidence is a form only companies take (:func:`find_evidence`): a ticker with its
+        exchange (``Marvell (NASDAQ: MRVL)``, ``(KRX: 064350)``, ``(0700.HK)``, ``(9984.T)``,
+        ``(005930.KS)``), a six-digit Korean stock code after a name (``현대로템(064350)``),
+        or a company suffix (``Analog Devices, Inc.``, ``Rohm Co., Ltd.``, ``Siemens AG``,
+        ``(주)한솔케미칼``, ``포스코홀딩스``).  ``Name(ABBR)`` alone is never evidence: an
+        abbreviation in brackets is a term (``속도(HZ)``, ``Counter Mode (CTR)``) far more
+        often than a listing.  Names that are common words are refused
+        (:func:`vaultsite.names.refusal`).  Known tickers and names are skipped; results are
+        new ``Company`` objects with ``discovered=True`` and ``evidence`` (the sentence), not
+        yet added.  One linear pass per evidence pattern; each hit looks at a bounded window.
         """
         self._rebuild()
         masked = self._masked(text)
-        known_tickers = set()
-        for c in self._companies:
-            for t in c.tickers:
-                known_tickers.add(t.upper())
-                known_tickers.add(t.upper().split(".")[0])
         found: list[Company] = []
         seen: set[str] = set()
-        for m in _DISCOVER_RE.finditer(masked):
-            exch = (m.group("exch") or "").upper() or None
-            ticker = m.group("ticker")
-            if not exch and not _BARE_TICKER.fullmatch(ticker):
+        for ev in find_evidence(masked):
+            ticker = ev.ticker
+            if ticker and self._known_ticker(ticker):
                 continue
-            if ticker in known_tickers or ticker in seen or fold(ticker) in self._lookup:
+            keys = {fold(ev.name), fold(ev.written)}
+            if keys & seen or any(k in self._lookup for k in keys):
                 continue
-            window = max(0, m.start() - 120)  # bounded: no O(n) scan per hit
-            line_start = masked.rfind("\n", window, m.start()) + 1
-            name = _name_before(masked[max(line_start, window):m.start()])
-            if not name or fold(name) in self._lookup or fold(name) in seen:
-                continue
-            if not exch and (ticker in _ACRONYMS or _initials(name) == ticker):
-                continue
-            if exch is None and ticker.isdigit() and re.search(f"[{_HANGUL}]", name):
-                exch = "KRX"
-            cid = slugify(name) or slugify(ticker)
+            # An id is a slug of the name only when the name is all ASCII: "LG에너지솔루션"
+            # would be "lg", "LS일렉트릭" "ls".  Otherwise the ticker (373220, 6857-t).
+            cid = slugify(ev.name) if ev.name.isascii() else ""
+            cid = cid or (slugify(ticker) if ticker else "")
+            if not cid:
+                cid = "company-%08x" % zlib.crc32(fold(ev.name).encode())
             if cid in self._by_id or cid in {c.id for c in found}:
-                cid = f"{cid}-{slugify(ticker)}"
+                cid = f"{cid}-{slugify(ticker or 'x')}"
+            aliases = [ev.written] if fold(ev.written) != fold(ev.name) else []
             found.append(Company(
-                id=cid, name=name, tickers=[ticker], aliases=[],
-                exchange=exch, country=_EXCHANGE_COUNTRY.get(exch or ""), discovered=True,
+                id=cid, name=ev.name, tickers=[ticker] if ticker else [], aliases=aliases,
+                exchange=ev.exchange, country=_EXCHANGE_COUNTRY.get(ev.exchange or ""),
+                discovered=True, exact=[ev.name, *aliases],
+                evidence=_evidence_sentence(text, ev.start, ev.end),
             ))
-            seen.update({ticker, fold(name)})
+            seen.update(keys)
         return found
+
+    def _known_ticker(self, ticker: str) -> bool:
+        """A registry ticker, with or without its exchange suffix (``9984.T``, ``005930``)."""
+        t = ticker.upper()
+        if t in self._tickers:
+            return True
+        base = t.split(".")[0]
+        return base.isdigit() and base in self._tickers
 
 
 # --------------------------------------------------------------------------
-# Discovery helpers
+# Discovery helpers: the forms only companies take
 # --------------------------------------------------------------------------
 
 _EXCHANGE_COUNTRY = {
@@ -610,42 +621,231 @@ _EXCHANGE_COUNTRY = {
     "SHA": "CN", "SHE": "CN", "LSE": "GB", "TWSE": "TW", "TPE": "TW",
     "XETRA": "DE", "EURONEXT": None,
 }
-_DISCOVER_RE = re.compile(
-    r"[(（][ \t]*(?:(?P<exch>(?i:" + "|".join(sorted(_EXCHANGE_COUNTRY, key=len, reverse=True))
-    + r"))[ \t]*[:：][ \t]*)?"
-    r"(?P<ticker>[A-Z]{1,5}(?:\.[A-Z]{1,2})?|\d{6}(?:\.[A-Z]{2})?|\d{4}\.[A-Z]{1,2})[ \t]*[)）]"
+# Yahoo-style exchange suffixes of a numeric code: 005930.KS, 0700.HK, 9984.T, 2330.TW.
+_SUFFIX_EXCHANGE = {
+    "KS": "KRX", "KQ": "KOSDAQ", "HK": "HKEX", "T": "TSE", "TW": "TWSE", "TWO": "TPEX",
+    "SS": "SSE", "SZ": "SZSE",
+}
+_COUNTRY_OF_SUFFIX = {"KRX": "KR", "KOSDAQ": "KR", "HKEX": "HK", "TSE": "JP", "TWSE": "TW",
+                      "TPEX": "TW", "SSE": "CN", "SZSE": "CN"}
+_EXCHANGE_COUNTRY.update({k: v for k, v in _COUNTRY_OF_SUFFIX.items() if k not in _EXCHANGE_COUNTRY})
+
+_EXCH_ALT = "|".join(sorted(_EXCHANGE_COUNTRY, key=len, reverse=True))
+_SUFFIX_ALT = "|".join(sorted(_SUFFIX_EXCHANGE, key=len, reverse=True))
+# "(NASDAQ: NVDA)", "(KRX: 005930)", "(NYSE: BRK.B)", "(0700.HK)", "(005930.KS)", "(064350)".
+_TICKER_RE = re.compile(
+    r"[(（][ \t]*(?:"
+    r"(?P<exch>(?i:" + _EXCH_ALT + r"))[ \t]*[:：][ \t]*"
+    r"(?P<xt>[A-Z]{1,5}(?:\.[A-Z])?|\d{4,6}(?:\.(?:" + _SUFFIX_ALT + r"))?)"
+    r"|(?P<st>\d{4,6})\.(?P<sfx>" + _SUFFIX_ALT + r")"
+    r"|(?P<code>\d{6})"
+    r")[ \t]*[)）]"
 )
-_BARE_TICKER = re.compile(r"[A-Z]{2,5}|\d{6}")
-# Abbreviations that notes gloss in parentheses ("거대언어모델(LLM)") and
-# that are not listings; a discovery needs an exchange prefix to use them.
-_ACRONYMS = frozenset(
-    "AI AGI ASI LLM LLMS SLM VLM GPU GPUS CPU TPU NPU DPU HBM DRAM NAND SSD API SDK "
-    "SFT RL RLHF MTP MLA MOE COT RAG CEO CFO CTO COO IPO ETF EPS PER PBR ROE ROA "
-    "EV ESG GDP CPI PPI PCE FOMC FED ECB BOJ USD KRW JPY CNY EUR US USA UK EU UN "
-    "AR VR XR IOT OS PC IT ICT SW HW ASIC FPGA SOC CAPEX OPEX TAM SAM YOY QOQ MOM "
-    "YTD ATH PE VC PEF IMF WTO OPEC CES GTC MWC WWDC NLP CV OCR OSS MIT CUDA AWS "
-    "SAAS PAAS IAAS B2B B2C KPI OEM ODM EUV DUV CXL PIM TSV MLOPS QA FAQ PDF".split()
-)
-_EN_NAME = re.compile(
-    r"(?<![A-Za-z0-9])[a-z]?[A-Z][A-Za-z0-9&.'-]*(?:[ \t]+(?:(?:of|and|de|&)[ \t]+)?[A-Z0-9][A-Za-z0-9&.'-]*)*\Z"
-)
-_KO_NAME = re.compile(f"[A-Za-z0-9&]*[{_HANGUL}][{_HANGUL}A-Za-z0-9&]*\\Z")
+# English company suffixes after a capitalised name ("Analog Devices, Inc.", "Rohm Co., Ltd.").
+# "PLC" in capitals is a programmable logic controller; UK companies write "plc".
+_EN_SUFFIX = (r"Co\.,?[ \t]*Ltd\.?|Co\.,?[ \t]*Inc\.?|Inc\.|Inc\b|Corp\.|Corp\b|Corporation|Ltd\.|Ltd\b"
+              r"|Limited|LLC|L\.L\.C\.|GmbH|AG|N\.V\.|S\.A\.|S\.p\.A\.|plc|Holdings|Co\.")
+# One space before the suffix, a name character (or a comma) before that: a run of blanks
+# (masked code) must not be tried from every one of its spaces.
+_EN_SUFFIX_RE = re.compile(r"(?<=[A-Za-z0-9.)&,])[ \t](?:" + _EN_SUFFIX + r")(?![A-Za-z])")
+_EN_SUFFIX_TAIL = re.compile(r"(?:,?[ \t]+(?:" + _EN_SUFFIX + r"))+[ \t]*\Z")
+# Korean: (주)X, ㈜X, 주식회사 X, X(주), X㈜, X 주식회사, X홀딩스.
+_KO_RUN = f"[A-Za-z0-9&]*[{_HANGUL}][{_HANGUL}A-Za-z0-9&]*|[A-Z][A-Za-z0-9&]+"
+_KO_PREFIX_RE = re.compile(r"(?:\(주\)|㈜|주식회사)[ \t]?(?P<name>" + _KO_RUN + ")")
+_KO_POSTFIX_RE = re.compile(r"(?P<mark>[ \t]?(?:\(주\)|㈜)|[ \t]주식회사)(?![A-Za-z0-9" + _HANGUL + "])")
+_HOLDINGS_RE = re.compile("홀딩스" + _HANGUL_TAIL)
+_YYYYMM = re.compile(r"(?:19[89]\d|20[0-3]\d)(?:0[1-9]|1[0-2])")
+_LOOKBACK = 120  # characters a name may span before its evidence: bounded, no rescans
 
 
-def _name_before(prefix: str) -> str | None:
-    """The company name written right before ``(TICKER)``: a Korean word, or
-    up to five capitalised English words (``Foo Corp``, ``Bank of America``)."""
-    prefix = prefix.rstrip(" \t")
-    m = _KO_NAME.search(prefix) or _EN_NAME.search(prefix)
-    if not m:
+@dataclass(frozen=True)
+class Evidence:
+    """A company named with a form only companies take."""
+
+    name: str  # display name: the name without its legal suffix
+    written: str  # as written, suffix included
+    ticker: str | None
+    exchange: str | None
+    start: int  # the span of name and evidence in the text
+    end: int
+    form: str  # "exchange", "suffix-ticker", "krx-code", "suffix", "ko-suffix"
+
+
+def _window(masked: str, pos: int) -> tuple[int, str]:
+    lo = max(0, pos - _LOOKBACK)
+    lo = max(lo, masked.rfind("\n", lo, pos) + 1)
+    return lo, masked[lo:pos]
+
+
+_RUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789&")
+_EN_WORD = re.compile(r"[A-Z0-9][A-Za-z0-9&.'-]*")
+_EN_FIRST = re.compile(r"[a-z]?[A-Z][A-Za-z0-9&.'-]*")
+
+
+def _run_before(prefix: str) -> str | None:
+    """The word glued to the end of ``prefix`` (one space allowed before the end): a run of
+    Hangul, Latin letters, digits and ``&`` holding a Hangul syllable (``LG에너지솔루션``)
+    or a capitalised Latin word.  Walked from the end, so it costs the word's length."""
+    end = len(prefix)
+    if end and prefix[end - 1] in " \t":
+        end -= 1
+    i = end
+    while i > 0 and (prefix[i - 1] in _RUN_CHARS or "\uac00" <= prefix[i - 1] <= "\ud7a3"):
+        i -= 1
+    run = prefix[i:end]
+    if not run:
         return None
-    words = m.group(0).split()
+    if re.search(f"[{_HANGUL}]", run) or re.fullmatch(r"[A-Z][A-Za-z0-9&]+", run):
+        return run
+    return None
+
+
+def _en_name_before(core: str) -> str | None:
+    """Up to five capitalised English words ending ``core`` (``Bank of America``), walked from
+    the end word by word."""
+    tokens = core[-160:].split(" ") if core else []
+    if not tokens or not tokens[-1]:
+        return None
+    words: list[str] = []
+    k = len(tokens) - 1
+    while k >= 0 and len(words) < 8:
+        tok = tokens[k]
+        if _EN_WORD.fullmatch(tok) or _EN_FIRST.fullmatch(tok):
+            words.insert(0, tok)
+            k -= 1
+        elif tok in ("of", "and", "de", "&") and words and k > 0 and _EN_WORD.fullmatch(tokens[k - 1]):
+            words.insert(0, tok)
+            k -= 1
+        else:
+            # the first word may be glued to what precedes it by a non-letter ("(Robert")
+            m = re.search(r"(?<![A-Za-z0-9])[a-z]?[A-Z][A-Za-z0-9&.'-]*\Z", tok)
+            if m:
+                words.insert(0, m.group(0))
+            break
+    while words and words[0] in ("of", "and", "de", "&"):
+        words.pop(0)
+    if words and not _EN_FIRST.fullmatch(words[0]) and not _EN_WORD.fullmatch(words[0]):
+        return None
+    return " ".join(words) if words else None
+
+
+@lru_cache(maxsize=4096)  # a name repeats; each hit's window is looked at once per spelling
+def _name_before(prefix: str) -> tuple[str, str] | None:
+    """The company name written right before a ticker or a suffix: a Korean word, or up
+    to five capitalised English words (``Foo Corp``, ``Bank of America``).  Returns
+    (display name without a legal suffix, name as written)."""
+    prefix = prefix.rstrip(" \t").replace("\t", " ")
+    suffix = _EN_SUFFIX_TAIL.search(prefix, max(0, len(prefix) - 40))
+    core = prefix[:suffix.start()] if suffix else prefix
+    name = None
+    if not suffix:
+        run = _run_before(core) if core and core[-1] != " " else None
+        if run and re.search(f"[{_HANGUL}]", run):
+            name = run
+    if name is None:
+        name = _en_name_before(core)
+    if not name:
+        return None
+    words = name.split()
     while words and words[0] in ("The", "A", "An"):
         words = words[1:]
     words = words[-5:]
     while words and words[0] in ("of", "and", "de", "&"):
         words = words[1:]
-    return " ".join(words).strip("'-") if words else None
+    name = " ".join(words).strip("'-.")
+    if not name:
+        return None
+    written = (name + prefix[len(core):]).strip() if suffix else name
+    return name, written
+
+
+@lru_cache(maxsize=4096)
+def _ok(name: str) -> bool:
+    from .names import is_company_name  # noqa: PLC0415 - names imports nothing from here
+    return is_company_name(name)
+
+
+def find_evidence(masked: str) -> list[Evidence]:
+    """Every company named with evidence in ``masked`` (prose only: code, links, URLs blanked)."""
+    out: list[Evidence] = []
+    for m in _TICKER_RE.finditer(masked):
+        lo, before = _window(masked, m.start())
+        got = _name_before(before)
+        if not got:
+            continue
+        name, written = got
+        if m.group("exch"):
+            exch = m.group("exch").upper()
+            ticker, form = m.group("xt"), "exchange"
+            if "." in ticker and ticker.split(".")[1] in _SUFFIX_EXCHANGE:
+                exch = exch or _SUFFIX_EXCHANGE[ticker.split(".")[1]]
+        elif m.group("st"):
+            ticker, exch, form = f"{m.group('st')}.{m.group('sfx')}", _SUFFIX_EXCHANGE[m.group("sfx")], "suffix-ticker"
+        else:
+            ticker, exch, form = m.group("code"), "KRX", "krx-code"
+            if _YYYYMM.fullmatch(ticker):  # 202312 is a month, not a listing
+                continue
+        if _ok(name):
+            head = before.rstrip(" \t")
+            start = lo + len(head) - len(written) if head.endswith(written) else lo
+            out.append(Evidence(name, written, ticker, exch, start, m.end(), form))
+    for m in _EN_SUFFIX_RE.finditer(masked):
+        lo, before = _window(masked, m.start())
+        before = before[:-1] if before.endswith(",") else before
+        got = _name_before(before)
+        if not got:
+            continue
+        name = got[0]
+        written = name + ("," if masked[m.start() - 1] == "," else "") + masked[m.start():m.end()]
+        if _ok(name):
+            out.append(Evidence(name, written, None, None, m.start() - len(name), m.end(), "suffix"))
+    if "주" in masked or "㈜" in masked:
+        for m in _KO_PREFIX_RE.finditer(masked):
+            name = _strip_particle(m.group("name"))
+            if _ok(name):
+                out.append(Evidence(name, name, None, None, m.start(), m.start("name") + len(name), "ko-suffix"))
+        for m in _KO_POSTFIX_RE.finditer(masked):
+            lo, before = _window(masked, m.start())
+            name = _run_before(before)
+            if name and _ok(name):
+                out.append(Evidence(name, name, None, None, m.start() - len(name), m.end(), "ko-suffix"))
+    if "홀딩스" in masked:
+        for m in _HOLDINGS_RE.finditer(masked):
+            lo, before = _window(masked, m.start())
+            head = _run_before(before)
+            if not head:
+                continue
+            name = head + (" " if before.endswith((" ", "\t")) else "") + "홀딩스"
+            if len(head) >= 2 and _ok(head) and _ok(name):
+                out.append(Evidence(name, name, None, None, m.start() - len(name) + 3, m.start() + 3, "ko-suffix"))
+    out.sort(key=lambda e: e.start)
+    return out
+
+
+def _strip_particle(word: str) -> str:
+    from .names import strip_particle  # noqa: PLC0415
+    return strip_particle(word)
+
+
+_EVIDENCE_END = re.compile(r"(?:(?<=[^\d\s.A-Z])" + ABBREV_NOT_BEFORE + r"\.|[!?。])(?=\s|$)")
+_EVIDENCE_LIMIT = 200
+
+
+def _evidence_sentence(text: str, start: int, end: int) -> str:
+    """The sentence (or list item) that holds text[start:end], as plain text, bounded."""
+    a = text.rfind("\n", max(0, start - 400), start) + 1 or max(0, start - 400)
+    b = text.find("\n", end, end + 400)
+    b = min(len(text), end + 400) if b == -1 else b
+    s, e = a, b
+    for m in _EVIDENCE_END.finditer(text, a, b):
+        if m.end() <= start:
+            s = m.end()
+        elif m.start() >= end:
+            e = m.end()
+            break
+    from .dates import plain  # noqa: PLC0415 - dates does not import this module
+    out = plain(text[s:e])
+    return out if len(out) <= _EVIDENCE_LIMIT else out[:_EVIDENCE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _initials(name: str) -> str:

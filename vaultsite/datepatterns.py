@@ -65,6 +65,8 @@ _MON = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|Jul
         r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
         r"(?![A-Za-z])\.?")
 _YEAR4 = r"(?P<y>(?:19|20)\d{2})"
+# With 년 a four-digit number is a year further back too (1827년, 1847년).
+_KO_YEAR4 = r"(?P<y>(?:1[5-9]|20)\d{2})"
 _ORD = r"(?:st|nd|rd|th)?"
 # Characters that, right before a number, make it part of something else
 # (a version, an amount, a range, a path, an identifier).
@@ -180,10 +182,10 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, str], Candidate | None]]] =
     (re.compile(r"(?<!\w)[‘’'](?P<y>\d{2})\.(?P<m>\d{1,2})(?=[\s)\],~]|$)"), _apos),
     (re.compile(r"(?<!\w)[‘’'](?P<y>\d{2})(?=\)|[ \t]*년)"), _apos),
     # 2025년 1월 20일 / 2025년 1월
-    (re.compile(_NUM_BEFORE + _YEAR4 + r"[ \t]*년[ \t]*(?P<m>\d{1,2})[ \t]*월"
+    (re.compile(_NUM_BEFORE + _KO_YEAR4 + r"[ \t]*년[ \t]*(?P<m>\d{1,2})[ \t]*월"
                 r"(?:[ \t]*(?P<d>\d{1,2})[ \t]*일(?!간))?(?![간별드요급])"), _ko_full),
     # 2023년 (followed by a particle or a space)
-    (re.compile(_NUM_BEFORE + _YEAR4 + r"[ \t]*년" + _KO_YEAR_TAIL), _ko_full),
+    (re.compile(_NUM_BEFORE + _KO_YEAR4 + r"[ \t]*년" + _KO_YEAR_TAIL), _ko_full),
     # 같은 해 11월 / 그해 3월 5일
     (re.compile(r"(?<![가-힣])(?:같은|그)[ \t]*해(?:에|의|인)?[ \t]*,?[ \t]*(?P<m>\d{1,2})[ \t]*월"
                 r"(?:[ \t]*(?P<d>\d{1,2})[ \t]*일(?!간))?(?![간별드요급])"), _same_year),

@@ -85,3 +85,10 @@ def fold(s: str) -> str:
     rebuilds), so results are remembered.
     """
     return _SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip().casefold()
+
+
+# Put right before a sentence-ending "." in a pattern: abbreviations whose dot ends no
+# sentence ("Xilinx, Inc. in February", "Co., Ltd.", "e.g.", "vs.").
+ABBREV_NOT_BEFORE = "".join(f"(?<!\\b{a})" for a in (
+    "Inc", "Corp", "Co", "Ltd", "vs", "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "No", "approx",
+    "e.g", "i.e", "etc", "U.S", "S.A", "N.V", "Ver", "ver"))
