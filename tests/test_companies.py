@@ -290,23 +290,48 @@ def test_seed_excerpts(reg, text, expected):
 # --------------------------------------------------------------------------
 
 DISCOVER = [
-    ("Foo Corp (NYSE: FOO) 실적 발표", ("Foo Corp", "FOO", "NYSE", "US")),
+    # a ticker with its exchange
+    ("Foo Corp (NYSE: FOO) 실적 발표", ("Foo", "FOO", "NYSE", "US")),
     ("Snowflake (Nasdaq: SNOW)", ("Snowflake", "SNOW", "NASDAQ", "US")),
-    ("Bank of America(BAC)는 금리", ("Bank of America", "BAC", None, None)),
-    ("한화에어로스페이스(012450) 급등", ("한화에어로스페이스", "012450", "KRX", "KR")),
-    ("코스트코(COST) 실적", ("코스트코", "COST", None, None)),
     ("iRobot (NASDAQ: IRBT)", ("iRobot", "IRBT", "NASDAQ", "US")),
+    ("현대로템(KRX: 064350)은", ("현대로템", "064350", "KRX", "KR")),
+    ("Berkshire Hathaway Inc. (NYSE: BRK.B)", ("Berkshire Hathaway", "BRK.B", "NYSE", "US")),
+    # a numeric code with its exchange suffix
+    ("Meituan (3690.HK)은", ("Meituan", "3690.HK", "HKEX", "HK")),
+    ("어드반테스트(6857.T)는", ("어드반테스트", "6857.T", "TSE", "JP")),
+    ("솔브레인(357780.KQ)이", ("솔브레인", "357780.KQ", "KOSDAQ", "KR")),
+    ("Hyundai Motor (005380.KS)", ("Hyundai Motor", "005380.KS", "KRX", "KR")),
+    # a six-digit Korean code after a name
+    ("한화에어로스페이스(012450) 급등", ("한화에어로스페이스", "012450", "KRX", "KR")),
+    ("LG에너지솔루션(373220)은", ("LG에너지솔루션", "373220", "KRX", "KR")),
+    ("에코프로(086520)와", ("에코프로", "086520", "KRX", "KR")),
+    ("한국전력(015760)", ("한국전력", "015760", "KRX", "KR")),
+    # a company suffix
+    ("Analog Devices, Inc.는", ("Analog Devices", None, None, None)),
+    ("Rohm Co., Ltd.는 2009년", ("Rohm", None, None, None)),
+    ("Siemens AG는 1847년", ("Siemens", None, None, None)),
+    ("보쉬(Robert Bosch GmbH)가", ("Robert Bosch", None, None, None)),
+    ("STMicroelectronics N.V.가 만든다", ("STMicroelectronics", None, None, None)),
+    ("Barclays plc reported", ("Barclays", None, None, None)),
+    ("Atmel Corporation 인수", ("Atmel", None, None, None)),
+    ("(주)한솔케미칼과 공급", ("한솔케미칼", None, None, None)),
+    ("㈜코스맥스의 공장", ("코스맥스", None, None, None)),
+    ("주식회사 루닛은", ("루닛", None, None, None)),
+    ("미래반도체(주) 본사", ("미래반도체", None, None, None)),
+    ("포스코홀딩스는 리튬", ("포스코홀딩스", None, None, None)),
 ]
 
 
 @pytest.mark.parametrize("text,expected", DISCOVER)
 def test_discover(reg, text, expected):
-    """Name-plus-ticker patterns give a new company, flagged as discovered."""
+    """A name with evidence of a listing or a company suffix gives a new company, flagged as
+    discovered, with the sentence as evidence."""
     found = reg.discover(text)
-    assert len(found) == 1
+    assert len(found) == 1, [c.name for c in found]
     c = found[0]
-    assert (c.name, c.tickers[0], c.exchange, c.country) == expected
+    assert (c.name, c.tickers[0] if c.tickers else None, c.exchange, c.country) == expected
     assert c.discovered and c.id and c.id == c.id.lower() and c.id.isascii()
+    assert c.evidence and c.name in c.evidence
     assert reg.get(c.id) is None  # returned, not added
 
 
@@ -315,28 +340,136 @@ NOT_DISCOVERED = [
     "엔비디아(NVDA): GPU",
     "Marvell (NASDAQ: MRVL)",
     "텐센트(0700) 주가",
-    "Multi-head Latent Attention(MLA)",  # an abbreviation, defined by its initials
-    "거대언어모델(LLM) 강화학습(RL) 감독 학습(SFT)",  # glossed abbreviations
+    "소프트뱅크그룹(9984.T)은",  # a known ticker
+    "Samsung Electronics Co., Ltd. (005930.KS)",
+    "Meta Platforms Inc.의",
+    # Name(ABBR) is a term, never a listing
+    "Bank of America(BAC)는 금리",
+    "코스트코(COST) 실적",
+    "Multi-head Latent Attention(MLA)",
+    "거대언어모델(LLM) 강화학습(RL) 감독 학습(SFT)",
     "Mixture of Experts(MoE)",
+    "속도(HZ), 특징(ACID), 시간(RT), 위한(VCS), 원칙(LSP), 뒤에(YYYY)",
+    "Canadian Dollars (CAD) and Counter Mode (CTR)",
+    "고대역폭 메모리(HBM), 그래픽처리장치(GPU), 인공지능(AI), 주가수익비율(PER), 전년 동기 대비(YoY)",
     "목록(A) 항목",
+    # evidence forms around common words
+    "반도체(000660) 업황",
+    "메모리(KRX: 005930)",
+    "주식회사는 주식을 발행하는 회사다.",
+    "그룹사와 계열사, 지주회사",
+    "기간(202312) 기준",  # a year-month, not a code
+    "Siemens PLC S7-1200",  # PLC: a controller
+    "The Inc. magazine",
     "`Foo Corp (NYSE: FOO)`",  # code
 ]
 
 
 @pytest.mark.parametrize("text", NOT_DISCOVERED)
 def test_discover_skips(reg, text):
-    assert reg.discover(text) == []
+    assert [c.name for c in reg.discover(text)] == []
 
 
 def test_discover_dedupes_and_can_be_added():
-    """One company per ticker; once added it is known and is matched."""
+    """One company per name; once added it is known and is matched, case-sensitively."""
     reg = Registry.load()
     text = "Foo Corp (NYSE: FOO) 그리고 다시 Foo Corp (NYSE: FOO)"
     found = reg.discover(text)
-    assert [c.tickers for c in found] == [["FOO"]]
+    assert [(c.name, c.tickers) for c in found] == [("Foo", ["FOO"])]
     reg.add(found[0])
     assert reg.discover(text) == []
-    assert ids(reg, "Foo Corp의 실적, FOO 급등") == ["foo-corp", "foo-corp"]
+    assert ids(reg, "Foo Corp의 실적, FOO 급등, foo는 아님") == ["foo", "foo"]
+
+
+def test_exchange_suffixed_ticker_is_a_mention(reg):
+    """A registry ticker written with its exchange suffix names the company."""
+    assert surfaces(reg, "소프트뱅크그룹(9984.T)은") == [("softbank", "9984.T")]
+    assert ids(reg, "(005930.KS)") == ["samsung-electronics"]
+    assert ids(reg, "오전 0700 기상, 8035 포인트") == []
+
+
+# Programming and electrical-engineering vocabulary written as "용어(ABBR)", the way a study
+# vault writes it, hundreds of times: no company may come out of it.
+TERMS = [
+    ("속도", "HZ"), ("특징", "ACID"), ("시간", "RT"), ("위한", "VCS"), ("원칙", "LSP"), ("원칙", "SRP"),
+    ("뒤에", "YYYY"), ("응답 시간", "RT"), ("반환 시간", "TAT"), ("선입선출", "FIFO"), ("라운드 로빈", "RR"),
+    ("전송 제어 프로토콜", "TCP"), ("사용자 데이터그램 프로토콜", "UDP"), ("최대 전송 단위", "MTU"),
+    ("왕복 시간", "RTT"), ("서비스 품질", "QOS"), ("주소 결정 프로토콜", "ARP"), ("도메인 이름 시스템", "DNS"),
+    ("동시성 제어", "CC"), ("다중 버전 동시성 제어", "MVCC"), ("관계형 데이터베이스", "RDBMS"),
+    ("구조적 질의 언어", "SQL"), ("객체 관계 매핑", "ORM"), ("응용 프로그램 인터페이스", "API"),
+    ("단일 책임 원칙", "SRP"), ("개방-폐쇄 원칙", "OCP"), ("리스코프 치환 원칙", "LSP"),
+    ("인터페이스 분리 원칙", "ISP"), ("의존관계 역전 원칙", "DIP"), ("버전 관리 시스템", "VCS"),
+    ("지속적 통합", "CI"), ("지속적 배포", "CD"), ("테스트 주도 개발", "TDD"), ("도메인 주도 설계", "DDD"),
+    ("가상 머신", "VM"), ("운영체제", "OS"), ("중앙처리장치", "CPU"), ("그래픽처리장치", "GPU"),
+    ("메모리", "RAM"), ("읽기 전용 메모리", "ROM"), ("직접 메모리 접근", "DMA"), ("메모리 관리 장치", "MMU"),
+    ("변환 색인 버퍼", "TLB"), ("실시간 운영체제", "RTOS"), ("인터럽트 서비스 루틴", "ISR"),
+    ("범용 입출력", "GPIO"), ("직렬 주변장치 인터페이스", "SPI"), ("내부 집적 회로", "IIC"),
+    ("범용 비동기 송수신기", "UART"), ("펄스 폭 변조", "PWM"), ("아날로그-디지털 변환기", "ADC"),
+    ("디지털-아날로그 변환기", "DAC"), ("신호 대 잡음비", "SNR"), ("유효 비트 수", "ENOB"),
+    ("축차 비교형", "SAR"), ("위상 고정 루프", "PLL"), ("전압 제어 발진기", "VCO"),
+    ("절연 게이트 양극성 트랜지스터", "IGBT"), ("금속 산화막 반도체 전계효과 트랜지스터", "MOSFET"),
+    ("탄화규소", "SIC"), ("질화갈륨", "GAN"), ("역률 보정", "PFC"), ("최대 전력점 추적", "MPPT"),
+    ("무정전 전원 장치", "UPS"), ("키르히호프 전류 법칙", "KCL"), ("키르히호프 전압 법칙", "KVL"),
+    ("프로그래머블 로직 컨트롤러", "PLC"), ("래더 다이어그램", "LD"), ("감시 제어 및 데이터 수집", "SCADA"),
+    ("인간-기계 인터페이스", "HMI"), ("컨트롤러 영역 네트워크", "CAN"), ("블루투스 저에너지", "BLE"),
+    ("인쇄 회로 기판", "PCB"), ("표면 실장 소자", "SMD"), ("전자기 간섭", "EMI"), ("전자기 적합성", "EMC"),
+    ("현장 프로그래머블 게이트 어레이", "FPGA"), ("주문형 반도체", "ASIC"), ("시스템 온 칩", "SOC"),
+    ("고대역폭 메모리", "HBM"), ("극자외선", "EUV"), ("원자층 증착", "ALD"), ("화학 기계 연마", "CMP"),
+    ("실리콘 관통 전극", "TSV"), ("게이트 올 어라운드", "GAA"), ("인공지능", "AI"), ("기계 학습", "ML"),
+    ("합성곱 신경망", "CNN"), ("순환 신경망", "RNN"), ("장단기 메모리", "LSTM"), ("강화 학습", "RL"),
+    ("자연어 처리", "NLP"), ("동적 계획법", "DP"), ("너비 우선 탐색", "BFS"), ("깊이 우선 탐색", "DFS"),
+    ("최소 신장 트리", "MST"), ("이진 탐색 트리", "BST"), ("해시 테이블", "HT"), ("균형 이진 트리", "AVL"),
+    ("이벤트 루프", "EL"), ("전역 인터프리터 잠금", "GIL"), ("입출력", "IO"), ("가상 사설 클라우드", "VPC"),
+    ("콘텐츠 전송 네트워크", "CDN"), ("로드 밸런서", "LB"), ("가용 영역", "AZ"), ("오토 스케일링 그룹", "ASG"),
+    ("서비스형 인프라", "IAAS"), ("서비스형 소프트웨어", "SAAS"), ("관심사의 분리", "SOC"),
+    ("반복하지 마라", "DRY"), ("단순하게 유지하라", "KISS"), ("목차", "TOC"), ("시간 복잡도", "TC"),
+]
+EN_TERMS = [
+    "Canadian Dollars (CAD)", "Counter Mode (CTR)", "Galois/Counter Mode (GCM)", "Pulse Width Modulation (PWM)",
+    "Analog to Digital Converter (ADC)", "Printed Circuit Board (PCB)", "Real Time Clock (RTC)",
+    "Universal Serial Bus (USB)", "Serial Peripheral Interface (SPI)", "Electromagnetic Interference (EMI)",
+    "Field Programmable Gate Array (FPGA)", "Compound Annual Growth Rate (CAGR)", "Return on Equity (ROE)",
+    "Domain Name System (DNS)", "Transmission Control Protocol (TCP)", "Representational State Transfer (REST)",
+    "Secure Shell (SSH)", "Central Processing Unit (CPU)", "Random Access Memory (RAM)", "US Dollars (USD)",
+]
+
+
+def test_study_vault_of_terms_discovers_no_company(tmp_path):
+    """Hundreds of 용어(ABBR) forms, with particles, in lists, tables and prose, over many notes
+    of a programming/EE study vault: no discovered company, through the real core build."""
+    from vaultsite.build import Cache, build_vault, scan_dir
+
+    particles = ["", "은", "는", "의", "를", "이", "가", "와", "로"]
+    for n in range(12):
+        lines = [f"# 공부 노트 {n}", ""]
+        for i, (term, abbr) in enumerate(TERMS):
+            p = particles[(i + n) % len(particles)]
+            shape = (i + n) % 4
+            if shape == 0:
+                lines.append(f"- {term}({abbr}){p} 정리")
+            elif shape == 1:
+                lines.append(f"{term} ({abbr}){p} 중요하다. 시험에 나온다.")
+            elif shape == 2:
+                lines.append(f"| {term}({abbr}) | 설명 |")
+            else:
+                lines.append(f"**{term}({abbr})**{p} 다음 장에서 다룬다.")
+        lines += [f"- {t}" for t in EN_TERMS]
+        (tmp_path / f"note{n:02d}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(TERMS) * 12 + len(EN_TERMS) * 12 >= 1000
+    vault = build_vault(scan_dir(str(tmp_path)), Cache())
+    assert [c.name for c in vault.registry.companies() if c.discovered] == []
+
+
+def test_ignore_list_drops_discovered_companies():
+    """``company_ignore`` (names, ids or tickers) keeps a discovered company out of the vault."""
+    from vaultsite.build import Source, build_vault
+
+    text = "Snowflake (NYSE: SNOW)와 Meituan (3690.HK), 그리고 Atmel Corporation.\n".encode()
+    sources = [Source("a.md", None, len(text), 1.0, data=text)]
+    names = lambda v: sorted(c.name for c in v.registry.companies() if c.discovered)  # noqa: E731
+    assert names(build_vault(sources)) == ["Atmel", "Meituan", "Snowflake"]
+    assert names(build_vault(sources, company_ignore=["snowflake", "3690.HK", "Atmel Corporation"])) == []
+    assert names(build_vault(sources, company_ignore=["SNOW"])) == ["Atmel", "Meituan"]
 
 
 # --------------------------------------------------------------------------

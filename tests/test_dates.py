@@ -73,7 +73,7 @@ FORMS = [
     ("발표는 3/15 예정", "2025-04-01", ("2025-03-15", "day")),
     ("1/3 첫 거래일", "2025-04-01", ("2025-01-03", "day")),
     # English
-    ("Jan 20, 2025", None, ("2025-01-20", "day")),
+    ("Jan 20, 2025 launch", None, ("2025-01-20", "day")),
     ("released January 20, 2025.", None, ("2025-01-20", "day")),
     ("on 20 January 2025 the app", None, ("2025-01-20", "day")),
     ("Dec. 26, 2024 release", None, ("2024-12-26", "day")),
@@ -388,3 +388,97 @@ def test_huge_single_line_dedupes():
     unit = "2025년 1월 20일 출시. 1월 27일 장애, 약 1/10 수준. "
     events, _ = extract_events(unit * 4000, "2025-02-04")
     assert len(events) == 2  # one sentence: identical (date, text) pairs dedupe
+
+
+# --------------------------------------------------------------------------
+# Not events: metadata, data tables, file names, versions, date-only lines
+# --------------------------------------------------------------------------
+NOT_FACTS = [
+    "작성 날짜: 2023-11-15",
+    "작성일: 2024.03.02",
+    "작성일자 : 2024년 3월 2일",
+    "> 작성일: 2023-11-15 | 수정일: 2024-01-04",
+    "- **수정일**: 2024-01-04",
+    "최종 수정: 2024-04-03",
+    "업데이트: 2024년 1월 4일",
+    "created: 2023-05-10",
+    "Created: 2024-02-01",
+    "updated:: 2024-01-22",
+    "Last updated: 2024-03-15",
+    "Date: January 22, 2024",
+    "Posted on January 3, 2024",
+    "---\ntitle: x\ndate: 2024-01-22\n---\n본문",
+    "## 2024-02-05",
+    "### 2024년 3월 15일 (금)",
+    "2024. 3. 5. 14:22",
+    "**2023.11.15**",
+    "2023-11-15 작성",
+    "[[2024-01-03]]",
+    "Build 2024.03.15 is tagged.",
+    "릴리스 태그는 v2024.01.15 처럼 붙인다.",
+    "버전 2024.01.15 배포",
+    "Version 2024-01-15 notes",
+    "파일: backup_2024-03-15.tar.gz, 회의록-2024-02-01.md, 2024-02-01.md",
+    "Daily notes are named like 2024-01-22.md.",
+    "스크린샷 2024-03-15.png 참고",
+    "| 날짜 | 종가 | 거래량 |\n|---|---|---|\n| 2024-12-02 | 1,401.3 | 8.2 |\n| 2024-12-27 | 1,467.5 | 9.9 |",
+    "| 구분 | 2023년 3분기 | 2024년 3분기 |\n| --- | --- | --- |\n| 매출 | 67.4조 | 79.1조 |",
+    "| 항목 | 값 |\n|---|---|\n| 작성일 | 2023-11-15 |\n| 저자 | 홍길동 |",
+    "| 항목 | 값 |\n|---|---|\n| 작성일 | 2023-11-15 |",
+]
+
+
+@pytest.mark.parametrize("body", NOT_FACTS)
+def test_not_facts(body):
+    events, unplaced = extract_events(body, "2024-04-01")
+    assert [(e.date, e.text) for e in events] == []
+
+
+def test_metadata_words_in_prose_still_count():
+    """Only a metadata *line* is metadata: the same words in a sentence are prose."""
+    body = "최종 수정안은 2024년 3월 5일 국회를 통과했다.\n출시일: 2025-01-20"
+    assert [e.date for e in extract_events(body, None)[0]] == ["2024-03-05", "2025-01-20"]
+
+
+def test_chronology_table_rows_are_events_with_row_text():
+    body = ("| 날짜 | 사건 |\n|------|------|\n| 1993-04-05 | 엔비디아 창업 |\n| 2006-11 | CUDA 공개 |\n"
+            "| 1994년 9월 | 대만 증시 상장 (1994년) |\n\n본문 2024년 6월 18일 1위.")
+    events, _ = extract_events(body, None)
+    assert [(e.date, e.text) for e in events] == [
+        ("1993-04-05", "1993-04-05 · 엔비디아 창업"),
+        ("2006-11", "2006-11 · CUDA 공개"), ("1994-09", "1994년 9월 · 대만 증시 상장 (1994년)"),
+        ("2024-06-18", "본문 2024년 6월 18일 1위.")]
+
+
+def test_chronology_with_date_in_second_column():
+    body = "| 버전 | 출시일 | 변경 |\n|---|---|---|\n| 1.0.0 | 2023-01-10 | 첫 공개 |\n| 2.0.0 | 2024-02-20 | API 정리 |"
+    assert [(e.date, e.text) for e in extract_events(body, None)[0]] == [
+        ("2023-01-10", "1.0.0 · 2023-01-10 · 첫 공개"), ("2024-02-20", "2.0.0 · 2024-02-20 · API 정리")]
+
+
+def test_date_only_heading_dates_what_follows():
+    body = "## 2024-02-05\n\nThe boards arrived on Feb 7.\n\n## 2024-12-30\n\n- 1월 3일 출시 예정"
+    events, unplaced = extract_events(body, "2023-01-01")
+    assert [e.date for e in events] == ["2024-02-07", "2025-01-03"]
+    assert unplaced == 0
+
+
+def test_day_soon_after_the_note_date_is_that_year():
+    body = "다음 주 1월 29일 FOMC, 1월 30일 실적 발표.\n\n작년 3월 2일 일은 잊자."
+    assert [e.date for e in extract_events(body, "2025-01-25")[0]] == ["2025-01-29", "2025-01-30", "2024-03-02"]
+    assert [e.date for e in extract_events("1월 5일 CES 개막", "2024-12-28")[0]] == ["2025-01-05"]
+    assert [e.date for e in extract_events("2월 20일 발표", "2025-01-25")[0]] == ["2024-02-20"]
+
+
+def test_list_item_keeps_its_label():
+    (e,), _ = extract_events("- 한미반도체(042700): TC본더 공급. 2017년부터 납품했다.\n", None)
+    assert e.text == "한미반도체(042700): TC본더 공급. 2017년부터 납품했다."
+
+
+def test_company_suffix_does_not_end_the_sentence():
+    (e,), _ = extract_events("Before. AMD completed its acquisition of Xilinx, Inc. in February 2022", None)
+    assert e.text == "AMD completed its acquisition of Xilinx, Inc. in February 2022"
+
+
+def test_korean_years_before_1900():
+    assert pairs("옴의 법칙은 1827년 발표됐다. 1847년 10월 설립.", None) == [("1827", "year"), ("1847-10", "month")]

@@ -156,13 +156,13 @@ def _parse_note_date(note_date: str | None) -> date | None:
         return None
 
 
-_AHEAD = timedelta(days=45)
+_AHEAD = timedelta(days=14)
 
 
 def _year_before_ref(c: Candidate, ref: date) -> int:
     """Rule 2: the year giving the latest such day (or month) not after ``ref``; a day at
-    most ``_AHEAD`` after it is in the coming weeks (a note of 25 January that says
-    "다음 주 1월 29일 FOMC" means this January, a note of 20 December "1월 5일" next year)."""
+    most ``_AHEAD`` after it is in the coming days (a note of 25 January that says
+    "다음 주 1월 29일 FOMC" means this January, a note of 28 December "1월 5일" next year)."""
     if c.day:
         limit = ref + _AHEAD
         for y in (ref.year + 1, ref.year):
@@ -181,6 +181,11 @@ def _year_in_block(c: Candidate, block: date) -> int:
     """Rule 1: the block's year, or the year before when that lands more than
     a month after the block date."""
     y = block.year
+    try:
+        if c.day and date(y + 1, c.month, c.day) <= block + _AHEAD:  # "1월 3일" under 2024-12-30
+            return y + 1
+    except ValueError:
+        pass
     try:
         if date(y, c.month, c.day or 1) > block + timedelta(days=31):
             y -= 1
