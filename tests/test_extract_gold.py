@@ -114,3 +114,41 @@ def test_event_precision_recall(vault):
     print(f"\nevents: precision {p:.1%} recall {r:.1%}")
     print("  missed:", missed, "\n  extra:", extra)
     assert p >= THRESHOLD and r >= THRESHOLD, (missed, extra)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("extract-site")
+    code, log, site = build(VAULT, work)
+    assert code == 0, log[-3000:]
+    return site
+
+
+def test_companies_page_lists_found_companies_with_evidence(site):
+    """The real MkDocs build: registry companies in the table, discovered ones in their own
+    section, each with the sentence that named it and a link to its note."""
+    import json
+
+    import jsonschema
+
+    from sitebuild import schema
+
+    soup = BeautifulSoup((site / "companies" / "index.html").read_text(encoding="utf-8"), "lxml")
+    section = soup.find(id="found-in-notes")
+    assert section is not None and "노트에서 발견된 기업" in section.get_text()
+    found = {tr.select_one("td a").get_text(strip=True): tr for tr in soup.select("tr.vs-found")}
+    assert set(found) >= {"Analog Devices", "LG에너지솔루션", "한솔케미칼", "Meituan", "Siemens"}
+    assert not set(found) & {"속도", "시간", "특징", "Counter Mode", "Canadian Dollars", "메모리", "반도체"}
+    row = found["Analog Devices"]
+    assert "NASDAQ: ADI" in row.select_one(".vs-evidence").get_text()
+    assert row.select_one("a.vs-evidence-source").get_text(strip=True) == "ADC 기초"
+    main = soup.select("table.vs-companies:not(.vs-companies--found) tbody tr")
+    assert "NVIDIA" in {tr.select_one("td a").get_text(strip=True) for tr in main}
+    assert not {tr.select_one("td a").get_text(strip=True) for tr in main} & set(found)
+    data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema()).validate(data)
+    adi = next(c for c in data["companies"] if c["name"] == "Analog Devices")
+    assert adi["discovered"] and "NASDAQ: ADI" in adi["evidence"] and adi["evidence_note"].startswith("ee/")
+    timeline = BeautifulSoup((site / "timeline" / "index.html").read_text(encoding="utf-8"), "lxml")
+    texts = [li.get_text(" ", strip=True) for li in timeline.select("li.vs-event--fact")]
+    assert any("젠슨 황" in t for t in texts) and not any("작성 날짜" in t for t in texts)

@@ -22,6 +22,11 @@ def _target(rec) -> str | None:
     return None
 
 
+def _url_of(vault: Vault, src: str | None) -> str | None:
+    note = vault.index.notes.get(src) if src else None
+    return note.url if note else None
+
+
 def note_entry(vault: Vault, note) -> dict:
     return {
         "src": note.src,
@@ -93,6 +98,9 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
             "notes": [n["url"] for n in vault.company_notes.get(company.id, [])],
             "discovered": bool(company.discovered),
             "exchange": company.exchange, "country": company.country,
+            # A discovered company: the sentence that named it with evidence, and that note.
+            "evidence": company.evidence,
+            "evidence_note": _url_of(vault, company.evidence_src),
         })
     events = [{k: e[k] for k in ("date", "precision", "text", "note", "anchor", "companies", "tags", "kind")}
               for e in vault.events]

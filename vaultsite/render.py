@@ -273,6 +273,7 @@ def company_rows(vault: Vault) -> list[dict]:
         rows.append({
             "id": company.id, "name": company.name, "tickers": company.tickers,
             "discovered": company.discovered, "count": len(notes),
+            "exchange": company.exchange, "evidence": company.evidence, "evidence_src": company.evidence_src,
             "first": min(mentions) if mentions else None, "last": max(mentions) if mentions else None,
             "page": vault.company_pages[company.id],
         })
@@ -281,11 +282,19 @@ def company_rows(vault: Vault) -> list[dict]:
 
 
 def companies_page(vault: Vault) -> str:
+    """The companies index: the registry's companies in a table, and below it the companies
+    found in the notes (discovered), each with the sentence that named it, so the user can
+    add it to the registry or put it on the ignore list."""
     src = GENERATED["companies"]
     rows = company_rows(vault)
     for r in rows:
         r["href"] = _rel(src, r["page"])
-    return _render(vault.page_memo, "companies.md.j2", src, rows=rows)
+        note = vault.index.notes.get(r["evidence_src"]) if r["evidence_src"] else None
+        r["evidence_href"] = _rel(src, note.page_src) if note else None
+        r["evidence_title"] = note.title if note else None
+    known = [r for r in rows if not r["discovered"]]
+    found = sorted((r for r in rows if r["discovered"]), key=lambda r: r["name"].casefold())
+    return _render(vault.page_memo, "companies.md.j2", src, rows=known, found=found)
 
 
 def company_section(vault: Vault, company_id: str, src: str) -> str:
@@ -296,7 +305,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     listed = vault.company_notes.get(company_id, [])
     inputs = (
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
-        company.exchange, company.country, company.discovered, listed, vault.events_by_company.get(company_id, []),
+        company.exchange, company.country, company.discovered, company.evidence, listed, vault.events_by_company.get(company_id, []),
         [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault),
     )
     return _by_inputs(vault.page_memo, ("company", company_id, src), inputs,
