@@ -28,6 +28,10 @@ Matching rules (the reasons are in the comments next to the code):
 * Leftmost match wins, then the longest at that position (``Meta Platforms``
   over ``Meta``, ``SK하이닉스`` over ``하이닉스``), so spans never overlap.
 
+Discovery (``Registry.discover``) adds companies the registry lacks only from forms that
+only companies take (a ticker with its exchange, a Korean stock code, a company suffix);
+``Name(ABBR)`` is a term, and a common word is never a name (:mod:`vaultsite.names`).
+
 Text is expected in NFC (the loaders normalise it); offsets always refer to
 the text passed in.
 """
@@ -52,7 +56,8 @@ _HANGUL = "\uac00-\ud7a3"
 _WORD = "A-Za-z0-9_"
 
 # Tickers are matched in text only when they look like tickers (2-5 capitals,
-# or a six-digit Korean code) and are not everyday abbreviations.  "0700" or
+# a six-digit Korean code, a code with its exchange suffix) and are not everyday
+# abbreviations.  "0700" or
 # "8035" would be times and years; CRM/GS/MS are words or other companies'
 # names (MS is an explicit Microsoft alias, not Morgan Stanley).
 # A numeric code with its exchange suffix (9984.T, 0700.HK, 005930.KS) is a ticker too.
@@ -846,7 +851,3 @@ def _evidence_sentence(text: str, start: int, end: int) -> str:
     from .dates import plain  # noqa: PLC0415 - dates does not import this module
     out = plain(text[s:e])
     return out if len(out) <= _EVIDENCE_LIMIT else out[:_EVIDENCE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w).upper()

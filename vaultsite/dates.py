@@ -21,6 +21,11 @@ guessed.
 Korean month ranges (``1월 말``, ``1월 초``) are month precision; a day is
 never invented.
 
+Only prose holds facts.  Not events: front matter, metadata lines (``작성 날짜:``,
+``created:``, ``Last updated:``), a line or heading that is only a date (it still opens a
+dated block), file names, version numbers and tables of data.  A table whose columns are a
+date and a text is a chronology: each row is one event, with the row's text.
+
 The whole body is scanned once per pattern and every per-match step looks at
 a bounded window, so the work is linear in the body length.
 """
