@@ -318,6 +318,8 @@ DISCOVER = [
     ("㈜코스맥스의 공장", ("코스맥스", None, None, None)),
     ("주식회사 루닛은", ("루닛", None, None, None)),
     ("미래반도체(주) 본사", ("미래반도체", None, None, None)),
+    ("미래반도체(주)는 상장사다", ("미래반도체", None, None, None)),
+    ("NAVER(035420)... 아니, KT&G(033780)", ("KT&G", "033780", "KRX", "KR")),
     ("포스코홀딩스는 리튬", ("포스코홀딩스", None, None, None)),
 ]
 
@@ -360,6 +362,10 @@ NOT_DISCOVERED = [
     "그룹사와 계열사, 지주회사",
     "기간(202312) 기준",  # a year-month, not a code
     "Siemens PLC S7-1200",  # PLC: a controller
+    "주식회사 설립 절차와 주식회사 이사회, 주식회사 형태로",  # 주식회사 in general
+    "주식회사의 기관은 주주총회다.",
+    "Part No(123456) and Model(102030)",  # part numbers
+    "(주)는 주식회사의 약자",
     "The Inc. magazine",
     "`Foo Corp (NYSE: FOO)`",  # code
 ]

@@ -656,8 +656,13 @@ _EN_SUFFIX_RE = re.compile(r"(?<=[A-Za-z0-9.)&,])[ \t](?:" + _EN_SUFFIX + r")(?!
 _EN_SUFFIX_TAIL = re.compile(r"(?:,?[ \t]+(?:" + _EN_SUFFIX + r"))+[ \t]*\Z")
 # Korean: (주)X, ㈜X, 주식회사 X, X(주), X㈜, X 주식회사, X홀딩스.
 _KO_RUN = f"[A-Za-z0-9&]*[{_HANGUL}][{_HANGUL}A-Za-z0-9&]*|[A-Z][A-Za-z0-9&]+"
-_KO_PREFIX_RE = re.compile(r"(?:\(주\)|㈜|주식회사)[ \t]?(?P<name>" + _KO_RUN + ")")
-_KO_POSTFIX_RE = re.compile(r"(?P<mark>[ \t]?(?:\(주\)|㈜)|[ \t]주식회사)(?![A-Za-z0-9" + _HANGUL + "])")
+_KO_PREFIX_RE = re.compile(r"(?P<mark>\(주\)|㈜|주식회사)(?P<space>[ \t]?)(?P<name>" + _KO_RUN + ")")
+# After the mark only a particle may follow (한미반도체(주)는), never more of a word.
+_KO_POSTFIX_RE = re.compile(r"(?P<mark>[ \t]?(?:\(주\)|㈜)|[ \t]주식회사)(?![A-Za-z0-9])" + _HANGUL_TAIL)
+_PHRASE_PARTICLES = ("와", "과", "의", "을", "를", "은", "는", "에", "도", "에서", "으로")
+# "주식회사 설립 절차" is about companies in general: with a space after 주식회사, the name
+# must end there (a particle, punctuation or the end of the line), not run into another word.
+_NEXT_WORD = re.compile(f"[ \t]+[{_HANGUL}A-Za-z]")
 _HOLDINGS_RE = re.compile("홀딩스" + _HANGUL_TAIL)
 _YYYYMM = re.compile(r"(?:19[89]\d|20[0-3]\d)(?:0[1-9]|1[0-2])")
 _LOOKBACK = 120  # characters a name may span before its evidence: bounded, no rescans
@@ -790,6 +795,10 @@ def find_evidence(masked: str) -> list[Evidence]:
             ticker, exch, form = m.group("code"), "KRX", "krx-code"
             if _YYYYMM.fullmatch(ticker):  # 202312 is a month, not a listing
                 continue
+            # A bare code goes with a Korean name or a listed name in capitals (NAVER, KT&G);
+            # "Part No(123456)" or "Model(102030)" is a part number.
+            if not re.search(f"[{_HANGUL}]", name) and not re.fullmatch(r"[A-Z0-9&.\- ]+", name):
+                continue
         if _ok(name):
             head = before.rstrip(" \t")
             start = lo + len(head) - len(written) if head.endswith(written) else lo
@@ -806,13 +815,16 @@ def find_evidence(masked: str) -> list[Evidence]:
             out.append(Evidence(name, written, None, None, m.start() - len(name), m.end(), "suffix"))
     if "주" in masked or "㈜" in masked:
         for m in _KO_PREFIX_RE.finditer(masked):
+            if m.group("mark") == "주식회사" and m.group("space") and _NEXT_WORD.match(masked, m.end()):
+                continue
             name = _strip_particle(m.group("name"))
             if _ok(name):
                 out.append(Evidence(name, name, None, None, m.start(), m.start("name") + len(name), "ko-suffix"))
         for m in _KO_POSTFIX_RE.finditer(masked):
             lo, before = _window(masked, m.start())
             name = _run_before(before)
-            if name and _ok(name):
+            # "설립 절차와 주식회사": a word with a particle glued on is a phrase, not a name
+            if name and not name.endswith(_PHRASE_PARTICLES) and _ok(name):
                 out.append(Evidence(name, name, None, None, m.start() - len(name), m.end(), "ko-suffix"))
     if "홀딩스" in masked:
         for m in _HOLDINGS_RE.finditer(masked):
