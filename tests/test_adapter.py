@@ -174,3 +174,18 @@ def test_a_broken_user_file_is_an_error_naming_the_setting(tmp_path, key, conten
     code, log, _ = build(docs, tmp_path, extra={"vaultsite": {key: "mine.yml"}})
     assert code != 0 and message in log, log[-2000:]
     assert "Traceback" not in log
+
+
+def test_company_ignore_setting_leaves_a_discovered_company_out(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "메모.md").write_text("# 메모\n\n스노우플레이크(NYSE: SNOW)와 Atmel Corporation (NASDAQ: ATML)을 비교했다.\n",
+                                  encoding="utf-8")
+    for ignore, expect in (([], {"SNOW", "ATML"}), (["snow"], {"ATML"})):
+        work = tmp_path / f"w{len(ignore)}"
+        work.mkdir()
+        code, log, site = build(docs, work, extra={"vaultsite": {"company_ignore": ignore}})
+        assert code == 0, log[-2000:]
+        vault = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+        tickers = {t for c in vault["companies"] if c["discovered"] for t in c["tickers"]}
+        assert tickers == expect, vault["companies"]

@@ -201,7 +201,8 @@ class VaultAdapter:
         cache = self.cache
         cache.memo_links = self.serving.on  # only serve rebuilds reuse link resolutions
         registry, synonyms = self._user_data(state.settings)
-        vault = build_vault(sources, cache, registry=registry, synonyms=synonyms)
+        vault = build_vault(sources, cache, registry=registry, synonyms=synonyms,
+                            company_ignore=state.settings["company_ignore"])
         vault.problems[:0] = [Problem(src, problem, level) for src, problem, level in early]
         state.vault = vault
         if not self.serving.on:

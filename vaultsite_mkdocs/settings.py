@@ -10,6 +10,7 @@ own).  A wrong value stops the build with an error that names the key::
         workers: auto            # page and note workers; 0 or 1 = one process
         companies: companies.yml # your company registry: extends the packaged one
         tag_synonyms: tags.yml   # your tag synonyms: extend the packaged ones
+        company_ignore: [Foo]    # discovered companies (names, ids, tickers) to leave out
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -70,6 +71,7 @@ class VaultSettings(base.Config):
     parallel_min = PositiveInt(100)  # notes; a smaller vault is rendered in one process
     companies = c.Optional(c.Type(str))  # a registry YAML of your own, extending the packaged one
     tag_synonyms = c.Optional(c.Type(str))  # a synonyms YAML of your own, extending the packaged one
+    company_ignore = c.ListOfItems(c.Type(str), default=[])  # discovered companies to leave out
     speedups = c.SubConfig(Speedups)
 
 
