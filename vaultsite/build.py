@@ -23,9 +23,9 @@ from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
-from .links import LinkRecord, RawLink, Resolver, extract_links, heading_anchors
+from .links import LinkRecord, Resolver, extract_links, heading_anchors
 from .model import Note, Problem
-from .parsed import ParsedNote, sentence_around
+from .parsed import ParsedNote, RawLink, sentence_around
 from .shapes import normalise
 from .textutil import fold, nfc
 
@@ -221,7 +221,8 @@ def base_registry() -> companies_mod.Registry:
 
 
 def read_note(source: Source) -> NoteFacts:
-    """Decode and normalise one file, then run the per-note extractors.
+    """Decode and normalise one file, parse its body once (:class:`ParsedNote`), then run the
+    per-note extractors on that parsed form.
 
     Company mentions are found with the packaged registry here, once per file
     version; a build whose registry differs (user company notes, discovered

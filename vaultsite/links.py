@@ -19,8 +19,7 @@ from pymdownx.slugs import slugify as _slugify_factory
 
 from .index import NOTE_EXTS, VaultIndex
 from .model import Note, Problem
-from .parsed import (BLOCK_ID_RE, HEADING_RE, MDLINK_RE, SCHEME_RE, WIKI_RE, RawLink, Text,  # noqa: F401
-                     parse, plain)
+from .parsed import SCHEME_RE, RawLink, Text, parse, plain
 from .textutil import fold
 
 #: The heading-anchor function mkdocs.yml gives ``toc`` (Hangul-preserving).

@@ -145,9 +145,6 @@ class Heading(NamedTuple):
     text: str
 
 
-_UNSET = None
-
-
 class ParsedNote:
     """One note body, parsed once; every part computed on first use.
 
@@ -160,8 +157,8 @@ class ParsedNote:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._code = self._markup = self._prose = _UNSET
-        self._links = self._headings = self._block_ids = _UNSET
+        self._code = self._markup = self._prose = None
+        self._links = self._headings = self._block_ids = None
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in self.__slots__}

@@ -93,7 +93,7 @@ Python-Markdown scans with ``finditer(data, pos)``; after a stashed element the
 text holds a placeholder ending in ``\\x03``, which is not whitespace, so
 ``**b**#tag`` is not a tag -- as in Obsidian.  The processor only sees text
 nodes, so code, link targets and HTML are already gone; on raw Markdown use
-:func:`find_inline_tags`, which masks those first.
+:func:`find_inline_tags`, which reads the note's parsed form, where those are masked.
 
 Caution for the lead: Python-Markdown's ATX heading rule needs no space, so a
 body line ``#AI #DeepSeek`` becomes ``<h1>AI #DeepSeek</h1>`` before any inline
