@@ -426,6 +426,9 @@ class Registry:
             self._accepted[surface] = cid
         return cid
 
+    def _masked(self, text: Text) -> str:
+        """The ``prose`` layer of ``text`` (a note's own layers live on its ParsedNote)."""
+        return parse(text).prose
 
     def _shorter(self, masked: str, start: int, end: int) -> tuple[str, int] | None:
         """After a case rejection (``scale AI`` when only ``Scale AI`` is
@@ -448,7 +451,7 @@ class Registry:
         text = parsed.text
         if self._regex is None or not text:
             return []
-        masked = parsed.prose
+        masked = self._masked(parsed)
         search = self._regex.search
         out: list[Mention] = []
         pos = 0
@@ -483,7 +486,7 @@ class Registry:
         ``discovered=True``, not yet added.
         """
         self._rebuild()
-        masked = parse(text).prose
+        masked = self._masked(text)
         known_tickers = set()
         for c in self._companies:
             for t in c.tickers:
