@@ -128,7 +128,7 @@ LAYERS = [
     ("[^1]: 2025년 각주", "[^1]: 2025년 각주", "[^1]: 2025년 각주", "····· ····· ··"),
     ("mail a.b@c.com or nvidia.com", "mail a.b@c.com or nvidia.com", "mail a.b@c.com or nvidia.com",
      "mail ········· or ··········"),
-    ("in /usr/local/x y", "in /usr/local/x y", "in /usr/local/x y", "in ············ y"),
+    ("in /docs/notes/x y", "in /docs/notes/x y", "in /docs/notes/x y", "in ············· y"),
 ]
 
 
