@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 import posixpath
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -25,8 +24,9 @@ from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
-from .links import LinkRecord, RawLink, Resolver, extract_links, heading_anchors, parse_links
+from .links import LinkRecord, Resolver, extract_links, heading_anchors
 from .model import Note, Problem
+from .parsed import ParsedNote, RawLink, sentence_around
 from .shapes import normalise
 from .textutil import fold, nfc
 
@@ -222,7 +222,8 @@ def base_registry() -> companies_mod.Registry:
 
 
 def read_note(source: Source) -> NoteFacts:
-    """Decode and normalise one file, then run the per-note extractors.
+    """Decode and normalise one file, parse its body once (:class:`ParsedNote`), then run the
+    per-note extractors on that parsed form.
 
     Company mentions are found with the packaged registry here, once per file
     version; a build whose registry differs (user company notes, discovered
@@ -239,19 +240,22 @@ def read_note(source: Source) -> NoteFacts:
     if problem:
         note.problems.append(problem)
     facts = NoteFacts(note)
-    facts.inline_tags = [h.name for h in tags_mod.find_inline_tags(note.body)]
-    events, unplaced = dates_mod.extract_events(note.body, note.date)
+    # The one parsed form of the body: every extractor reads it, none masks the body again.
+    parsed = ParsedNote(note.body)
+    facts.inline_tags = [h.name for h in tags_mod.find_inline_tags(parsed)]
+    events, unplaced = dates_mod.extract_events(parsed, note.date)
     facts.events = events
     facts.unplaced_dates = unplaced
-    facts.raw_links = parse_links(note.body)
-    facts.contexts = {r.start: sentence_around(note.body, r.start, r.end) for r in facts.raw_links}
-    facts.anchors = heading_anchors(note.body)
+    facts.raw_links = parsed.links
+    facts.contexts = {r.start: parsed.sentence(r.start, r.end) for r in facts.raw_links}
+    facts.anchors = heading_anchors(parsed)
     registry = base_registry()
     fingerprint = _base_fingerprint()
-    facts.discovered = registry.discover(note.body)
-    mentions = registry.find_mentions(note.title + "\n" + note.body)
+    facts.discovered = registry.discover(parsed)
+    titled = parsed.with_title(note.title)
+    mentions = registry.find_mentions(titled)
     facts.mentions = {fingerprint: mentions}
-    facts.company_summary = {fingerprint: _mention_summary(note, mentions)}
+    facts.company_summary = {fingerprint: _mention_summary(note, mentions, titled)}
     facts.event_companies = {fingerprint: [_ids(registry.find_mentions(ev.text)) for ev in events]}
     return facts
 
@@ -313,42 +317,6 @@ def url_between(from_src: str, to_src: str, anchor: str = "") -> str:
         i += 1
     rel = "../" * (len(base) - i) + "/".join(target[i:])
     return (rel or "./") + anchor
-
-
-_SENTENCE_END = re.compile(r"[.!?](\s|$)")
-
-
-def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
-    """The sentence (or list item) that holds [start, end), as plain text for a preview."""
-    line_start = body.rfind("\n", 0, start) + 1
-    line_end = body.find("\n", end)
-    line = body[line_start: line_end if line_end >= 0 else len(body)]
-    rel = start - line_start
-    # Cut to the sentence around the offset on long lines.
-    left = max(line.rfind(". ", 0, rel), line.rfind("다. ", 0, rel))
-    left = left + 2 if left >= 0 else 0
-    right_m = _SENTENCE_END.search(line, max(rel, end - line_start))
-    right = right_m.end() if right_m else len(line)
-    text = plain_text(line[left:right])
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return text
-
-
-_MD_STRIP = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|<[^>\n]+>|^\s*(?:[-*+]|\d+\.)\s+|^#+\s+|[*_`]|^>\s?", re.M)
-_WIKI_TEXT = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
-_MD_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-
-
-_EMBEDS = re.compile(r"!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)")
-
-
-def plain_text(md: str) -> str:
-    md = _EMBEDS.sub("", md)
-    md = _WIKI_TEXT.sub(lambda m: m.group(1).split("#")[0], md)
-    md = _MD_LINK_TEXT.sub(r"\1", md)
-    md = _MD_STRIP.sub("", md)
-    return re.sub(r"\s+", " ", md).strip()
 
 
 @dataclass
@@ -602,7 +570,8 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
         if summary is None:
             mentions = facts.mentions.get(fingerprint)
             if mentions is None:
-                mentions = registry.find_mentions(note.title + "\n" + note.body)
+                titled = ParsedNote(note.body).with_title(note.title)
+                mentions = registry.find_mentions(titled)
                 facts.mentions = {fingerprint: mentions}
             summary = facts.company_summary[fingerprint] = _mention_summary(note, mentions)
         ids = list(summary)
@@ -629,9 +598,10 @@ def _ignored(company, ignored: set[str]) -> bool:
     return any(fold(n) in ignored for n in names)
 
 
-def _mention_summary(note: Note, mentions) -> dict[str, tuple[str, int]]:
-    """company id -> (sentence around its first mention, number of mentions), in order of appearance."""
-    text = note.title + "\n" + note.body
+def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None) -> dict[str, tuple[str, int]]:
+    """company id -> (sentence around its first mention, number of mentions), in order of appearance.
+    ``titled``: the parsed ``title + "\n" + body`` the mentions were found in."""
+    text = titled.text if titled is not None else note.title + "\n" + note.body
     out: dict[str, tuple[str, int]] = {}
     for m in mentions:
         if m.company_id in out:

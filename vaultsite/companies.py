@@ -22,9 +22,10 @@ Matching rules (the reasons are in the comments next to the code):
   to end there: ``메타데이터``, ``애플리케이션``, ``인텔리전스``, ``구글링`` and
   ``아마존강`` are other words.  A Hangul syllable right before the alias also
   blocks it (``올메타``).
-* Nothing matches inside code (``textutil.mask_code``), URLs, bare domains
-  (``nvidia.com``), e-mail addresses, paths, Markdown link targets ``](…)``,
-  reference definitions, HTML tags or ``[[wikilink`` targets before ``|``.
+* Nothing matches inside code, URLs, bare domains (``nvidia.com``), e-mail
+  addresses, paths, Markdown link targets ``](…)``, images, embeds, reference
+  definitions, HTML tags or ``[[wikilink`` targets before ``|``: the matcher
+  reads the ``prose`` layer of the parsed note (:mod:`vaultsite.parsed`).
 * Leftmost match wins, then the longest at that position (``Meta Platforms``
   over ``Meta``, ``SK하이닉스`` over ``하이닉스``), so spans never overlap.
 
@@ -47,7 +48,8 @@ from typing import Iterable
 
 import yaml
 
-from .textutil import ABBREV_NOT_BEFORE, fold, mask_code
+from .parsed import Text, mask_prose, parse, plain  # noqa: F401 - mask_prose: the prose layer, named here too
+from .textutil import ABBREV_NOT_BEFORE, fold
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "companies.yml"
 
@@ -136,85 +138,6 @@ def _as_list(v) -> list[str]:
     if isinstance(v, (list, tuple)):
         return [str(x).strip() for x in v if str(x).strip()]
     return [s.strip() for s in str(v).split(",") if s.strip()]
-
-
-# --------------------------------------------------------------------------
-# Masking: spans where a name is not prose.
-# --------------------------------------------------------------------------
-
-_NOT_NL = re.compile(r"[^\n]")
-# Every pattern starts with a literal character (lookbehinds come after it),
-# so ``re`` jumps between candidates instead of trying each position.
-_MASK_RES = [
-    # Leading YAML/TOML front matter: metadata, not prose (bodies passed by
-    # the pipeline have none; raw files do).
-    # A leading "---" line is only front matter when a "key:" line follows
-    # (otherwise it is a thematic break and the prose after it counts).
-    re.compile(
-        r"\A(?:---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*?\n(?:---|\.\.\.)"
-        r"|\+\+\+[ \t]*\n.*?\n\+\+\+)[ \t]*$", re.S | re.M),
-    re.compile(r"\[\[[^\]|\n]*"),  # [[wikilink target  (the part before | or ]])
-    re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\)"),  # ](link target "title")
-    re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M),  # [ref]: target
-    # HTML tags: attributes are markup, and a link put there would break it.
-    # Prose in angle brackets ("<AI의 …>", "<Nvidia vs AMD>") is not a tag:
-    # HTML names are lower-case, and a capitalised component name (VuePress
-    # <SiteInfo …/>) takes attributes only with "=".
-    re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>"),
-    re.compile(r"</?[A-Z][A-Za-z0-9]*(?:\s[^<>=]*=[^<>]*)?/?>"),
-    re.compile("|".join(p + r"[^\s<>\"'`]+" for p in (r"https?://", r"HTTPS?://", "ftp://", r"www\.", r"WWW\."))),
-    re.compile(r"/(?<![^\s(\[\"']/)[\w.%~-]+(?:/[\w.%~-]*)+"),  # /absolute/paths
-]
-# Found by their anchor ("@", ".com") and extended to the left by hand.
-_EMAIL_RE = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
-_DOMAIN_RE = re.compile(
-    r"\.(?<=[a-z0-9-]\.)"
-    r"(?:com|net|org|io|ai|co|kr|cn|jp|dev|app|gov|edu|me|tv|info|biz|xyz|hk|tw|us|uk)"
-    r"(?![\w-])(?:/[^\s<>\"'`]*)?"
-)
-_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
-_HOST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
-
-
-def _extend_left(text: str, i: int, chars: frozenset) -> int:
-    while i > 0 and text[i - 1] in chars:
-        i -= 1
-    return i
-
-
-def mask_prose(text: str) -> str:
-    """``mask_code`` plus link targets, URLs, e-mails, bare domains, paths,
-    HTML tags and front matter, blanked in place.
-
-    Same length and newlines as ``text``, so offsets carry over.
-    """
-    masked = mask_code(text)
-    for rx in _MASK_RES:
-        masked = rx.sub(lambda m: _NOT_NL.sub(" ", m.group(0)), masked)
-    spans = []
-    if "@" in masked:
-        for m in _EMAIL_RE.finditer(masked):
-            spans.append((_extend_left(masked, m.start(), _EMAIL_LOCAL), m.end()))
-    for m in _DOMAIN_RE.finditer(masked):
-        start = _extend_left(masked, m.start(), _HOST)
-        # "Amazon.com" is prose; only an all-lower-case host is a domain.
-        if start > 0 and (masked[start - 1].isascii() and masked[start - 1].isalnum()
-                          or masked[start - 1] in "_@/"):
-            continue
-        spans.append((start, m.end()))
-    if not spans:
-        return masked
-    spans.sort()
-    out, pos = [], 0
-    for start, end in spans:
-        start = max(start, pos)
-        if end <= start:
-            continue
-        out.append(masked[pos:start])
-        out.append(_NOT_NL.sub(" ", masked[start:end]))
-        pos = end
-    out.append(masked[pos:])
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------
@@ -360,7 +283,6 @@ class Registry:
         self._lookup: dict[str, _Entry] = {}
         self._tickers: set[str] = set()
         self._accepted: dict[str, str | None] = {}
-        self._mask_memo: tuple[str | None, str] = (None, "")
         self._dirty = True
         for c in companies:
             self.add(c)
@@ -516,12 +438,9 @@ class Registry:
             self._accepted[surface] = cid
         return cid
 
-    def _masked(self, text: str) -> str:
-        """``mask_prose(text)``, remembered for the last text so that
-        ``find_mentions`` and ``discover`` on one note mask it once."""
-        if self._mask_memo[0] is not text:
-            self._mask_memo = (text, mask_prose(text))
-        return self._mask_memo[1]
+    def _masked(self, text: Text) -> str:
+        """The ``prose`` layer of ``text`` (a note's own layers live on its ParsedNote)."""
+        return parse(text).prose
 
     def _shorter(self, masked: str, start: int, end: int) -> tuple[str, int] | None:
         """After a case rejection (``scale AI`` when only ``Scale AI`` is
@@ -536,12 +455,15 @@ class Registry:
                     return cid, e
         return None
 
-    def find_mentions(self, text: str) -> list[Mention]:
-        """Company mentions in ``text``, sorted by start, never overlapping."""
+    def find_mentions(self, text: Text) -> list[Mention]:
+        """Company mentions in ``text`` (a ``str`` or its :class:`ParsedNote`), sorted by
+        start, never overlapping."""
         self._rebuild()
+        parsed = parse(text)
+        text = parsed.text
         if self._regex is None or not text:
             return []
-        masked = self._masked(text)
+        masked = self._masked(parsed)
         search = self._regex.search
         out: list[Mention] = []
         pos = 0
@@ -563,8 +485,9 @@ class Registry:
 
     # -- discovery ---------------------------------------------------------
 
-    def discover(self, text: str) -> list[Company]:
-        """Companies the registry lacks, named in ``text`` with evidence that they are companies.
+    def discover(self, text: Text) -> list[Company]:
+        """Companies the registry lacks, named in ``text`` (a ``str`` or its ``ParsedNote``,
+        read in its prose layer) with evidence that they are companies.
 
         Evidence is a form only companies take (:func:`find_evidence`): a ticker with its
         exchange (``Marvell (NASDAQ: MRVL)``, ``(KRX: 064350)``, ``(0700.HK)``, ``(9984.T)``,
@@ -578,7 +501,8 @@ class Registry:
         yet added.  One linear pass per evidence pattern; each hit looks at a bounded window.
         """
         self._rebuild()
-        masked = self._masked(text)
+        parsed = parse(text)
+        masked = self._masked(parsed)
         found: list[Company] = []
         seen: set[str] = set()
         for ev in find_evidence(masked):
@@ -601,7 +525,7 @@ class Registry:
                 id=cid, name=ev.name, tickers=[ticker] if ticker else [], aliases=aliases,
                 exchange=ev.exchange, country=_EXCHANGE_COUNTRY.get(ev.exchange or ""),
                 discovered=True, exact=[ev.name, *aliases],
-                evidence=_evidence_sentence(text, ev.start, ev.end),
+                evidence=_evidence_sentence(parsed.text, ev.start, ev.end),
             ))
             seen.update(keys)
         return found
@@ -860,6 +784,5 @@ def _evidence_sentence(text: str, start: int, end: int) -> str:
         elif m.start() >= end:
             e = m.end()
             break
-    from .dates import plain  # noqa: PLC0415 - dates does not import this module
     out = plain(text[s:e])
     return out if len(out) <= _EVIDENCE_LIMIT else out[:_EVIDENCE_LIMIT - 1].rsplit(" ", 1)[0] + "…"

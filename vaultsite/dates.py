@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .datepatterns import CONTENT_START, Candidate, candidates, valid
-from .textutil import ABBREV_NOT_BEFORE, blank, mask_code
+from .parsed import Text, parse, plain
+from .textutil import ABBREV_NOT_BEFORE, blank
 
 __all__ = ["DatedEvent", "extract_events"]
 
@@ -56,50 +57,14 @@ class DatedEvent:
     heading: str | None  # nearest heading at or above, plain text
 
 
-# Parts of the body that are never prose, blanked (same length, newlines
-# kept) before the patterns run: a date in a URL or an image file name is a
-# file name, not a fact.
-# Each negated class also excludes its opener ("[", "(", "<"), so a failed attempt stops at
-# the next opener: linear time on a long line of "![[" or "](" that never closes.
-_NOT_PROSE = re.compile(
-    r"!\[\[[^\[\]\n]*\]\]"  # Obsidian embeds
-    r"|!\[[^\[\]\n]*\]\([^()\n]*\)"  # images
-    r"|(?<=\])\([^()\n]*\)"  # link targets
-    r"|<https?://[^<>\s]*>|https?://[^\s)>\]]+"  # URLs
-    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,2000})?/?>"  # HTML tags, attributes included
-)
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+\S")
 _BLANK_LINE = re.compile(r"[ \t]*$")
 
-# Markdown -> plain text, for event texts and headings.
-_PLAIN_SUBS = [
-    (re.compile(r"<!--.*?-->", re.S), ""),
-    (re.compile(r"!\[\[[^\]\n]*\]\]|!\[[^\]\n]*\]\([^)\n]*\)"), ""),
-    (re.compile(r"\[\[([^\]|\n]*)\|([^\]\n]*)\]\]"), r"\2"),
-    (re.compile(r"\[\[([^\]\n]*)\]\]"), r"\1"),
-    (re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),
-    (re.compile(r"\[([^\]\n]*)\]"), r"\1"),
-    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,2000})?/?>"), ""),
-    (re.compile(r"\*\*|__|~~|`"), ""),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|(?:[-*+•»▪◦]|\d{1,3}[.)])[ \t]+)?"), ""),
-    (re.compile(r"[ \t]+#+[ \t]*$"), ""),
-    (re.compile(r"\s+"), " "),
-]
 # A sentence ends at . ! ? 。 (plus closing quotes) and whitespace, but not at
 # a dot after a digit, which is far more often "2025. 2. 21." or "Ver. 2".
 _SENTENCE_END = re.compile(r"(?:(?<=[^\d\s.])" + ABBREV_NOT_BEFORE + r"\.|[!?。])[\"'”’)\]]*(?=\s)")
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # brackets the phrase through plain-text conversion
-
-
-def plain(md: str) -> str:
-    """Markdown fragment -> plain text: links become their text, images and
-    emphasis marks go, list/heading markers at the start go."""
-    for pattern, repl in _PLAIN_SUBS:
-        md = pattern.sub(repl, md)
-    return md.strip()
 
 
 def _trim(s: str, ps: int, pe: int, limit: int = TEXT_LIMIT) -> str:
@@ -435,11 +400,15 @@ def _metadata(scan: str, la: int) -> bool:
     return _META_LINE.match(scan, la) is not None or _META_ON.match(scan, la) is not None
 
 
-def extract_events(body: str, note_date: str | None) -> tuple[list[DatedEvent], int]:
+def extract_events(body: Text, note_date: str | None) -> tuple[list[DatedEvent], int]:
     """Returns (events, unplaced) where unplaced counts year-less dates that
     could not be given a year.  Events are in body order; identical
-    (date, text) pairs are kept once."""
-    scan = _NOT_PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), mask_code(body))
+    (date, text) pairs are kept once.  ``body``: a ``str`` or its :class:`ParsedNote`,
+    scanned in its ``markup`` layer (code, embeds, images, link targets, URLs and
+    HTML tags blanked: a date in a file name or a URL is no fact), with front matter and
+    file names blanked on top."""
+    parsed = parse(body)
+    body, scan = parsed.text, parsed.markup
     if scan.startswith(("---", "+++")):
         scan = _FRONT_MATTER.sub(lambda m: blank(m.group()), scan, count=1)
     scan = _mask_file_names(scan)

@@ -19,25 +19,18 @@ from pymdownx.slugs import slugify as _slugify_factory
 
 from .index import NOTE_EXTS, VaultIndex
 from .model import Note, Problem
-from .textutil import fold, mask_code
+from .parsed import SCHEME_RE, RawLink, Text, parse, plain
+from .textutil import fold
 
 #: The heading-anchor function mkdocs.yml gives ``toc`` (Hangul-preserving).
 heading_slugify = _slugify_factory(case="lower")
-
-WIKI_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-# [text](target) and ![alt](target); the target may hold one level of parentheses.
-MDLINK_RE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"\n]*\")?\s*\)")
-HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
-BLOCK_ID_RE = re.compile(r"[ \t]\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$", re.M)
-SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_INLINE_MD_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|\[\[(?:[^\]|]*\|)?([^\]]*)\]\]|[*_`~]")
 
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif", ".ico"}
 
 
 def plain_heading(text: str) -> str:
     """Heading text as the TOC sees it: link text kept, emphasis and code marks dropped."""
-    return _INLINE_MD_RE.sub(lambda m: m.group(1) or m.group(2) or "", text).strip()
+    return plain(text, block=False)
 
 
 @dataclass(frozen=True)
@@ -241,43 +234,18 @@ def missing_name(path: str, text: str = "") -> str:
     return stem or text or path
 
 
-@dataclass(frozen=True)
-class RawLink:
-    """A link as written, found once per file version (cached): resolving it is per build."""
-
-    raw: str
-    wiki: bool  # [[...]] (inner in ``target``) or [text](target)
-    embed: bool
-    target: str  # wikilink inner text, or the Markdown href
-    text: str  # Markdown link text ("" for wikilinks)
-    start: int
-    end: int
+def parse_links(body: Text) -> list[RawLink]:
+    """All links and embeds of a body, in order, never inside code (``ParsedNote.links``)."""
+    return parse(body).links
 
 
-def parse_links(body: str) -> list[RawLink]:
-    """All links and embeds of a body, in order, never inside code."""
-    masked = mask_code(body)
-    out: list[RawLink] = []
-    for m in WIKI_RE.finditer(masked):
-        out.append(RawLink(body[m.start():m.end()], True, bool(m.group(1)), body[m.start(2):m.end(2)], "",
-                           m.start(), m.end()))
-    for m in MDLINK_RE.finditer(masked):
-        href = body[m.start(3):m.end(3)]
-        if SCHEME_RE.match(href) or href.startswith("//"):
-            continue  # external: nothing to resolve, ever
-        out.append(RawLink(body[m.start():m.end()], False, bool(m.group(1)), href, body[m.start(2):m.end(2)],
-                           m.start(), m.end()))
-    out.sort(key=lambda r: r.start)
-    return out
-
-
-def heading_anchors(body: str) -> dict[str, str]:
+def heading_anchors(body: Text) -> dict[str, str]:
     """Folded heading text / ``^block`` -> the id MkDocs will give it (toc's ``_1`` dedupe included)."""
+    parsed = parse(body)
     table: dict[str, str] = {}
     used: set[str] = set()
-    masked = mask_code(body)
-    for m in HEADING_RE.finditer(masked):
-        text = plain_heading(body[m.start(2):m.end(2)])
+    for h in parsed.headings:
+        text = plain_heading(h.text)
         base = heading_slugify(text, "-")
         slug, n = base, 0
         while slug in used:
@@ -285,8 +253,8 @@ def heading_anchors(body: str) -> dict[str, str]:
             slug = f"{base}_{n}"
         used.add(slug)
         table.setdefault(fold(text), slug)
-    for m in BLOCK_ID_RE.finditer(masked):
-        table.setdefault("^" + m.group(1).casefold(), "^" + m.group(1))
+    for _, _, bid in parsed.block_ids:
+        table.setdefault("^" + bid.casefold(), "^" + bid)
     return table
 
 

@@ -17,9 +17,10 @@ import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .build import COMPANY_DIR, GENERATED, Vault, page_url, url_between
-from .links import BLOCK_ID_RE, HEADING_RE, page_src_of, plain_heading, split_wikilink
+from .links import page_src_of, plain_heading, split_wikilink
+from .parsed import Text, parse
 from .model import Note
-from .textutil import fold, mask_code
+from .textutil import fold
 
 _env = Environment(
     loader=PackageLoader("vaultsite", "templates"),
@@ -106,36 +107,36 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
     return front_matter(meta) + body + ("\n\n" + extra_body if extra_body else "") + "\n"
 
 
-def _block_ids(body: str) -> str:
+def _block_ids(body: Text) -> str:
+    """The body with each ``^block-id`` marker turned into an anchor."""
+    parsed = parse(body)
+    body = parsed.text
     if "^" not in body:
         return body
-    masked = mask_code(body)
-    spans = [(m.start(), m.end(), m.group(1)) for m in BLOCK_ID_RE.finditer(masked)]
-    for start, end, bid in reversed(spans):
+    for start, end, bid in reversed(parsed.block_ids):
         body = body[:start] + f' <span class="vs-block" id="^{bid}"></span>' + body[end:]
     return body
 
 
 def section(note: Note, heading: str) -> str:
     """The part of ``note.body`` under ``heading`` (to the next heading of the same or higher level)."""
-    masked = mask_code(note.body)
+    parsed = parse(note.body)
     want = fold(heading.split("#")[-1])
-    heads = list(HEADING_RE.finditer(masked))
-    for i, m in enumerate(heads):
+    heads = parsed.headings
+    for i, h in enumerate(heads):
         # The same reading of a heading as the anchors use (links.plain_heading).
-        if fold(plain_heading(note.body[m.start(2):m.end(2)])) == want:
-            level = len(m.group(1))
+        if fold(plain_heading(h.text)) == want:
             end = len(note.body)
             for n in heads[i + 1:]:
-                if len(n.group(1)) <= level:
-                    end = n.start()
+                if n.level <= h.level:
+                    end = n.start
                     break
-            return note.body[m.end():end].strip("\n")
+            return note.body[h.end:end].strip("\n")
     if heading.startswith("^"):
-        for m in BLOCK_ID_RE.finditer(masked):
-            if m.group(1).casefold() == heading[1:].casefold():
-                start = note.body.rfind("\n\n", 0, m.start()) + 1
-                return note.body[start:m.end()].strip()
+        for start, end, bid in parsed.block_ids:
+            if bid.casefold() == heading[1:].casefold():
+                start = note.body.rfind("\n\n", 0, start) + 1
+                return note.body[start:end].strip()
     return note.body
 
 
@@ -145,7 +146,8 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
     body = note.body
     if "![[" not in body:  # no embed to expand: most notes
         return _block_ids(body)
-    masked = mask_code(body)
+    parsed = parse(body)
+    masked = parsed.code
     pieces = []
     last = 0
     for m in _EMBED_LINE_RE.finditer(masked):
@@ -172,6 +174,8 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
                 f"{content}\n\n</div>"
             )
         last = m.end()
+    if not last:  # only images and files embedded: the body as it is
+        return _block_ids(parsed)
     pieces.append(body[last:])
     return _block_ids("".join(pieces))
 

@@ -28,7 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from .textutil import blank, fold, mask_code, nfc
+from bisect import bisect_right
+
+from .parsed import Text, parse
+from .textutil import fold, nfc
 
 __all__ = [
     "TagHit",
@@ -90,43 +93,37 @@ Python-Markdown scans with ``finditer(data, pos)``; after a stashed element the
 text holds a placeholder ending in ``\\x03``, which is not whitespace, so
 ``**b**#tag`` is not a tag -- as in Obsidian.  The processor only sees text
 nodes, so code, link targets and HTML are already gone; on raw Markdown use
-:func:`find_inline_tags`, which masks those first.
+:func:`find_inline_tags`, which reads the note's parsed form, where those are masked.
 
 Caution for the lead: Python-Markdown's ATX heading rule needs no space, so a
 body line ``#AI #DeepSeek`` becomes ``<h1>AI #DeepSeek</h1>`` before any inline
 processor runs; such lines must be protected earlier (e.g. a preprocessor).
 """
 
-# Regions never scanned for tags (besides code and HTML comments, which
-# mask_code already blanks).  Link targets: "](page.md#heading)", with one
-# level of nested parentheses for Wikipedia-style URLs; wikilinks and embeds:
-# "[[Note#Heading]]", "![[x]]"; HTML tags with ASCII names only, so Korean
-# prose in angle brackets ("<AI의 폭발적 성장은 …>") is still prose.
-_LINK_TARGET_RE = re.compile(r"\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_WIKILINK_RE = re.compile(r"\[\[[^\[\]\n]*\]\]")
-_HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
+def find_inline_tags(text: Text) -> list[TagHit]:
+    """Obsidian inline tags in a Markdown body (a ``str`` or its :class:`ParsedNote`), in order.
 
-
-def _blank(m: re.Match[str]) -> str:
-    return blank(m.group(0))
-
-
-def find_inline_tags(text: str) -> list[TagHit]:
-    """Obsidian inline tags in a Markdown body, in order of appearance.
-
-    Scans ``mask_code(text)`` with links, wikilinks and HTML tags blanked too,
-    so offsets are offsets into ``text``.  Blanking turns characters into
-    spaces, which would make ``\\`x\\`#tag`` look like a tag after whitespace;
-    so the character before ``#`` is checked again in the original text.
+    Scans the parsed form's ``markup`` layer (code, HTML comments, link targets,
+    images, URLs and HTML tags blanked), so offsets are offsets into the text, and
+    skips tags inside wikilinks and embeds (the parsed link spans).  Blanking turns
+    characters into spaces, which would make ``\\`x\\`#tag`` look like a tag after
+    whitespace; so the character before ``#`` is checked again in the original text.
     """
-    masked = mask_code(text)
-    for rx in (_LINK_TARGET_RE, _WIKILINK_RE, _HTML_TAG_RE):
-        masked = rx.sub(_blank, masked)
+    parsed = parse(text)
+    text = parsed.text
+    if "#" not in text:
+        return []
+    masked = parsed.markup
+    wiki = [(r.start, r.end) for r in parsed.links if r.wiki] if "[[" in text else []
+    starts = [a for a, _ in wiki]
     hits: list[TagHit] = []
     for m in INLINE_TAG_RE.finditer(masked):
         start, end = m.span("tag")
         if start > 0 and not text[start - 1].isspace():
             continue
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < wiki[i][1]:
+            continue  # inside [[...]] or ![[...]]
         hits.append(TagHit(text[start + 1:end], start, end))
     return hits
 

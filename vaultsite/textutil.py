@@ -1,10 +1,11 @@
-"""Text helpers shared by the extractors.
+"""Text helpers shared by the core.
 
-``mask_code`` is the one rule for "never inside code": every extractor runs its
-patterns over the masked text, where fenced blocks, indented code is left alone
-(our shapes never produce it for prose) and inline code spans are blanked to
-spaces of the same length, so offsets found in the mask are offsets in the
-original text.
+``mask_code`` is the one rule for "never inside code": fenced blocks, inline
+code spans and HTML comments are blanked to spaces of the same length
+(indented code is left alone: our shapes never produce it for prose), so
+offsets found in the mask are offsets in the original text.  It is the first
+layer of a note's parsed form (:mod:`vaultsite.parsed`), which the extractors
+read; the shapes use it directly while they normalise the raw text.
 """
 from __future__ import annotations
 
@@ -23,13 +24,10 @@ def blank(s: str) -> str:
     return _NOT_NEWLINE.sub(" ", s)
 
 
-@lru_cache(maxsize=64)
 def mask_code(text: str) -> str:
     """Return ``text`` with fenced code, inline code and HTML comments blanked.
 
-    Newlines are kept, so line numbers and offsets stay valid.  Every extractor
-    masks the same note body, so the last few results are kept (a ``str``
-    caches its own hash, so the lookup costs nothing).
+    Newlines are kept, so line numbers and offsets stay valid.
     """
     out = []
     lines = text.split("\n")

@@ -28,6 +28,8 @@ _COMMENT_RE = re.compile(r"%%.*?%%", re.S)
 
 def drop_comments(body: str) -> str:
     """Obsidian ``%%comments%%`` are private by definition (code is left alone)."""
+    if "%%" not in body:
+        return body
     masked = mask_code(body)
     spans = [m.span() for m in _COMMENT_RE.finditer(masked)]
     for start, end in reversed(spans):

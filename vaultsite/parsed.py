@@ -1,0 +1,314 @@
+"""A note body read once: the one parsed form every extractor reads.
+
+``read_note`` decodes and normalises a file, then builds one :class:`ParsedNote`
+of its body; tags, dates, links, headings, companies and the renderer's embed
+and block-id passes all read that object and never mask or re-parse the body
+themselves.  Each part is computed on first use and at most once per note.
+
+The masks are layers of one masker; every layer has the text's length and
+newlines, so an offset found in a mask is an offset in the text:
+
+* ``code``: fenced code, inline code spans and HTML comments blanked
+  (:func:`vaultsite.textutil.mask_code`).
+* ``markup``: ``code`` plus the Markdown and HTML syntax that is never text:
+  embeds ``![[…]]``, images ``![alt](…)``, link targets ``](…)``, URLs and
+  HTML tags.  Dates and tags read this layer (wikilinks stay, because a
+  ``[[2025-01-25 …]]`` line opens a dated block; tags skip them through the
+  link spans).
+* ``prose``: ``markup`` plus the places a name is not prose for the company
+  matcher: ``[[wikilink`` targets, reference definitions (footnotes
+  included), e-mail addresses, bare domains, absolute paths and leading
+  front matter.
+
+:func:`plain` is the one Markdown-to-plain-text converter (event texts, link
+and mention contexts, heading texts).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple, Union
+
+from .textutil import blank, mask_code
+
+# -- link and heading syntax (links.py re-exports these) ------------------------------
+WIKI_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+# [text](target) and ![alt](target); the target may hold one level of parentheses.
+MDLINK_RE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"\n]*\")?\s*\)")
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+BLOCK_ID_RE = re.compile(r"[ \t]\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$", re.M)
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+# -- the masker's rules ---------------------------------------------------------------
+# HTML tags: attributes are markup.  Prose in angle brackets ("<AI의 …>", "<Nvidia vs AMD>")
+# is not a tag: HTML names are lower-case, and a capitalised component name (VuePress
+# <SiteInfo …/>) takes attributes only with "=".
+_HTML_TAG = r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>|</?[A-Z][A-Za-z0-9]*(?:\s[^<>=]*=[^<>]*)?/?>"
+_URL = "|".join(p + r"[^\s<>\"'`]+" for p in (r"https?://", r"HTTPS?://", "ftp://", r"www\.", r"WWW\."))
+# Leftmost match wins; each negated class also excludes its opener ("[", "(", "<"), so a
+# failed attempt stops at the next opener: linear time on a long line of "![[" or "](".
+_MARKUP_RE = re.compile(
+    r"!\[\[[^\[\]\n]*\]\]"  # Obsidian embeds
+    r"|!\[[^\[\]\n]*\]\((?:[^()\n]|\([^()\n]*\))*\)"  # images
+    r"|\]\((?:[^()\n]|\([^()\n]*\))*\)"  # link targets ](page.md#x "title"), one level of (…)
+    r"|" + _URL + r"|" + _HTML_TAG
+)
+_PROSE_RES = [
+    # Leading YAML/TOML front matter (bodies from the pipeline have none; raw text may).
+    # A leading "---" line is only front matter when a "key:" line follows.
+    re.compile(
+        r"\A(?:---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*?\n(?:---|\.\.\.)"
+        r"|\+\+\+[ \t]*\n.*?\n\+\+\+)[ \t]*$", re.S | re.M),
+    re.compile(r"\[\[[^\]|\n]*"),  # [[wikilink target  (the part before | or ]])
+    re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M),  # [ref]: target, [^1]: footnote
+    re.compile(r"/(?<![^\s(\[\"']/)[\w.%~-]+(?:/[\w.%~-]*)+"),  # /absolute/paths
+]
+# Found by their anchor ("@", ".com") and extended to the left by hand.
+_EMAIL_RE = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
+_DOMAIN_RE = re.compile(
+    r"\.(?<=[a-z0-9-]\.)"
+    r"(?:com|net|org|io|ai|co|kr|cn|jp|dev|app|gov|edu|me|tv|info|biz|xyz|hk|tw|us|uk)"
+    r"(?![\w-])(?:/[^\s<>\"'`]*)?"
+)
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
+_HOST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+
+
+def _blank_match(m: re.Match) -> str:
+    return blank(m.group(0))
+
+
+def markup_layer(code: str) -> str:
+    """The ``markup`` layer from the ``code`` layer: embeds, images, link targets, URLs
+    and HTML tags blanked."""
+    return _MARKUP_RE.sub(_blank_match, code)
+
+
+def _extend_left(text: str, i: int, chars: frozenset) -> int:
+    while i > 0 and text[i - 1] in chars:
+        i -= 1
+    return i
+
+
+def prose_layer(markup: str) -> str:
+    """The ``prose`` layer from the ``markup`` layer: wikilink targets, reference
+    definitions, absolute paths, front matter, e-mail addresses and bare domains blanked."""
+    masked = markup
+    for rx in _PROSE_RES:
+        masked = rx.sub(_blank_match, masked)
+    spans = []
+    if "@" in masked:
+        for m in _EMAIL_RE.finditer(masked):
+            spans.append((_extend_left(masked, m.start(), _EMAIL_LOCAL), m.end()))
+    for m in _DOMAIN_RE.finditer(masked):
+        start = _extend_left(masked, m.start(), _HOST)
+        # "Amazon.com" is prose; only an all-lower-case host is a domain.
+        if start > 0 and (masked[start - 1].isascii() and masked[start - 1].isalnum()
+                          or masked[start - 1] in "_@/"):
+            continue
+        spans.append((start, m.end()))
+    if not spans:
+        return masked
+    spans.sort()
+    out, pos = [], 0
+    for start, end in spans:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out.append(masked[pos:start])
+        out.append(blank(masked[start:end]))
+        pos = end
+    out.append(masked[pos:])
+    return "".join(out)
+
+
+# -- the parsed form -------------------------------------------------------------------
+@dataclass(frozen=True)
+class RawLink:
+    """A link as written, found once per file version (cached): resolving it is per build."""
+
+    raw: str
+    wiki: bool  # [[...]] (inner in ``target``) or [text](target)
+    embed: bool
+    target: str  # wikilink inner text, or the Markdown href
+    text: str  # Markdown link text ("" for wikilinks)
+    start: int
+    end: int
+
+
+class Heading(NamedTuple):
+    """An ATX heading: ``level``, the span of its line, and its text as written."""
+
+    level: int
+    start: int
+    end: int
+    text: str
+
+
+class ParsedNote:
+    """One note body, parsed once; every part computed on first use.
+
+    ``title`` (optional) is the note's title: :meth:`with_title` gives the parsed form of
+    ``title + "\\n" + text`` (what the company matcher reads) from this one's layers.
+    Plain attributes only, so it pickles.
+    """
+
+    __slots__ = ("text", "_code", "_markup", "_prose", "_links", "_headings", "_block_ids")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._code = self._markup = self._prose = None
+        self._links = self._headings = self._block_ids = None
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
+
+    def __repr__(self) -> str:
+        return f"ParsedNote({self.text[:40]!r}…)"
+
+    # -- mask layers -------------------------------------------------------------
+    @property
+    def code(self) -> str:
+        if self._code is None:
+            self._code = mask_code(self.text)
+        return self._code
+
+    @property
+    def markup(self) -> str:
+        if self._markup is None:
+            self._markup = markup_layer(self.code)
+        return self._markup
+
+    @property
+    def prose(self) -> str:
+        if self._prose is None:
+            self._prose = prose_layer(self.markup)
+        return self._prose
+
+    # -- structure -----------------------------------------------------------------
+    @property
+    def links(self) -> list[RawLink]:
+        """Every link and embed as written, in order, never inside code; external Markdown
+        links (``https://…``) are left out: there is nothing to resolve."""
+        if self._links is None:
+            body, masked = self.text, self.code
+            out: list[RawLink] = []
+            if "[[" in masked:
+                for m in WIKI_RE.finditer(masked):
+                    out.append(RawLink(body[m.start():m.end()], True, bool(m.group(1)),
+                                       body[m.start(2):m.end(2)], "", m.start(), m.end()))
+            if "](" in masked:
+                for m in MDLINK_RE.finditer(masked):
+                    href = body[m.start(3):m.end(3)]
+                    if SCHEME_RE.match(href) or href.startswith("//"):
+                        continue
+                    out.append(RawLink(body[m.start():m.end()], False, bool(m.group(1)), href,
+                                       body[m.start(2):m.end(2)], m.start(), m.end()))
+            out.sort(key=lambda r: r.start)
+            self._links = out
+        return self._links
+
+    @property
+    def headings(self) -> list[Heading]:
+        if self._headings is None:
+            body = self.text
+            self._headings = [Heading(len(m.group(1)), m.start(), m.end(), body[m.start(2):m.end(2)])
+                              for m in HEADING_RE.finditer(self.code)] if "#" in body else []
+        return self._headings
+
+    @property
+    def block_ids(self) -> list[tuple[int, int, str]]:
+        """``^block-id`` markers: (start, end, id), the span including the space before."""
+        if self._block_ids is None:
+            self._block_ids = [(m.start(), m.end(), m.group(1)) for m in BLOCK_ID_RE.finditer(self.code)] \
+                if "^" in self.text else []
+        return self._block_ids
+
+    def sentence(self, start: int, end: int, limit: int = 180) -> str:
+        """The sentence (or list item) holding text[start:end], as plain text."""
+        return sentence_around(self.text, start, end, limit)
+
+    def with_title(self, title: str) -> "ParsedNote":
+        """The parsed form of ``title + "\\n" + text``, its layers joined from the title's
+        and this note's (the body is not masked again)."""
+        head = ParsedNote(title)
+        both = ParsedNote(title + "\n" + self.text)
+        both._code = head.code + "\n" + self.code
+        both._markup = head.markup + "\n" + self.markup
+        both._prose = head.prose + "\n" + self.prose
+        return both
+
+
+Text = Union[str, ParsedNote]
+
+
+def mask_markup(text: str) -> str:
+    """``text``'s ``markup`` layer (a one-off: a note's own layers live on its ParsedNote)."""
+    return ParsedNote(text).markup
+
+
+def mask_prose(text: str) -> str:
+    """``text``'s ``prose`` layer (a one-off: a note's own layers live on its ParsedNote)."""
+    return ParsedNote(text).prose
+
+
+def parse(text: Text) -> ParsedNote:
+    """``text`` as a :class:`ParsedNote` (returned as is when it already is one)."""
+    return text if isinstance(text, ParsedNote) else ParsedNote(text)
+
+
+# -- Markdown -> plain text --------------------------------------------------------------
+_INLINE_SUBS = [
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"!\[\[[^\]\n]*\]\]|!\[[^\]\n]*\]\([^)\n]*\)"), ""),
+    (re.compile(r"\[\[([^\]|\n]*)\|([^\]\n]*)\]\]"), r"\2"),
+    (re.compile(r"\[\[([^\]\n]*)\]\]"), r"\1"),
+    (re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),
+    (re.compile(r"\[([^\]\n]*)\]"), r"\1"),
+    (re.compile(_HTML_TAG), ""),
+    (re.compile(r"\*\*|__|~~|`"), ""),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),
+]
+_BLOCK_SUBS = [
+    (re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|(?:[-*+•»▪◦]|\d{1,3}[.)])[ \t]+)?"), ""),
+    (re.compile(r"[ \t]+#+[ \t]*$"), ""),
+    (re.compile(r"\s+"), " "),
+]
+
+
+def plain(md: str, block: bool = True) -> str:
+    """Markdown fragment -> plain text: links and wikilinks become their text, embeds,
+    images, HTML tags, comments and emphasis marks go.  ``block``: a line or sentence
+    (its list, quote or heading marker goes, runs of spaces become one); otherwise an
+    inline text such as a heading's, kept as spaced."""
+    for pattern, repl in _INLINE_SUBS:
+        md = pattern.sub(repl, md)
+    if block:
+        for pattern, repl in _BLOCK_SUBS:
+            md = pattern.sub(repl, md)
+    return md.strip()
+
+
+_SENTENCE_END = re.compile(r"[.!?](\s|$)")
+
+
+def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
+    """The sentence (or list item) that holds [start, end), as plain text for a preview."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line = body[line_start: line_end if line_end >= 0 else len(body)]
+    rel = start - line_start
+    # Cut to the sentence around the offset on long lines.
+    left = max(line.rfind(". ", 0, rel), line.rfind("다. ", 0, rel))
+    left = left + 2 if left >= 0 else 0
+    right_m = _SENTENCE_END.search(line, max(rel, end - line_start))
+    right = right_m.end() if right_m else len(line)
+    text = plain(line[left:right])
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
