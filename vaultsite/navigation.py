@@ -22,7 +22,8 @@ def build_nav(vault: Vault, pages: set[str]) -> list:
     nav: list = []
     L = labels(vault.language)
     if "index.md" in pages:
-        nav.append({L["home"]: "index.md"})
+        home = vault.index.notes.get(vault.home) if vault.home else None  # Home.md at the root
+        nav.append({home.title if home else L["home"]: "index.md"})
     top: dict[str, list] = defaultdict(list)
     root_notes = []
     for note in sorted(vault.notes, key=lambda n: ((n.date or ""), n.title), reverse=True):

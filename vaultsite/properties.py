@@ -33,6 +33,7 @@ URL_KEYS = {"url", "link", "href"}
 COMPANY_KEYS = {"id", "ticker", "tickers", "alias", "aliases", "exact", "exchange", "country"}
 _URL = re.compile(r"^(?:https?:)?//\S+$", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_WIKI_TEXT = re.compile(r"!?\[\[(?:[^\]|]*\|([^\]]*)|([^\]|]*))\]\]")  # the text a wikilink shows
 _CLASS = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -87,7 +88,8 @@ def property_links(note) -> list[RawLink]:
                 if m.group(1):  # ![[embed]] in a property: not a link
                     continue
                 pos = -1 - len(out)
-                out.append(RawLink(m.group(0), True, False, m.group(2), f"{key}: {s}"[:180], pos, pos))
+                context = f"{key}: {_WIKI_TEXT.sub(lambda w: w.group(1) or w.group(2), s)}"[:180]
+                out.append(RawLink(m.group(0), True, False, m.group(2), context, pos, pos))
     out.reverse()  # ascending offsets, like the body's links
     return out
 
