@@ -119,7 +119,8 @@ def normalise(src: str, text: str) -> Note:
         if node["type"] == "text" and node.get("text", "").strip():
             parts.append(node["text"].strip())
         elif node["type"] == "file" and node.get("file"):
-            parts.append(file_link(node))
+            # As an embed: the card shows the note's opening, so a change there redraws the canvas.
+            parts.append("!" + file_link(node))
         elif node["type"] == "group" and node.get("label"):
             parts.append(node["label"])
     note = Note(src=src, title=title, body="\n\n".join(parts) + ("\n" if parts else ""), format="canvas",
@@ -227,7 +228,7 @@ def render(vault, note: Note, labels: dict) -> str:
 
 def _file_card(vault, note: Note, node: dict, file_href, url_between, plain_text) -> str:
     inner = file_link(node)[2:-2]
-    target, _ = vault.resolver.wikilink(inner, note)
+    target, _ = vault.resolver.wikilink(inner, note, embed=True)
     name = node.get("file", "")
     if target.kind == "note":
         other = target.note

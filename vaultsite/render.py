@@ -268,7 +268,8 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
             pieces.append(drawing_html(vault, target.note, origin))
             last = m.end()
             continue
-        if target.note.src in stack or len(stack) > 4:
+        if target.note.src in stack or len(stack) > 4 or (target.note.extra or {}).get("canvas") is not None:
+            # A cycle, or a canvas (a board, not a passage): a link to it.
             pieces.append(f'<div class="vs-embed vs-embed-cycle">\n'
                           f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">↪ {_esc(title)}</a></p>\n</div>')
         else:
