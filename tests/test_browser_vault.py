@@ -1,8 +1,8 @@
 """Drawings, canvases and properties of the Obsidian conformance vault in a real browser.
 
 The vault (``tests/fixtures/obsidian_vault``) is built once and served under a sub-path,
-as in ``test_browser.py``; Chromium runs offline.  Screenshots go to
-``/tmp/vaultsite-screens/`` (``VAULTSITE_SCREENS`` overrides) for a person to look at.
+as in ``test_browser.py``; Chromium runs offline.  Screenshots go to ``vaultsite-screens/``
+in the system's temporary folder (``VAULTSITE_SCREENS`` overrides) for a person to look at.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +26,7 @@ pytestmark = [
 ]
 
 VAULT = ROOT / "tests" / "fixtures" / "obsidian_vault"
-SCREENS = Path(os.environ.get("VAULTSITE_SCREENS", "/tmp/vaultsite-screens"))
+SCREENS = Path(os.environ.get("VAULTSITE_SCREENS") or Path(tempfile.gettempdir()) / "vaultsite-screens")
 
 
 @pytest.fixture(scope="module")
