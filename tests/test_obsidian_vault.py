@@ -141,6 +141,7 @@ def test_bare_excalidraw_json_is_a_drawing_page(site):
     art = article(site["site"], "drawings/Plain")
     assert "Plain JSON" in art.select_one("figure.vs-drawing svg").get_text()
     assert '"elements"' not in art.get_text()
+    assert note_entry(site["data"], "drawings/Plain.excalidraw")["format"] == "excalidraw"
 
 
 def test_generated_svg_is_safe_whatever_the_scene_says():

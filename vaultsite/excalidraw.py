@@ -115,6 +115,7 @@ def drawing_note(note: Note, text: str) -> Note:
     if not (isinstance(own_title, str) and own_title.strip()):
         note.title = drawing_title(note.src)  # not "Text Elements", the plugin's heading
     note.body = words_html(words)
+    note.format = "excalidraw"  # a bare .excalidraw file is JSON, not blog text
     note.extra = dict(note.extra or {})
     note.extra.pop("properties", None)  # the plugin's keys are not the author's properties
     note.extra["drawing"] = {"svg": drawn[0] if drawn else None, "images": drawn[1] if drawn else []}
