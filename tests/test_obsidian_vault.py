@@ -133,6 +133,8 @@ def test_links_and_embeds_of_drawings(site):
     assert figures[0].select_one("svg") is not None  # ![[Sketch.excalidraw]]: drawn from its JSON
     assert resolve(site["site"], rel, figures[0].select_one("img")["src"]).name == "pixel.png"
     assert figures[1].select_one("img")["src"].endswith("Flow.excalidraw.svg")  # ![[Flow]]: the export
+    quoted = art.select_one("blockquote span.vs-drawing img")  # embedded inside a line: inline
+    assert quoted is not None and quoted["src"].endswith("Flow.excalidraw.svg")
     problems = " ".join(p["problem"] for p in site["data"]["problems"])
     assert "attachment not found" not in problems
 

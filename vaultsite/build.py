@@ -491,6 +491,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
                                           "not published", "info"))
 
     vault.resolver = Resolver(index)
+    vault.resolver.language = vault.language
     for src, facts in facts_by_src.items():
         vault.resolver.preset_anchors(src, facts.anchors)
     _tags(vault, facts_by_src, synonyms)

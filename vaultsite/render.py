@@ -145,28 +145,32 @@ def file_url(from_page_src: str, file_src: str) -> str:
 def drawing_html(vault: Vault, drawing: Note, origin: Note) -> str:
     """The picture of a drawing, as raw HTML for the page of ``origin`` (the drawing itself or
     a note that embeds it): its exported image when the vault has one, else its own SVG."""
-    here = page_src_of(origin)
-    L = _labels(vault)
-    exported = excalidraw.exported_image(drawing.src, vault.index.attachments)
+    return drawing_markup(vault.index, drawing, page_src_of(origin), _labels(vault))
+
+
+def drawing_markup(index, drawing: Note, here: str, L: dict, tag: str = "figure") -> str:
+    """``drawing_html`` from the index alone (the Markdown extension has no vault): ``tag``
+    ``span`` for a drawing embedded inside a paragraph, a list item or a callout line."""
+    exported = excalidraw.exported_image(drawing.src, index.attachments)
     if exported:
-        return (f'<figure class="vs-drawing"><img src="{_esc(file_url(here, exported))}" '
-                f'alt="{_esc(L["drawing"])}: {_esc(drawing.title)}" loading="lazy"></figure>')
+        return (f'<{tag} class="vs-drawing"><img src="{_esc(file_url(here, exported))}" '
+                f'alt="{_esc(L["drawing"])}: {_esc(drawing.title)}" loading="lazy"></{tag}>')
     svg = (drawing.extra.get("drawing") or {}).get("svg")
     if not svg:
-        return f'<p class="vs-drawing vs-drawing--empty">{_esc(L["drawing_empty"])}</p>'
+        return f'<span class="vs-drawing vs-drawing--empty">{_esc(L["drawing_empty"])}</span>'
 
     pictures = []
     for img in drawing.extra["drawing"].get("images") or ():
         src = img["src"]
         if src.startswith(excalidraw.FILE_PLACEHOLDER):
-            found = vault.index.find_file(unquote(src[len(excalidraw.FILE_PLACEHOLDER):]), drawing)
+            found = index.find_file(unquote(src[len(excalidraw.FILE_PLACEHOLDER):]), drawing)
             if not found:
                 continue
             src = file_url(here, found)
         pictures.append(f'<img src="{_esc(src)}" alt="" loading="lazy" style="left:{img["left"]}%;top:{img["top"]}%;'
                         f'width:{img["width"]}%;height:{img["height"]}%">')
-    return (f'<figure class="vs-drawing" aria-label="{_esc(L["drawing"])}: {_esc(drawing.title)}">'
-            f'<span class="vs-drawing-board">{svg}{"".join(pictures)}</span></figure>')
+    return (f'<{tag} class="vs-drawing" aria-label="{_esc(L["drawing"])}: {_esc(drawing.title)}">'
+            f'<span class="vs-drawing-board">{svg}{"".join(pictures)}</span></{tag}>')
 
 
 def properties_html(vault: Vault, note: Note) -> str:
