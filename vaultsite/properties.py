@@ -27,6 +27,8 @@ INTERNAL = {
     "publish", "draft", "cssclasses", "cssclass", "css-class", "lastmod", "last_modified",
     "weight", "sidebar", "type", "layout", "slug", "permalink", "menu", "toc", "hugo",
     "expirydate", "outputs", "kanban-plugin", "position", "banner_y", "banner_x",
+    # MkDocs' and Material's page keys (never passed on to MkDocs, never shown either)
+    "template", "hide", "search", "status", "icon", "subtitle", "social", "comments", "robots",
 }
 #: Read as the note's source when they hold an http(s) URL; otherwise ordinary properties.
 URL_KEYS = {"url", "link", "href"}
