@@ -189,3 +189,38 @@ def test_company_ignore_setting_leaves_a_discovered_company_out(tmp_path):
         vault = json.loads((site / "vault.json").read_text(encoding="utf-8"))
         tickers = {t for c in vault["companies"] if c["discovered"] for t in c["tickers"]}
         assert tickers == expect, vault["companies"]
+
+
+def test_exclude_home_and_language_settings_reach_the_site(tmp_path):
+    """``exclude``, ``home`` and ``theme.language`` go from mkdocs.yml through the adapter."""
+    docs = tmp_path / "docs"
+    (docs / "private").mkdir(parents=True)
+    (docs / "notes").mkdir()
+    (docs / "Start.md").write_text("# Start here\n\nThe vault's own home. [[Open]] [[Secret]]\n", encoding="utf-8")
+    (docs / "notes" / "Open.md").write_text("# Open\n\nA public note. #public\n", encoding="utf-8")
+    (docs / "private" / "Secret.md").write_text("# Secret plans\n\nNever on the site. #hidden\n", encoding="utf-8")
+    (docs / "private" / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    cfg = write_config(docs, work / "site", work / "mkdocs.yml",
+                       extra={"vaultsite": {"exclude": ["private"], "home": "Start.md"}})
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("language: ko", "language: en"), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(cfg)], capture_output=True, text=True,
+                          cwd=work, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = work / "site"
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*")
+                         if p.is_file() and p.suffix in (".html", ".json", ".md", ".xml"))
+    assert "Secret plans" not in everything and "Never on the site" not in everything and "#hidden" not in everything
+    assert not (site / "private").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "The vault&#39;s own home" in home or "The vault's own home" in home
+    vault = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    assert "private/Secret.md" not in {n["src"] for n in vault["notes"]}
+    assert [t["name"] for t in vault["tags"]] == ["public"]
+    from bs4 import BeautifulSoup
+    tags_text = BeautifulSoup((site / "tags" / "index.html").read_text(encoding="utf-8"), "lxml").get_text()
+    assert "hidden" not in tags_text and "public" in tags_text
+    missing = (site / "missing" / "index.html")
+    if missing.exists():  # the missing-notes page speaks English on an English site
+        assert "아직" not in missing.read_text(encoding="utf-8")

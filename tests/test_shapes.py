@@ -266,7 +266,7 @@ def test_seed_004_body():
         ("just a line of text\n", "a.txt", "plain-text"),
         ("그냥 블로그 글입니다.\n#딥시크 #AI\n", "a.txt", "plain-text"),
         ("+++\ntitle = \"x\"\n+++\nbody\n", "a.md", "hugo"),
-        ("---\ntitle: x\nlastmod: 2024-01-01\n---\nbody\n", "a.md", "hugo"),
+        ("---\ntitle: x\nlastmod: 2024-01-01\n---\nbody\n", "a.md", "markdown"),  # one key is no export
         ("---\ntitle: x\n---\n# {{ $frontmatter.title }}\n", "a.md", "vuepress"),
         ("본문 바로가기\n일상\n\n제목\n\nby 나 2024. 1. 2.\n728x90\n\n글\n", "a.md", "tistory"),
         ("제목\n\nby 새내기 2023. 12. 1.\n\n본문\n", "a.txt", "tistory"),
@@ -548,3 +548,73 @@ def test_tistory_numbered_list_is_not_headings():
     soup = render(normalise("clippings/t.txt", text).body)
     assert [_text(li) for li in soup.select("ol li")] == ["사과", "배", "감"]
     assert not soup.find("h2")
+
+
+# ---------------------------------------------------------------------------
+# issue 16: a Hugo export is known by its debris, never by one key; blog menus before the title
+
+@pytest.mark.parametrize(
+    "text, shape",
+    [
+        ("---\ntitle: x\nlastmod: 2024-01-01\n---\nbody\n", "markdown"),
+        ("---\ntitle: x\nlastmod: 2024-01-01\nweight: 3\n---\nSee [[Other]].\n", "obsidian"),
+        ("---\ntitle: x\nsidebar: {open: true}\n---\n`Array [0]` and Array [0] in text\n", "markdown"),
+        ("---\ntitle: x\nlastmod: 2024-01-01\n---\n<div style=\"display:none\">\n<meta property=\"article:published_time\" "
+         "content=\"2025-01-01\" />\n</div>\nbody\n", "hugo"),
+        ("---\ntitle: x\n---\n[a](/x/y/)]] and more\n", "hugo"),
+        ("---\ntitle: x\n---\n{{< figure src=\"a.png\" >}}\n", "hugo"),
+        ("+++\ntitle = \"x\"\n+++\nbody\n", "hugo"),
+    ],
+)
+def test_hugo_needs_debris(text, shape):
+    assert recognise(text, "a.md") == shape
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("---\ntitle: x\nlastmod: 2024-01-01\n---\nArray [0] holds [the first item] here.\n",
+         ["Array [0]", "[the first item]"]),
+        ("---\ntitle: x\nlastmod: 2024-01-01\nweight: 2\n---\n[주의] 이 [두 단어]는 그대로.\n", ["[주의]", "[두 단어]"]),
+        # Even in a real export, code-like and one-word brackets stay.
+        ("---\ntitle: x\n---\n<div style=\"display:none\"><meta property=\"article:x\" content=\"1\" /></div>\n"
+         "a[i + 1] and Array [0] and [주의].\n", ["a[i + 1]", "Array [0]", "[주의]"]),
+    ],
+)
+def test_brackets_an_author_typed_are_kept(text, kept):
+    body = normalise("a.md", text).body
+    for piece in kept:
+        assert piece in body, (piece, body)
+
+
+def test_export_debris_brackets_are_still_unwrapped():
+    text = ("---\ntitle: x\n---\n<div style=\"display:none\"><meta property=\"article:x\" content=\"1\" /></div>\n"
+            "1. [메모리 사용량을 줄인 Gen AI의 등장]한 것임.\n")
+    note = normalise("a.md", text)
+    assert note.format == "hugo" and "메모리 사용량을 줄인 Gen AI의 등장한 것임" in note.body
+
+
+NAVER_MENU = ("본문 바로가기\n블로그\n카테고리 이동\n투자하는 곰의 경제 노트\n검색 MY메뉴 열기\n"
+              "전체보기 (120개의 글)\n경제공부\nAI 반도체\n미국 주식\n국내 주식\n일상\n독서\n여행\n요리\n"
+              "이 블로그 경제공부 카테고리 글\n")
+
+
+@pytest.mark.parametrize(
+    "text, title, author, date, category",
+    [
+        # PC copy: skip link, blog name, search, the whole category menu, then the post's header.
+        (NAVER_MENU + "경제공부\n딥시크가 바꾼 AI 판도\n투자하는 곰\n2025. 2. 3. 9:15\nURL 복사\n이웃추가\n"
+         "본문 기타 기능\n\n딥시크 이야기를 해 보겠습니다.\n공감 12\n댓글 3\n",
+         "딥시크가 바꾼 AI 판도", "투자하는 곰", "2025-02-03", "경제공부"),
+        # Mobile copy: the blog's address and menu first.
+        ("blog.naver.com/bear\n블로그 메뉴\n메뉴 바로가기\n전체보기\n반도체 이야기\nHBM이 뭐길래\n곰돌이\n2024. 11. 20. 8:00\n"
+         "이웃추가\n\nHBM은 메모리입니다.\n", "HBM이 뭐길래", "곰돌이", "2024-11-20", "반도체 이야기"),
+        # The short form from before still works.
+        ("블로그 메뉴\n제목\n작성자\n2024. 3. 5. 10:20\nURL 복사\n이웃추가\n본문\n공감 3\n", "제목", "작성자", "2024-03-05", None),
+    ],
+)
+def test_naver_menu_before_the_title(text, title, author, date, category):
+    note = normalise("clippings/naver.txt", text)
+    assert (note.format, note.title, note.author, note.date, note.category) == ("naver", title, author, date, category)
+    for chrome in ("본문 바로가기", "MY메뉴", "전체보기", "카테고리 이동", "이웃추가", "메뉴 바로가기"):
+        assert chrome not in note.body

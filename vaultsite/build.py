@@ -18,8 +18,12 @@ from functools import lru_cache
 from typing import Iterable
 from urllib.parse import quote
 
+from . import canvas as canvas_mod
 from . import companies as companies_mod
+from . import excalidraw
 from . import forkpool
+from . import properties as properties_mod
+from . import publish
 from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
@@ -37,6 +41,7 @@ GENERATED = {
     "companies": f"{COMPANY_DIR}/index.md",
     "missing": "missing.md",
 }
+HOME = "index.md"  # the site's root page; generated when the vault has no home note
 
 
 @dataclass
@@ -236,7 +241,12 @@ def read_note(source: Source) -> NoteFacts:
     text, problem = decode_bytes(data)
     if text is None:
         return NoteFacts(None, problem or "not text")
-    note = normalise(source.src, text)
+    if canvas_mod.is_canvas_path(source.src):
+        note = canvas_mod.normalise(source.src, text)
+    else:
+        note = normalise(source.src, text)
+        if excalidraw.is_drawing(source.src, note):
+            note = excalidraw.drawing_note(note, text)
     if problem:
         note.problems.append(problem)
     facts = NoteFacts(note)
@@ -246,8 +256,12 @@ def read_note(source: Source) -> NoteFacts:
     events, unplaced = dates_mod.extract_events(parsed, note.date)
     facts.events = events
     facts.unplaced_dates = unplaced
-    facts.raw_links = parsed.links
+    facts.raw_links = list(parsed.links)
     facts.contexts = {r.start: parsed.sentence(r.start, r.end) for r in facts.raw_links}
+    # ``link: "[[Note]]"`` in the front matter is a link too (negative offsets: not in the body).
+    for raw in properties_mod.property_links(note):
+        facts.raw_links.insert(0, raw)
+        facts.contexts[raw.start] = raw.text
     facts.anchors = heading_anchors(parsed)
     registry = base_registry()
     fingerprint = _base_fingerprint()
@@ -279,7 +293,8 @@ def _address_claim(src: str) -> tuple:
 
 
 def page_src_for(src: str, taken: set[str]) -> str:
-    """The MkDocs page path of a note: ``.txt`` notes become ``.md`` pages beside them."""
+    """The MkDocs page path of a note: ``.txt`` notes (and canvases, drawings kept as JSON)
+    become ``.md`` pages beside them."""
     root, ext = posixpath.splitext(src)
     if ext.casefold() in (".md", ".markdown"):  # MkDocs reads these at their own path
         return src
@@ -344,6 +359,14 @@ class Vault:
     #: Generated pages of the last build with their inputs, reused while the inputs compare
     #: equal (``render._by_inputs``); the adapter sets one dict for a ``mkdocs serve`` session.
     page_memo: dict | None = None
+    language: str = "ko"  # theme.language: the words of generated pages (``labels``)
+    #: Files under docs/ that must not reach the site (``publish: false``, ``draft: true``,
+    #: excluded folders, dot folders): the adapter removes them from MkDocs' files.
+    unpublished: set[str] = field(default_factory=set)
+    #: The note published at the site root (``Home.md`` ...), or None; ``generated_home``
+    #: when the root page is generated (no ``index.md``/``README.md``, no home note).
+    home: str | None = None
+    generated_home: bool = False
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -355,33 +378,63 @@ class Vault:
 def build_vault(sources: list[Source], cache: Cache | None = None,
                 registry: companies_mod.Registry | None = None,
                 synonyms: dict[str, str] | None = None,
-                company_ignore: Iterable[str] = ()) -> Vault:
+                company_ignore: Iterable[str] = (), *,
+                exclude: list[str] | tuple = (), home: str | None = None, language: str | None = "ko") -> Vault:
     """The whole core in one call.
 
     ``registry``: the company registry to start from (default: the packaged one); a user's
     ``companies/<Name>.md`` notes are added to it.  ``synonyms``: tag synonyms (default: the
     packaged ones).  ``company_ignore``: names, ids or tickers of companies the notes would add
     by discovery and the user does not want (the adapter's ``company_ignore`` setting); matched
-    case-insensitively, never applied to the registry.
+    case-insensitively, never applied to the registry.  ``exclude``: folders (or glob patterns)
+    never published; ``home``: the note to publish at the site root when ``docs/`` has no
+    ``index.md`` (default: ``Home.md``, ``README.md`` or ``index.md`` at the vault root);
+    ``language``: the site's language (``theme.language``) for the words of generated pages.
     """
     cache = cache or Cache()
-    vault = Vault()
+    vault = Vault(language=language or "ko")
     index = vault.index
+    rule = publish.Rule(exclude)
+    hidden = [s for s in sources if rule.hidden(s.src)]
+    if hidden:
+        vault.unpublished.update(s.src for s in hidden)
+        sources = [s for s in sources if not rule.hidden(s.src)]
     taken = {s.src for s in sources}
     facts_by_src: dict[str, NoteFacts] = {}
     cache.fill(sources)
 
-    # Page addresses first, the files that have the best claim to an address first: index.md
-    # before README.md (MkDocs' rule), .md before the other extensions, .txt last.
+    readable: list[tuple[Source, NoteFacts]] = []
+    withheld = 0
+    for source in sorted(sources, key=lambda s: s.src):
+        if not is_note_path(source.src):
+            if rule.excluded(source.src):
+                vault.unpublished.add(source.src)
+                continue
+            index.add_attachment(source.src)
+            continue
+        facts = cache.get(source)
+        if facts.note is None:
+            vault.problems.append(Problem(source.src, f"skipped: {facts.problem}"))
+            continue
+        if rule.excluded(source.src) or not publish.is_published(facts.note):
+            vault.unpublished.add(source.src)
+            withheld += 1
+            continue
+        readable.append((source, facts))
+    home_src = publish.pick_home(taken, [s.src for s, _ in readable], home)
+    vault.home = home_src
+    vault.generated_home = home_src is None and not publish.has_root_page(taken)
+
+    # Page addresses next, the files that have the best claim to an address first: the home
+    # note, then index.md before README.md (MkDocs' rule), .md before the other extensions,
+    # .txt last.  Notes left unpublished claim nothing.
     placed: dict[str, str] = {}  # note src -> page src
     owner: dict[str, str] = {}  # url -> note src
-    readable = []
-    for source in sources:
-        if is_note_path(source.src):
-            facts = cache.get(source)
-            if facts.note is not None:
-                readable.append(source.src)
-    for src in sorted(readable, key=_address_claim):
+    if home_src is not None:
+        placed[home_src] = HOME
+        owner[page_url(HOME)] = home_src
+        taken.add(HOME)
+    for src in sorted((s.src for s, _ in readable if s.src != home_src), key=_address_claim):
         page_src = page_src_for(src, taken)
         url = page_url(page_src)
         if url in owner:  # x.md and x.markdown (or x.txt) share x/
@@ -392,14 +445,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
         owner[url] = src
         placed[src] = page_src
 
-    for source in sorted(sources, key=lambda s: s.src):
-        if not is_note_path(source.src):
-            index.add_attachment(source.src)
-            continue
-        facts = cache.get(source)
-        if facts.note is None:
-            vault.problems.append(Problem(source.src, f"skipped: {facts.problem}"))
-            continue
+    for source, facts in readable:
         note = facts.note
         note.page_src = placed[note.src]
         url = page_url(note.page_src)
@@ -412,8 +458,15 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
         vault.by_url[note.url] = note
         facts_by_src[note.src] = facts
     cache.prune({s.key for s in sources})
+    if withheld:
+        vault.problems.append(Problem("", f"{withheld} note(s) not published (publish: false, draft: true "
+                                          "or an excluded folder)", "info"))
+    if hidden:
+        vault.problems.append(Problem("", f"{len(hidden)} file(s) in hidden folders (.obsidian/, .trash/, ...) "
+                                          "not published", "info"))
 
     vault.resolver = Resolver(index)
+    vault.resolver.language = vault.language
     for src, facts in facts_by_src.items():
         vault.resolver.preset_anchors(src, facts.anchors)
     _tags(vault, facts_by_src, synonyms)
@@ -429,6 +482,8 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
 def generated_page_srcs(vault: Vault) -> set[str]:
     """The pages the emitters will add, known before rendering so links to them resolve."""
     pages = set(GENERATED.values()) | set(vault.company_pages.values())
+    if vault.generated_home:
+        pages.add(HOME)
     for note in vault.notes:
         folder = posixpath.dirname(note.page_src)
         while folder:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from .build import GENERATED, Vault, page_url
+from .labels import labels
 from .mdext import tag_anchor
 
 
@@ -115,10 +116,14 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
 
 
 def problem_report(vault: Vault) -> str:
-    lines = ["# 빌드 문제 보고 (build problem report)", ""]
+    L = labels(vault.language)
+    title = L["report_title"]
+    english = labels("en")["report_title"]
+    lines = [f"# {title} ({english.lower()})" if title != english else f"# {title}", ""]
     for level in ("warning", "info"):
         items = [p for p in vault.problems if p.level == level]
-        lines.append(f"## {level}: {len(items)}")
+        word = L["report_" + level]
+        lines.append(f"## {word}: {len(items)}" if word == level else f"## {word} ({level}): {len(items)}")
         lines += [f"- {p.src or '(vault)'}: {p.problem}" for p in items]
         lines.append("")
     return "\n".join(lines)

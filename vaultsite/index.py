@@ -19,7 +19,8 @@ from .textutil import fold
 #: Every Markdown extension MkDocs renders itself (``mkdocs.utils.markdown_extensions``), plus
 #: ``.txt``: a note under any of them goes through the core (sanitised, indexed, reported).
 MARKDOWN_EXTS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-NOTE_EXTS = MARKDOWN_EXTS + (".txt",)
+#: Files that become pages: notes, and canvases and Excalidraw drawings (JSON) with pages of their own.
+NOTE_EXTS = MARKDOWN_EXTS + (".txt", ".canvas", ".excalidraw")
 
 
 def slug_key(s: str) -> str:
@@ -97,10 +98,14 @@ class VaultIndex:
         # The same name for several files is worth one warning per name, not one per link.
         exact = [n for n in candidates if fold(n.stem) == key]
         if len({n.src for n in exact}) > 1 and (key not in self._warned or self.trace_ambiguous is not None):
+            # One name in different folders is normal in Obsidian, which resolves it by path as
+            # we do: info.  Two files of one name in one folder (``x.md``, ``x.txt``) still warn.
+            folders = {fold(n.folder) for n in exact}
             problem = Problem(
                 ordered[0].src,
                 f"ambiguous note name '{key}': {', '.join(sorted(n.src for n in exact))}; "
                 "links go to the one in the same folder, else the shortest path",
+                "info" if len(folders) == len(exact) else "warning",
             )
             if self.trace_ambiguous is not None:
                 self.trace_ambiguous.append((key, problem))

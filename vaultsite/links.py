@@ -89,6 +89,8 @@ class Resolver:
         #: (inner, origin src, embed) -> wikilink's answer, kept by the vault pass once the index
         #: is complete, so rendering the page does not resolve the same links a second time.
         self._wiki: dict[tuple[str, str, bool], tuple[Target, str]] = {}
+        #: The site's language (``build_vault(language=...)``), for words the rendering adds.
+        self.language = "ko"
 
     # -- anchors --------------------------------------------------------------
     def anchors(self, note: Note) -> dict[str, str]:

@@ -69,6 +69,8 @@ class EmbedProcessor(_VaultInline):
         if self.ext.resolver is None:
             return None, None, None
         target, text = self.ext.resolver.wikilink(m.group(1), self.ext.note, embed=True)
+        if target.kind == "note" and "drawing" in (target.note.extra or {}):
+            return self.md.htmlStash.store(self.ext.drawing_embed(target.note)), m.start(0), m.end(0)
         return self.ext.embed_element(target, text), m.start(0), m.end(0)
 
 
@@ -207,6 +209,15 @@ class VaultExtension(Extension):
             return f"{MISSING_TITLE}: {target.name or fallback}"
         return f"{MISSING_FILE_TITLE}: {target.name or fallback}"
 
+    def drawing_embed(self, drawing) -> str:
+        """An Excalidraw drawing embedded inside a line (a sentence, a list item, a callout):
+        its picture, inline (line embeds are expanded before Markdown: ``render.prepare_body``)."""
+        from .labels import labels
+        from .render import drawing_markup  # render imports the build, which must not import us
+
+        return drawing_markup(self.resolver.index, drawing, page_src_of(self.note), labels(self.resolver.language),
+                              tag="span")
+
     def link_element(self, target: Target, text: str) -> etree.Element:
         if target.kind in ("note", "file"):
             a = etree.Element("a")
@@ -256,7 +267,9 @@ class VaultExtension(Extension):
         md.parser.blockprocessors.register(StrictHashHeader(md.parser), "hashheader", 70)
         # Above 'escape' (180) so ``\|`` inside table cells reaches the wikilink intact,
         # below 'backtick' (190) so code spans stay literal.
-        md.inlinePatterns.register(EmbedProcessor(r"!\[\[([^\[\]\n]+?)\]\]", self), "vs_embed", 186)
+        embed = EmbedProcessor(r"!\[\[([^\[\]\n]+?)\]\]", self)
+        embed.md = md  # drawings embedded in a line are stashed raw HTML
+        md.inlinePatterns.register(embed, "vs_embed", 186)
         md.inlinePatterns.register(WikiLinkProcessor(r"\[\[([^\[\]\n]+?)\]\]", self), "vs_wikilink", 185)
         from markdown.treeprocessors import Treeprocessor
 

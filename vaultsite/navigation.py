@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .build import GENERATED, Vault, page_url
-from .render import FOLDER_LABELS
+from .labels import labels
+from .render import folder_label
 
 SMALL_VAULT = 60
 
 
 def build_nav(vault: Vault, pages: set[str]) -> list:
     nav: list = []
+    L = labels(vault.language)
     if "index.md" in pages:
-        nav.append({"홈": "index.md"})
+        home = vault.index.notes.get(vault.home) if vault.home else None  # Home.md at the root
+        nav.append({home.title if home else L["home"]: "index.md"})
     top: dict[str, list] = defaultdict(list)
     root_notes = []
     for note in sorted(vault.notes, key=lambda n: ((n.date or ""), n.title), reverse=True):
@@ -45,13 +48,13 @@ def build_nav(vault: Vault, pages: set[str]) -> list:
         index = owner.get(folder, f"{folder}/index.md")
         if folder == "companies":
             continue
-        label = FOLDER_LABELS.get(folder, folder)
+        label = folder_label(folder, vault.language)
         notes = top[folder]
         children: list = [index] if index in pages else []
         if small:
             children += [{n.title: n.page_src} for n in notes if n.page_src != index]
         nav.append({label: children} if children else {label: index})
-    for key, label in (("timeline", "타임라인"), ("companies", "기업"), ("tags", "태그"), ("missing", "아직 쓰지 않은 노트")):
+    for key in ("timeline", "companies", "tags", "missing"):
         if GENERATED[key] in pages:
-            nav.append({label: GENERATED[key]})
+            nav.append({L[key]: GENERATED[key]})
     return nav

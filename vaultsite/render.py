@@ -11,14 +11,19 @@ import json
 import html
 import posixpath
 import re
+from urllib.parse import quote, unquote
 from collections import Counter, defaultdict
 
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .build import COMPANY_DIR, GENERATED, Vault, page_url, url_between
+from . import canvas as canvas_mod
+from . import excalidraw
+from . import properties as properties_mod
+from .build import COMPANY_DIR, GENERATED, HOME, Vault, page_url, url_between
+from .labels import labels, period_label
 from .links import page_src_of, plain_heading, split_wikilink
-from .parsed import Text, parse
+from .parsed import WIKI_RE, Text, parse
 from .model import Note
 from .textutil import fold
 
@@ -56,6 +61,10 @@ def _render_fresh(template: str, **context) -> str:
     return _env.get_template(template).render(**context)
 
 
+def _labels(vault: Vault) -> dict:
+    return labels(vault.language)
+
+
 def _render(memo: dict | None, template: str, page: str, **context) -> str:
     """Render a generated page whose context is cheap to build, reusing last build's text
     when the context is unchanged."""
@@ -67,7 +76,14 @@ def _names_and_pages(vault: Vault) -> tuple:
     return [(c.id, c.name) for c in vault.registry.companies()], dict(vault.company_pages)
 
 
-FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}
+FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}  # Korean, as before
+_FOLDER_KEYS = {"notes": "folder_notes", "clippings": "folder_clippings", COMPANY_DIR: "companies"}
+
+
+def folder_label(folder: str, language: str | None = "ko") -> str:
+    """The name a top folder is shown under (``notes`` -> ``노트`` / ``Notes``)."""
+    key = _FOLDER_KEYS.get(folder)
+    return labels(language)[key] if key else posixpath.basename(folder)
 
 
 def _plain_data(value) -> bool:
@@ -103,8 +119,103 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
     meta = {"title": note.title, "tags": vault.note_tags.get(note.src, [])}
     if note.description:
         meta["description"] = note.description
-    body = prepare_body(vault, note, [note.src])
+    extra = note.extra or {}
+    if extra.get("cssclasses"):
+        meta["cssclasses"] = list(extra["cssclasses"])  # overrides/partials/content.html
+    if extra.get("canvas") is not None:
+        body = canvas_mod.render(vault, note, _labels(vault))
+    else:
+        body = prepare_body(vault, note, [note.src])
+        if extra.get("drawing") is not None:
+            body = drawing_html(vault, note, note) + "\n\n" + body
+    if extra.get("properties"):
+        body = properties_html(vault, note) + "\n\n" + body
     return front_matter(meta) + body + ("\n\n" + extra_body if extra_body else "") + "\n"
+
+
+def file_url(from_page_src: str, file_src: str) -> str:
+    """URL of an attachment relative to a page, for raw HTML that MkDocs does not rewrite."""
+    base = page_url(from_page_src).split("/")[:-1]
+    target = quote(file_src, safe="/").split("/")
+    i = 0
+    while i < len(base) and i < len(target) - 1 and base[i] == target[i]:
+        i += 1
+    return "../" * (len(base) - i) + "/".join(target[i:])
+
+
+def drawing_html(vault: Vault, drawing: Note, origin: Note) -> str:
+    """The picture of a drawing, as raw HTML for the page of ``origin`` (the drawing itself or
+    a note that embeds it): its exported image when the vault has one, else its own SVG."""
+    return drawing_markup(vault.index, drawing, page_src_of(origin), _labels(vault))
+
+
+def drawing_markup(index, drawing: Note, here: str, L: dict, tag: str = "figure") -> str:
+    """``drawing_html`` from the index alone (the Markdown extension has no vault): ``tag``
+    ``span`` for a drawing embedded inside a paragraph, a list item or a callout line."""
+    exported = excalidraw.exported_image(drawing.src, index.attachments)
+    if exported:
+        return (f'<{tag} class="vs-drawing"><img src="{_esc(file_url(here, exported))}" '
+                f'alt="{_esc(L["drawing"])}: {_esc(drawing.title)}" loading="lazy"></{tag}>')
+    svg = (drawing.extra.get("drawing") or {}).get("svg")
+    if not svg:
+        return f'<span class="vs-drawing vs-drawing--empty">{_esc(L["drawing_empty"])}</span>'
+
+    pictures = []
+    for img in drawing.extra["drawing"].get("images") or ():
+        src = img["src"]
+        if src.startswith(excalidraw.FILE_PLACEHOLDER):
+            found = index.find_file(unquote(src[len(excalidraw.FILE_PLACEHOLDER):]), drawing)
+            if not found:
+                continue
+            src = file_url(here, found)
+        pictures.append(f'<img src="{_esc(src)}" alt="" loading="lazy" style="left:{img["left"]}%;top:{img["top"]}%;'
+                        f'width:{img["width"]}%;height:{img["height"]}%">')
+    return (f'<{tag} class="vs-drawing" aria-label="{_esc(L["drawing"])}: {_esc(drawing.title)}">'
+            f'<span class="vs-drawing-board">{svg}{"".join(pictures)}</span></{tag}>')
+
+
+def properties_html(vault: Vault, note: Note) -> str:
+    """The properties table under the title (``templates/properties.html.j2``)."""
+    here = page_src_of(note)
+    rows = []
+    for key, value in note.extra["properties"].items():
+        kind = properties_mod.kind(value)
+        row = {"key": key, "kind": kind, "value": value, "items": []}
+        if kind == "number" and isinstance(value, float):
+            row["value"] = repr(value)
+        if kind in ("list", "link", "url", "text"):
+            values = value if isinstance(value, list) else [value]
+            row["items"] = [_prop_pieces(vault, note, here, v) for v in values if v is not None]
+        rows.append(row)
+    text = _env.get_template("properties.html.j2").render(rows=rows, L=_labels(vault))
+    return "\n".join(line for line in text.splitlines() if line.strip())  # one raw HTML block
+
+
+def _prop_pieces(vault: Vault, note: Note, here: str, value) -> list[dict]:
+    if isinstance(value, (dict, list)):
+        return [{"text": json.dumps(value, ensure_ascii=False)}]
+    if isinstance(value, bool):
+        return [{"text": "true" if value else "false"}]
+    s = str(value)
+    if properties_mod.kind(s) == "url":
+        return [{"text": s, "href": s if "://" in s else "https:" + s, "external": True, "cls": "vs-external"}]
+    pieces: list[dict] = []
+    last = 0
+    for m in WIKI_RE.finditer(s):
+        if m.start() > last:
+            pieces.append({"text": s[last:m.start()]})
+        target, text = vault.resolver.wikilink(m.group(2), note)
+        if target.kind == "note":
+            pieces.append({"text": text, "href": url_between(here, page_src_of(target.note), target.anchor),
+                           "cls": "vs-internal"})
+        elif target.kind == "file":
+            pieces.append({"text": text, "href": file_url(here, target.file), "cls": "vs-file"})
+        else:
+            pieces.append({"text": text, "missing": True})
+        last = m.end()
+    if last < len(s):
+        pieces.append({"text": s[last:]})
+    return pieces
 
 
 def _block_ids(body: Text) -> str:
@@ -159,7 +270,12 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
         name, heading, _ = split_wikilink(inner)
         href = url_between(page_src_of(origin), page_src_of(target.note), target.anchor)
         title = target.note.title + (f" › {heading}" if heading else "")
-        if target.note.src in stack or len(stack) > 4:
+        if (target.note.extra or {}).get("drawing") is not None:
+            pieces.append(drawing_html(vault, target.note, origin))
+            last = m.end()
+            continue
+        if target.note.src in stack or len(stack) > 4 or (target.note.extra or {}).get("canvas") is not None:
+            # A cycle, or a canvas (a board, not a passage): a link to it.
             pieces.append(f'<div class="vs-embed vs-embed-cycle">\n'
                           f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">↪ {_esc(title)}</a></p>\n</div>')
         else:
@@ -188,11 +304,8 @@ def _esc(s: str) -> str:
 _rel = url_between
 
 
-def _period_label(date: str) -> str:
-    parts = date.split("-")
-    if len(parts) >= 2:
-        return f"{parts[0]}년 {int(parts[1])}월"
-    return f"{parts[0]}년"
+def _period_label(date: str, language: str | None = "ko") -> str:
+    return period_label(date, language)
 
 
 def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
@@ -219,8 +332,8 @@ def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
             continue  # the companies emitter owns companies/index.md
         items = sorted(notes_in.get(folder, []), key=lambda n: (n.date or "", n.title), reverse=True)
         out[src] = _render(vault.page_memo, "folder.md.j2", src,
-            title=FOLDER_LABELS.get(folder, posixpath.basename(folder)),
-            folder=folder,
+            title=folder_label(folder, vault.language),
+            folder=folder, L=_labels(vault),
             subfolders=[{"name": posixpath.basename(f), "href": _rel(src, f + "/index.md")} for f in sorted(children.get(folder, ()))],
             notes=[{"title": n.title, "href": _rel(src, n.page_src), "date": n.date, "author": n.author,
                     "tags": vault.note_tags.get(n.src, [])} for n in items],
@@ -229,7 +342,8 @@ def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
 
 
 def tags_page(vault: Vault) -> str:
-    return _env.get_template("tags.md.j2").render(count=len(vault.tag_index.tags()) if vault.tag_index else 0)
+    return _env.get_template("tags.md.j2").render(count=len(vault.tag_index.tags()) if vault.tag_index else 0,
+                                                   L=_labels(vault))
 
 
 def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
@@ -243,13 +357,14 @@ def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
 
 
 def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
-    return _by_inputs(vault.page_memo, ("timeline", src), (vault.events, _names_and_pages(vault)), lambda: _timeline(vault, src))
+    return _by_inputs(vault.page_memo, ("timeline", src), (vault.events, _names_and_pages(vault), vault.language),
+                      lambda: _timeline(vault, src))
 
 
 def _timeline(vault: Vault, src: str) -> str:
     groups: list[dict] = []
     for e in vault.events:
-        label = _period_label(e["date"])
+        label = _period_label(e["date"], vault.language)
         if not groups or groups[-1]["label"] != label:
             year = e["date"][:4]
             groups.append({"label": label, "year": year, "events": []})
@@ -261,7 +376,7 @@ def _timeline(vault: Vault, src: str) -> str:
         groups=groups,
         facts=sum(1 for e in vault.events if e["kind"] == "fact"),
         companies=[{"id": c, "name": vault.registry.get(c).name if vault.registry.get(c) else c} for c in companies],
-        tags=tags,
+        tags=tags, L=_labels(vault),
     )
 
 
@@ -298,7 +413,7 @@ def companies_page(vault: Vault) -> str:
         r["evidence_title"] = note.title if note else None
     known = [r for r in rows if not r["discovered"]]
     found = sorted((r for r in rows if r["discovered"]), key=lambda r: r["name"].casefold())
-    return _render(vault.page_memo, "companies.md.j2", src, rows=known, found=found)
+    return _render(vault.page_memo, "companies.md.j2", src, rows=known, found=found, L=_labels(vault))
 
 
 def company_section(vault: Vault, company_id: str, src: str) -> str:
@@ -309,8 +424,9 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     listed = vault.company_notes.get(company_id, [])
     inputs = (
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
-        company.exchange, company.country, company.discovered, company.evidence, listed, vault.events_by_company.get(company_id, []),
-        [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault),
+        company.exchange, company.country, company.discovered, company.evidence, listed,
+        vault.events_by_company.get(company_id, []),
+        [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault), vault.language,
     )
     return _by_inputs(vault.page_memo, ("company", company_id, src), inputs,
                       lambda: _company_section(vault, company, company_id, src))
@@ -335,7 +451,7 @@ def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
                for c, k in co.most_common(12)]
     return _render_fresh("company.md.j2",
         company=company, notes=note_views, events=events, related=related,
-        aliases=[a for a in company.aliases if a != company.name][:12],
+        aliases=[a for a in company.aliases if a != company.name][:12], L=_labels(vault),
     )
 
 
@@ -352,7 +468,8 @@ def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
         for url in entry["from"]:
             note = vault.by_url.get(url)
             linking[url] = (note.title, note.page_src) if note else None
-    return _by_inputs(vault.page_memo, ("missing", src), (vault.missing, linking), lambda: _missing(vault, src))
+    return _by_inputs(vault.page_memo, ("missing", src), (vault.missing, linking, vault.language),
+                      lambda: _missing(vault, src))
 
 
 def _missing(vault: Vault, src: str) -> str:
@@ -367,7 +484,7 @@ def _missing(vault: Vault, src: str) -> str:
         rows.append({"name": entry["target"], "count": entry["count"], "from": froms, "date": m.group(1) if m else None})
     dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["name"]), reverse=True)
     undated = sorted((r for r in rows if not r["date"]), key=lambda r: (-r["count"], r["name"]))
-    return _render_fresh("missing.md.j2", rows=dated + undated, total=len(rows))
+    return _render_fresh("missing.md.j2", rows=dated + undated, total=len(rows), L=_labels(vault))
 
 
 def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
@@ -385,6 +502,56 @@ def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
     for cid, src in vault.company_pages.items():
         if src not in existing:
             pages[src] = company_page(vault, cid)
+    if vault.generated_home and HOME not in existing and "README.md" not in existing:
+        pages[HOME] = home_page(vault)
     # A note owns its address even when a generated page would share it: ``cycle.md`` and the
     # folder index ``cycle/index.md`` are both ``cycle/``, and MkDocs would silently keep one.
     return {src: text for src, text in pages.items() if page_url(src) not in vault.by_url}
+
+
+HOME_LATEST = 30
+
+
+def home_page(vault: Vault, src: str = HOME) -> str:
+    """The site's root page when the vault has no home note: the latest notes, the tags,
+    and the generated pages."""
+    from .mdext import tag_anchor
+
+    L = _labels(vault)
+    dated = sorted(vault.notes, key=lambda n: (n.date or "", n.title), reverse=True)[:HOME_LATEST]
+    tags_href = _rel(src, GENERATED["tags"])
+    notes = [{"title": n.title, "date": n.date, "href": _rel(src, n.page_src),
+              "tags": [{"name": t, "href": tags_href + "#" + tag_anchor(t)} for t in vault.note_tags.get(n.src, [])[:6]]}
+             for n in dated]
+    tags = []
+    if vault.tag_index is not None:
+        for name, srcs in vault.tag_index.tags():
+            tags.append({"name": name, "count": len(srcs), "href": tags_href + "#" + tag_anchor(name)})
+        tags.sort(key=lambda t: (-t["count"], t["name"].casefold()))
+    links = [{"label": L[key], "href": _rel(src, GENERATED[key])} for key in ("timeline", "companies", "tags")]
+    if vault.missing:
+        links.append({"label": L["missing"], "href": _rel(src, GENERATED["missing"])})
+    return _render(vault.page_memo, "home.md.j2", src, title=L["home"], notes=notes, tags=tags[:60], links=links,
+                   total=len(vault.notes), companies=len(vault.company_pages), L=L)
+
+
+def page_context(vault: Vault, note: Note) -> dict:
+    """``context["vs_note"]`` for ``overrides/partials`` (note header, backlinks): what the
+    adapter's ``on_page_context`` sets for a note's page, labels in the site's language."""
+    companies = []
+    for cid in vault.note_companies.get(note.src, []):
+        company = vault.registry.get(cid)
+        if company and cid in vault.company_pages:
+            companies.append({"name": company.name, "url": vault.url_of(vault.company_pages[cid])})
+    return {
+        "date": note.date,
+        "author": note.author,
+        "source_url": note.source_url,
+        "format": note.format,
+        "category": note.category,
+        "src": note.src,
+        "companies": companies,
+        "backlinks": vault.backlinks.get(note.src, []),
+        "cssclasses": list((note.extra or {}).get("cssclasses") or []),
+        "labels": _labels(vault),
+    }

@@ -39,6 +39,33 @@ _ATTRS = {
     "span": set(),
     "div": set(),
 }
+# Drawings (``excalidraw``) and canvas edges are SVG the build writes from numbers and escaped
+# text: shapes, text and images (http(s) or relative ``href`` only: nh3 checks the scheme).
+_SVG_DRAWING = {"rect", "ellipse", "circle", "line", "polyline", "polygon", "text", "tspan", "image",
+                "defs", "marker"}
+_SVG_PAINT = {"fill", "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",
+              "stroke-linejoin", "opacity", "transform"}
+_SVG_ATTRS = {
+    "svg": {"viewBox", "viewbox", "xmlns", "width", "height", "fill", "preserveAspectRatio"},
+    "g": _SVG_PAINT,
+    "path": {"d", "fill-rule", "clip-rule", "marker-end", "marker-start"} | _SVG_PAINT,
+    "rect": {"x", "y", "width", "height", "rx", "ry"} | _SVG_PAINT,
+    "ellipse": {"cx", "cy", "rx", "ry"} | _SVG_PAINT,
+    "circle": {"cx", "cy", "r"} | _SVG_PAINT,
+    "line": {"x1", "y1", "x2", "y2"} | _SVG_PAINT,
+    "polyline": {"points"} | _SVG_PAINT,
+    "polygon": {"points"} | _SVG_PAINT,
+    "text": {"x", "y", "font-size", "font-family", "text-anchor"} | _SVG_PAINT,
+    "tspan": {"x", "y", "dy"},
+    "image": {"x", "y", "width", "height", "href", "preserveAspectRatio"},
+    "marker": {"viewBox", "refX", "refY", "markerWidth", "markerHeight", "orient"},
+}
+_BASE_TAGS |= _SVG_DRAWING
+for _tag, _names in _SVG_ATTRS.items():
+    _ATTRS[_tag] = _ATTRS.get(_tag, set()) | _names
+_ATTRS["button"] = {"type"}
+_BASE_TAGS |= {"button", "figure", "figcaption", "nav"}
+
 _OWN_TAGS = _BASE_TAGS | {"iframe", "video", "audio", "source", "font", "center", "u"}
 _OWN_ATTRS = {
     **_ATTRS,

@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files
 
 from vaultsite import export, render, sanitize
 from vaultsite import tags as tags_mod
-from vaultsite.build import Cache, Source, Vault, build_vault, is_note_path
+from vaultsite.build import Cache, Vault, build_vault, is_note_path
 from vaultsite.companies import Registry
 from vaultsite.mdext import VaultExtension
 from vaultsite.model import Note, Problem
@@ -201,8 +201,14 @@ class VaultAdapter:
         cache = self.cache
         cache.memo_links = self.serving.on  # only serve rebuilds reuse link resolutions
         registry, synonyms = self._user_data(state.settings)
+        settings = state.settings
         vault = build_vault(sources, cache, registry=registry, synonyms=synonyms,
-                            company_ignore=state.settings["company_ignore"])
+                            company_ignore=settings["company_ignore"], exclude=settings["exclude"],
+                            home=settings["home"], language=config.theme.get("language"))
+        for src in vault.unpublished:  # publish: false, draft: true, excluded folders
+            f = by_src.pop(src, None)
+            if f is not None:
+                files.remove(f)
         vault.problems[:0] = [Problem(src, problem, level) for src, problem, level in early]
         state.vault = vault
         if not self.serving.on:
@@ -391,21 +397,7 @@ class VaultAdapter:
         note = vault.note_for_page(nfc(page.file.src_uri))
         if note is None:
             return context
-        companies = []
-        for cid in vault.note_companies.get(note.src, []):
-            company = vault.registry.get(cid)
-            if company and cid in vault.company_pages:
-                companies.append({"name": company.name, "url": vault.url_of(vault.company_pages[cid])})
-        context["vs_note"] = {
-            "date": note.date,
-            "author": note.author,
-            "source_url": note.source_url,
-            "format": note.format,
-            "category": note.category,
-            "src": note.src,
-            "companies": companies,
-            "backlinks": vault.backlinks.get(note.src, []),
-        }
+        context["vs_note"] = render.page_context(vault, note)
         return context
 
     def on_post_build(self, config) -> None:

@@ -11,6 +11,8 @@ own).  A wrong value stops the build with an error that names the key::
         companies: companies.yml # your company registry: extends the packaged one
         tag_synonyms: tags.yml   # your tag synonyms: extend the packaged ones
         company_ignore: [Foo]    # discovered companies (names, ids, tickers) to leave out
+        exclude: [private, "*/drafts"]  # folders never published
+        home: Home.md            # the home note, when docs/ has no index.md
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -72,6 +74,8 @@ class VaultSettings(base.Config):
     companies = c.Optional(c.Type(str))  # a registry YAML of your own, extending the packaged one
     tag_synonyms = c.Optional(c.Type(str))  # a synonyms YAML of your own, extending the packaged one
     company_ignore = c.ListOfItems(c.Type(str), default=[])  # discovered companies to leave out
+    exclude = c.ListOfItems(c.Type(str), default=[])  # folders (or glob patterns) never published
+    home = c.Optional(c.Type(str))  # the note published at the site root when docs/ has no index.md
     speedups = c.SubConfig(Speedups)
 
 

@@ -37,7 +37,6 @@ _VUEPRESS_BODY_RE = re.compile(
 )
 _VUEPRESS_KEYS = {"head", "icon", "isoriginal", "prev", "next", "star", "sticky", "pageinfo",
                   "breadcrumb", "article", "lang"}
-_HUGO_KEYS = {"lastmod", "weight", "sidebar", "hugo", "publishdate", "expirydate"}
 # Negated classes exclude their opener too ("<", "("): linear on long lines that never close.
 _HUGO_BODY_RE = re.compile(
     r"<div[^<>]*display\s*:\s*none[^<>]*>\s*<meta\s+property=\"article:|\]\([^()\s]*\)\]\]"
@@ -68,17 +67,23 @@ def recognise(text: str, src: str = "") -> str:
     if fm.kind:
         if _VUEPRESS_BODY_RE.search(body) or len(keys & _VUEPRESS_KEYS) >= 2:
             return "vuepress"
-        if fm.kind == "toml" or keys & _HUGO_KEYS or _HUGO_BODY_RE.search(body):
+        # Hugo's debris (the hidden meta block, ``)]]`` where links were rewritten, shortcodes) or
+        # TOML front matter make an export; one key (``lastmod``, ``weight``) never does: Obsidian
+        # users write them too, and an export loses the brackets an author typed.
+        if fm.kind == "toml" or _HUGO_BODY_RE.search(body):
             return "hugo"
         return "obsidian" if _OBSIDIAN_RE.search(body) else "markdown"
 
     lines = _lines(text)
     nonblank = [s for s in lines if s]
     head = nonblank[:25]
-    if "본문 바로가기" in head[:3] or "728x90" in nonblank or any(_TISTORY_BY_RE.match(s) for s in head):
+    naver = any(s in _NAVER_MARKERS for s in nonblank) or any("blog.naver.com" in s for s in head[:10])
+    if "728x90" in nonblank or any(_TISTORY_BY_RE.match(s) for s in head):
         return "tistory"
-    if any(s in _NAVER_MARKERS for s in nonblank) or any("blog.naver.com" in s for s in head[:10]):
+    if naver:  # Naver's page starts with "본문 바로가기" too: its own markers decide
         return "naver"
+    if "본문 바로가기" in head[:3]:
+        return "tistory"
     if _VUEPRESS_BODY_RE.search(body):
         return "vuepress"
     if _HUGO_BODY_RE.search(body):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .. import properties
 from ..model import Note
 from . import markup
 from .common import (
@@ -86,6 +87,15 @@ def note_from_meta(src: str, fm: FrontMatter, body: str, fmt: str) -> Note:
     for key in ("draft", "publish"):
         if key in meta:
             extra[key] = meta[key]
+    if fmt in ("obsidian", "markdown", "hugo"):
+        props = properties.visible(meta, src)
+        if props:
+            extra["properties"] = props
+        classes = properties.css_classes(meta)
+        if classes:
+            extra["cssclasses"] = classes
+    if "excalidraw-plugin" in meta:
+        extra["excalidraw"] = True
     # What a company note (companies/<Name>.md) may say about its company; read by the build.
     company = {key: meta[key] for key in COMPANY_KEYS if key in meta}
     if company:

@@ -220,8 +220,10 @@ def drop_stray_closers(body: str) -> str:
     return _edit_lines(body, _drop_stray_closers, ("]]", "))"))
 
 
+# A phrase (two words or more) in brackets, not glued to a word before it: ``Array [0]``,
+# ``a[i + 1]``, ``[주의]`` stay as typed.
 _STRAY_BRACKET_RE = re.compile(
-    r"(?<![!\[\]\\])\[(?![\[^!])([^\[\]\n]*[^\[\]\n\s][^\[\]\n]*)\](?![(\[:\]])"
+    r"(?<![!\[\]\\\w])\[(?![\[^!])([^\[\]\n]*[^\[\]\n\s][ \t]+[^\[\]\n\s][^\[\]\n]*)\](?![(\[:\]])"
 )
 _REF_DEF_RE = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:", re.M)
 

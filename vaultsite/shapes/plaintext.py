@@ -39,6 +39,9 @@ NAVER_CHROME = {
     "번역보기", "본문 폰트 크기 조정", "본문 폰트 크기 작게 보기", "본문 폰트 크기 크게 보기",
     "카테고리 이동", "맨 위로", "글쓰기", "댓글쓰기", "구독하기", "이 블로그", "블로그",
     "프롤로그", "태그", "안부",
+    # The page's own menu above the post (skip links, search, the reader's menu).
+    "본문 바로가기", "메뉴 바로가기", "검색", "MY메뉴 열기", "검색 MY메뉴 열기", "로그인", "내소식", "이웃목록",
+    "통계", "블로그 홈", "닫기", "카테고리", "목록열기", "목록닫기", "전체 카테고리",
 }
 _NAVER_CHROME_RE = re.compile(
     r"^(?:(?:공감|댓글)\s*\d*|전체보기\s*\(?\d+개의 글\)?|(?:https?://)?(?:m\.)?blog\.naver\.com\S*"
@@ -186,10 +189,17 @@ def _is_naver_chrome(line: str) -> bool:
     return line in NAVER_CHROME or bool(_NAVER_CHROME_RE.match(line))
 
 
+NAVER_HEADER_LINES = 60
+
+
 def _naver_header(units: list[str]) -> tuple[dict, list[str]]:
     """Title / author / date / category from the lines above Naver's date line."""
     meta: dict = {}
-    for k, line in enumerate(units[:12]):
+    # Naver's date line comes after the blog's menu (a category list can be long), the
+    # post's category, title and author: look well down for it.
+    for k, line in enumerate(units[:NAVER_HEADER_LINES]):
+        if len(line) > 80:  # a paragraph: the post began without a header date
+            break
         by = BY_RE.match(line)
         date = DATE_LINE_RE.match(line)
         if not (by or date):
