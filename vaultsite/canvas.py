@@ -177,7 +177,8 @@ def _text_markdown(text: str) -> str:
 
 def render(vault, note: Note, labels: dict) -> str:
     """The canvas page's Markdown body (HTML boxes; text nodes' Markdown inside)."""
-    from .build import page_url, plain_text, url_between  # the build imports this module
+    from .build import page_url, url_between  # the build imports this module
+    from .parsed import plain as plain_text
 
     data = (note.extra or {}).get("canvas") or {"nodes": [], "edges": []}
     nodes = data["nodes"]
