@@ -80,6 +80,25 @@ def test_new_sanitises_file_name(tmp_path, capsys, title, stem):
     assert front_matter(tmp_path / "notes" / files[0])["title"] == " ".join(title.split())
 
 
+@pytest.mark.parametrize("existing,title", [
+    ("DeepSeek.md", "deepseek"),
+    ("DeepSeek.md", "DEEPSEEK"),
+    (unicodedata.normalize("NFD", "한글노트.md"), "한글노트"),
+    (unicodedata.normalize("NFD", "Ünicode 메모.md"), "ünicode 메모"),
+    ("Straße.txt", "STRASSE"),
+])
+def test_new_refuses_case_and_normalisation_twins(tmp_path, capsys, existing, title):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / existing).write_text("원래 노트", encoding="utf-8")
+    code, out, err = run(capsys, "--docs", str(tmp_path), "new", title)
+    assert code == 1
+    assert "differs only in case or normalisation" in err
+    assert existing in err  # names the note that is there
+    assert [p.name for p in folder.iterdir()] == [existing]
+    assert (folder / existing).read_text(encoding="utf-8") == "원래 노트"
+
+
 def test_new_nfc_normalises(tmp_path, capsys):
     nfd = unicodedata.normalize("NFD", "딥시크 정리")
     assert nfd != "딥시크 정리"
@@ -137,13 +156,49 @@ def test_import_unique_names(tmp_path, capsys):
 
 def test_import_several_files_prints_each(tmp_path, capsys):
     a = tmp_path / "a.md"
-    b = tmp_path / "b.html"
+    b = tmp_path / "b.markdown"
     a.write_text("# A", encoding="utf-8")
-    b.write_text("<p>B</p>", encoding="utf-8")
+    b.write_text("B", encoding="utf-8")
     docs = tmp_path / "docs"
     code, out, _ = run(capsys, "--docs", str(docs), "import", str(a), str(b))
     assert code == 0
-    assert out.split("\n")[:2] == [str(docs / "clippings" / "a.md"), str(docs / "clippings" / "b.html")]
+    assert out.split("\n")[:2] == [str(docs / "clippings" / "a.md"), str(docs / "clippings" / "b.markdown")]
+
+
+@pytest.mark.parametrize("name,data", [
+    ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ("page.html", b"<script>alert(1)</script>"),
+    ("post.mkd", b"<script>window.__p1=1</script>"),
+    ("photo.txt", bytes(range(256)) * 8),  # a text name on binary bytes
+    ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
+])
+def test_import_refuses_what_is_not_a_text_note(tmp_path, capsys, name, data):
+    src = tmp_path / name
+    src.write_bytes(data)
+    ok = tmp_path / "ok.txt"
+    ok.write_text("좋은 글", encoding="utf-8")
+    docs = tmp_path / "docs"
+    code, out, err = run(capsys, "--docs", str(docs), "import", str(src), str(ok))
+    assert code == 1
+    assert name in err
+    assert sorted(p.name for p in (docs / "clippings").iterdir()) == ["ok.txt"]
+
+
+def test_import_refuses_files_already_in_the_vault(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    (docs / "notes").mkdir(parents=True)
+    inside = docs / "notes" / "내 노트.md"
+    inside.write_text("본문", encoding="utf-8")
+    code, out, err = run(capsys, "--docs", str(docs), "import", str(inside))
+    assert code == 1
+    assert "already inside the vault" in err
+    assert not (docs / "clippings").exists()
+    # Also through a relative path and a symlink from outside that points in.
+    link = tmp_path / "link.md"
+    link.symlink_to(inside)
+    code, _, err = run(capsys, "--docs", str(docs), "import", str(link))
+    assert code == 1 and "already inside the vault" in err
+    assert not (docs / "clippings").exists()
 
 
 def test_import_default_extension_and_sanitising(tmp_path, capsys):

@@ -2,8 +2,12 @@
 
 * ``notes new "제목"`` writes ``docs/notes/제목.md`` with front matter and never
   overwrites an existing note.
+  A title that differs from an existing note's name only in case or Unicode
+  normalisation (``deepseek`` beside ``DeepSeek.md``) is refused, naming that note.
 * ``notes import FILE...`` copies blog dumps into ``docs/clippings/`` under a
-  safe, unique name; the source files are only read.
+  safe, unique name; the source files are only read.  Only text files
+  (``.md``, ``.markdown``, ``.txt``, or no extension: saved as ``.txt``) whose
+  bytes decode as text are taken, and never a file already inside the vault.
 
 ``--docs DIR`` (before or after the sub-command) points at another vault;
 the default is ``docs/`` in the current directory.
@@ -19,10 +23,13 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from .index import NOTE_EXTS as _NOTE_EXTS  # what the build reads as notes
+
 # Characters no file system (or Obsidian) takes in a name, plus control characters.
 _UNSAFE_RE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f-\x9f]')
 # Windows refuses these as a whole name (with or without extension).
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_MAX_IMPORT_BYTES = 16 * 2**20  # a blog post is kilobytes; larger is not a note
 _MAX_NAME_BYTES = 200  # well under the usual 255-byte limit, leaving room for " (12).md"
 
 
@@ -65,6 +72,12 @@ def cmd_new(args) -> int:
         return 2
     folder = _docs_dir(args) / "notes"
     path = folder / f"{safe_name(title)}.md"
+    twin = _name_twin(folder, path.name)
+    if twin is not None:
+        print(f"notes new: 이름이 대소문자나 유니코드 정규화만 다른 노트가 있습니다 "
+              f"(differs only in case or normalisation from an existing note): {folder / twin}",
+              file=sys.stderr)
+        return 1
     today = _dt.date.today().isoformat()
     # No "# title" line: the page heading comes from the front matter title.
     text = f"---\ntitle: {_yaml_string(title)}\ndate: {today}\ntags: []\n---\n\n"
@@ -84,6 +97,27 @@ def cmd_new(args) -> int:
     return 0
 
 
+def _name_key(name: str) -> str:
+    """A note name as Obsidian and the site compare it: NFC, case-folded, without extension."""
+    stem = os.path.splitext(unicodedata.normalize("NFC", name))[0]
+    return unicodedata.normalize("NFC", stem.casefold())
+
+
+def _name_twin(folder: Path, name: str) -> str | None:
+    """The existing note in ``folder`` whose name differs from ``name`` only in case or
+    Unicode normalisation (``DeepSeek.md`` for ``deepseek.md``); None when there is none or
+    the name exists exactly (the exclusive create reports that)."""
+    if not folder.is_dir():
+        return None
+    key = _name_key(name)
+    for entry in os.scandir(folder):
+        if entry.name == name:
+            return None
+        if os.path.splitext(entry.name)[1].casefold() in _NOTE_EXTS and _name_key(entry.name) == key:
+            return entry.name
+    return None
+
+
 def _unique_path(folder: Path, stem: str, ext: str) -> Path:
     taken = {unicodedata.normalize("NFC", p.name).casefold() for p in folder.iterdir()} if folder.is_dir() else set()
     n = 1
@@ -94,8 +128,35 @@ def _unique_path(folder: Path, stem: str, ext: str) -> Path:
         n += 1
 
 
+def _refusal(src: Path, docs: Path, ext: str) -> str | None:
+    """Why ``src`` is not imported, or None: only text notes from outside the vault."""
+    try:
+        inside = src.resolve().is_relative_to(docs.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        return "이미 문서 폴더 안에 있습니다 (already inside the vault)"
+    if ext.casefold() not in _NOTE_EXTS:
+        return (f"텍스트 노트만 가져옵니다 (only text notes: .md, .markdown, .txt; "
+                f"'{ext}' files are not imported)")
+    from .decode import decode_bytes
+
+    try:
+        with open(src, "rb") as fh:
+            data = fh.read(_MAX_IMPORT_BYTES + 1)
+    except OSError as exc:
+        return str(exc)
+    if len(data) > _MAX_IMPORT_BYTES:
+        return f"텍스트 노트로 보기에 너무 큽니다 (larger than {_MAX_IMPORT_BYTES // 2**20} MB)"
+    text, problem = decode_bytes(data)
+    if text is None:
+        return f"텍스트가 아닙니다 ({problem})"
+    return None
+
+
 def cmd_import(args) -> int:
-    folder = _docs_dir(args) / "clippings"
+    docs = _docs_dir(args)
+    folder = docs / "clippings"
     status = 0
     for item in args.files:
         src = Path(item)
@@ -110,6 +171,11 @@ def cmd_import(args) -> int:
         ext = _UNSAFE_RE.sub("", ext).strip() or ".txt"
         if ext == ".":
             ext = ".txt"
+        why = _refusal(src, docs, ext)
+        if why is not None:
+            print(f"notes import: {src}: {why}", file=sys.stderr)
+            status = 1
+            continue
         stem = safe_name(stem)
         try:
             folder.mkdir(parents=True, exist_ok=True)
