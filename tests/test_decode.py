@@ -96,3 +96,25 @@ def test_decode_never_raises(data):
         assert problem.startswith("not text: ")
     else:
         assert unicodedata.is_normalized("NFC", text) and "\r" not in text
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"\xed\x95", b"\x80\x80", b"\xc3"])
+def test_a_stray_invalid_byte_in_utf8_is_replaced_and_reported(bad):
+    """One bad byte (a truncated copy, a flipped bit) must not drop a whole UTF-8 note."""
+    head = ("# 딥시크 노트\n\n" + KOREAN * 3).encode("utf-8")
+    tail = "\n끝 문단은 그대로 남는다.\n".encode("utf-8")
+    text, problem = decode_bytes(head + bad + tail)
+    assert text is not None
+    assert text.startswith("# 딥시크 노트") and text.endswith("끝 문단은 그대로 남는다.\n")
+    assert "\ufffd" in text
+    assert problem and "replaced by U+FFFD" in problem and "line 9" in problem
+
+
+def test_a_legitimate_replacement_character_is_not_a_problem():
+    data = "이미 있던 \ufffd 문자".encode("utf-8")
+    assert decode_bytes(data) == ("이미 있던 \ufffd 문자", None)
+
+
+def test_cp949_is_not_read_as_broken_utf8():
+    text, problem = decode_bytes((KOREAN * 3).encode("cp949"))
+    assert text == KOREAN * 3 and problem is None

@@ -4,12 +4,14 @@ Order matters and is deliberate:
 
 1. a BOM decides (UTF-8, UTF-32, UTF-16): an explicit statement beats guessing;
 2. strict UTF-8, which is what almost every note is;
-3. NUL bytes now mean binary, except UTF-16 written without a BOM (its NULs,
+3. UTF-8 with a few stray invalid bytes (a truncated copy, one byte flipped):
+   each replaced by U+FFFD and reported, so one bad byte never drops a note;
+4. NUL bytes now mean binary, except UTF-16 written without a BOM (its NULs,
    the high bytes of ASCII characters, fall almost all on one side);
-4. strict CP949 (a superset of EUC-KR), the legacy Korean encoding of older
+5. strict CP949 (a superset of EUC-KR), the legacy Korean encoding of older
    Windows notes, accepted only when it yields real Hangul rather than the
    Hanja soup a wrong guess produces;
-5. ``charset-normalizer`` for anything else, accepted only when it is
+6. ``charset-normalizer`` for anything else, accepted only when it is
    confident; its guess is reported as a problem so the author can check.
 
 Text is returned NFC-normalised (macOS writes NFD Hangul, which would break
@@ -79,6 +81,10 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
         if _too_many_controls(text):
             return None, "not text: mostly control characters"
         return _finish(text), None
+    if b"\x00" not in data:
+        text, problem = _mostly_utf8(data)
+        if text is not None:
+            return _finish(text), problem
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is not None:
@@ -91,6 +97,28 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
     if text is not None and _plausible_korean(text) and not _too_many_controls(text):
         return _finish(text), None
     return _guess(data)
+
+
+_UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _mostly_utf8(data: bytes) -> tuple[str | None, str | None]:
+    """UTF-8 with a few invalid bytes: each replaced by U+FFFD, with a problem naming the
+    first line.  Only when the rest shows real UTF-8 (at least as many valid multi-byte
+    characters as bad bytes, and few of those), so CP949 or Latin-1 still reach their decoders."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    if bad <= 0 or bad > max(8, len(data) // 2000):
+        return None, None
+    valid = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if valid < bad or _too_many_controls(text):
+        return None, None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+    return text, (f"{bad} invalid UTF-8 byte sequence(s) replaced by U+FFFD (first on line {line}): "
+                  f"check the file")
 
 
 def _readable(text: str) -> bool:
