@@ -11,6 +11,7 @@ in titles, headers, navigation, tags, backlinks or generated pages.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -177,6 +178,53 @@ star: true
 """
 
 
+# Issue 18, item 2: a clipping embedded in the user's own note keeps the clipping's rules.
+EVILCLIP = """<script>window.__p1=1; alert('embed-script')</script>
+
+<img src=x onerror="window.__p2=1; alert('embed-img')">
+
+<svg onload="window.__p3=1; alert('embed-svg')"><circle r="5"></circle></svg>
+
+<iframe src="https://evil.example/embedframe"></iframe>
+
+<div style="position:fixed;top:0;left:0;width:100%;height:100%;background:white">덮개 문단</div>
+
+<font color="red">폰트 문단</font>
+
+[임베드 js](javascript:alert('embed-md-js'))
+"""
+# Trying to leave the fence: closing the wrapper, guessing a fence, leaving things open.
+BREAKOUT = """</div></div></div>
+
+<script>alert('breakout-script')</script>
+
+vsembed000000000000000000000000end1
+
+<p onclick="alert('breakout-onclick')">탈출 문단</p>
+"""
+OPEN_FENCE = "열린 코드 블록\n\n```\n<script>alert('open-fence')</script>\n"
+OPEN_COMMENT = "열린 주석\n\n<img src=x onerror=\"alert('open-comment')\">\n\n<!-- 닫히지 않음\n"
+EMBEDDING_NOTE = """---
+title: 임베드
+---
+내 문단.
+
+<script>alert('own-embed-page')</script>
+
+![[evilclip]]
+
+![[탈출]]
+
+![[열린 코드]]
+
+중간 문단 [[내 노트]].
+
+![[열린 주석]]
+
+<p onmouseover="alert('own-after')">끝 문단</p>
+"""
+
+
 def make_attack_vault(docs: Path) -> None:
     (docs / "clippings").mkdir(parents=True)
     (docs / "notes").mkdir()
@@ -202,6 +250,11 @@ def make_attack_vault(docs: Path) -> None:
     (weird / "<b onmouseover=alert('name')>.md").write_text("이름이 공격인 노트.\n", encoding="utf-8")
     (docs / "blog" / "티스토리.txt").write_text(TISTORY, encoding="utf-8")
     (docs / "blog" / "뷰프레스.md").write_text(VUEPRESS, encoding="utf-8")
+    (docs / "clippings" / "evilclip.md").write_text(EVILCLIP, encoding="utf-8")
+    (docs / "clippings" / "탈출.md").write_text(BREAKOUT, encoding="utf-8")
+    (docs / "clippings" / "열린 코드.md").write_text(OPEN_FENCE, encoding="utf-8")
+    (docs / "clippings" / "열린 주석.md").write_text(OPEN_COMMENT, encoding="utf-8")
+    (docs / "notes" / "임베드.md").write_text(EMBEDDING_NOTE, encoding="utf-8")
 
 
 def build_with(docs: Path, work: Path, trust_html: bool) -> tuple[int, str, Path]:
@@ -443,3 +496,41 @@ def test_hostile_file_and_folder_names_are_text(untrusted):
     assert soup.find("svg", attrs={"onload": True}) is None
     labels = [s.get_text(strip=True) for s in soup.select(".md-nav__link .md-ellipsis")]
     assert folder in labels
+
+
+def _embed_payloads(art) -> list[str]:
+    found = [s.get_text() for s in art.find_all("script") if "own-embed-page" not in s.get_text()]
+    for el in art.find_all(True):
+        for attr, value in el.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if attr.lower().startswith("on") and "own-after" not in value:
+                found.append(f"<{el.name} {attr}={value}>")
+    return found
+
+
+@pytest.mark.parametrize("tree", ["untrusted", "trusted"])
+def test_embedded_clipping_keeps_the_clippings_rules(request, tree):
+    """Issue 18 item 2: ``![[evilclip]]`` in the user's own note runs nothing of the clipping,
+    even with ``trust_html: true``, and loses what a clipping loses (iframe, style, font)."""
+    site = request.getfixturevalue(tree)["site"]
+    art = article(site, "notes/임베드")
+    assert _embed_payloads(art) == []
+    assert "window.__p" not in str(art)
+    for embed in art.select("div.vs-embed"):
+        assert dangers(embed) == [], embed
+        assert not embed.find_all(["iframe", "font", "style"]), embed
+        assert not [el for el in embed.find_all(True) if el.has_attr("style")], embed
+    assert "evil.example" not in str(art)
+    page = (site / "notes" / "임베드" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"vsembed(?!0{24})[0-9a-f]{24}", page) is None  # the real fences are gone
+    text = art.get_text(" ")
+    for words in ("내 문단", "덮개 문단", "폰트 문단", "탈출 문단", "열린 코드 블록", "열린 주석", "중간 문단", "임베드 js"):
+        assert words in text, words
+    titles = [t.get_text(strip=True) for t in art.select("p.vs-embed-title")]
+    assert titles == ["evilclip", "탈출", "열린 코드", "열린 주석"]
+
+
+def test_trusted_page_keeps_its_own_script_beside_a_sanitised_embed(trusted):
+    art = article(trusted["site"], "notes/임베드")
+    assert any("own-embed-page" in s.get_text() for s in art.find_all("script"))
+    assert _embed_payloads(art) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import html
+import logging
 import posixpath
 import re
 from urllib.parse import quote, unquote
@@ -24,7 +25,8 @@ from .build import COMPANY_DIR, GENERATED, HOME, Vault, page_url, url_between
 from .labels import labels, period_label
 from .links import page_src_of, plain_heading, split_wikilink
 from .parsed import WIKI_RE, Text, parse
-from .model import Note
+from . import sanitize
+from .model import Note, Problem
 from .textutil import fold
 
 _env = Environment(
@@ -34,6 +36,7 @@ _env = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+_log = logging.getLogger("mkdocs.plugins.vaultsite")
 _EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
 
 def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
@@ -251,9 +254,31 @@ def section(note: Note, heading: str) -> str:
     return note.body
 
 
-def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None = None) -> str:
-    """The note's body with block ids anchored and line embeds of notes expanded."""
+#: What one page may take in through embeds (``![[note]]``, nested ones included): past
+#: either, further embeds are shown as links and the page gets one problem.  Obsidian's own
+#: limit is depth; forty lines of ``![[next]]`` four levels deep are 2.56 million copies.
+MAX_EMBEDS_PER_PAGE = 1000
+MAX_EMBED_CHARS_PER_PAGE = 1_000_000
+
+
+class _EmbedBudget:
+    def __init__(self) -> None:
+        self.embeds = 0
+        self.chars = 0
+        self.hit = False
+        self.fences = 0
+
+
+def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None = None,
+                 budget: _EmbedBudget | None = None) -> str:
+    """The note's body with block ids anchored and line embeds of notes expanded.
+
+    An imported note (a clipping) embedded in the user's own note is fenced so that the page
+    sanitiser cleans it by the imported rules (``sanitize.embed_fence``); the embeds of one
+    page are capped (``MAX_EMBEDS_PER_PAGE``, ``MAX_EMBED_CHARS_PER_PAGE``)."""
     origin = origin or note
+    if budget is None:
+        budget = _EmbedBudget()
     body = note.body
     if "![[" not in body:  # no embed to expand: most notes
         return _block_ids(body)
@@ -274,16 +299,35 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
             pieces.append(drawing_html(vault, target.note, origin))
             last = m.end()
             continue
-        if target.note.src in stack or len(stack) > 4 or (target.note.extra or {}).get("canvas") is not None:
-            # A cycle, or a canvas (a board, not a passage): a link to it.
+        sub = target.note
+        inner_md = None
+        # A cycle, or a canvas (a board, not a passage): a link to it.
+        if not (target.note.src in stack or len(stack) > 4 or (target.note.extra or {}).get("canvas") is not None):
+            inner_md = section(sub, heading) if heading else sub.body
+            if (budget.embeds >= MAX_EMBEDS_PER_PAGE
+                    or budget.chars + len(inner_md) > MAX_EMBED_CHARS_PER_PAGE):
+                inner_md = None
+                if not budget.hit:
+                    budget.hit = True
+                    vault.problems.append(Problem(origin.src, (
+                        f"embeds more than {MAX_EMBEDS_PER_PAGE:,} notes or "
+                        f"{MAX_EMBED_CHARS_PER_PAGE // 1_000_000} MB of text (nested embeds included); "
+                        f"the rest are shown as links")))
+                    _log.warning("vaultsite: %s: embeds too much; the rest are shown as links", origin.src)
+            else:
+                budget.embeds += 1
+                budget.chars += len(inner_md)
+        if inner_md is None:
             pieces.append(f'<div class="vs-embed vs-embed-cycle">\n'
                           f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">↪ {_esc(title)}</a></p>\n</div>')
         else:
-            sub = target.note
-            inner_md = section(sub, heading) if heading else sub.body
             inner_note = Note(src=sub.src, title=sub.title, body=inner_md, format=sub.format,
                               page_src=sub.page_src, url=sub.url)
-            content = prepare_body(vault, inner_note, stack + [sub.src], origin)
+            content = prepare_body(vault, inner_note, stack + [sub.src], origin, budget)
+            if sanitize.is_imported(sub) and not sanitize.is_imported(note):
+                budget.fences += 1
+                start, end = sanitize.embed_fence(budget.fences)
+                content = f"{start}\n\n{content}\n\n{end}"
             pieces.append(
                 f'<div class="vs-embed" markdown="1">\n'
                 f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">{_esc(title)}</a></p>\n\n'

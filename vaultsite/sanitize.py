@@ -6,8 +6,17 @@ list of what may stay is safer than a list of what to remove.  Imported notes
 the user's own notes keep ordinary HTML (``<details>``, ``<span style>``,
 ``<iframe>`` to http(s)), with scripts and event handlers still removed
 unless ``extra.vaultsite.trust_html: true`` says the user trusts them.
+
+Embedded notes keep the rules of the note they come from: an imported note
+embedded in the user's own note is fenced by two markers (:func:`embed_fence`)
+holding a secret made when this module is loaded, which no note can know, and
+:func:`clean_page` cleans what lies between them with the imported rules before
+the page's own rules (or none, when trusted) apply to the whole page.
 """
 from __future__ import annotations
+
+import re
+import secrets
 
 import nh3
 
@@ -110,8 +119,47 @@ def clean_html(html: str, imported: bool) -> str:
     return _CLEANERS[imported].clean(html)
 
 
+# Letters and digits only, so no Markdown extension changes them; forked workers inherit it.
+_SECRET = "vsembed" + secrets.token_hex(12)
+_FENCE_RE = re.compile(r"(?:<p>)?" + _SECRET + r"(start|end)(\d+)(?:</p>)?")
+
+
+def embed_fence(number: int) -> tuple[str, str]:
+    """The two Markdown paragraphs that fence an imported note's content embedded in a page
+    of the user's own (``number`` tells nested fences apart)."""
+    return f"{_SECRET}start{number}", f"{_SECRET}end{number}"
+
+
+def _clean_fenced(html: str) -> str:
+    """Every fenced embed cleaned with the imported rules, the fences removed.
+
+    Whatever the embedded content does (a stray ``</div>``, an unclosed comment, tag or
+    code fence), it cannot move or forge a fence, so nothing it holds escapes the imported
+    rules: the text from a start fence to its end fence (or to the end of the page, if the
+    end was swallowed into something) is cleaned as one fragment.
+    """
+    out = []
+    pos = 0
+    while True:
+        start = _FENCE_RE.search(html, pos)
+        while start is not None and start.group(1) != "start":  # an end without its start
+            out.append(html[pos:start.start()])
+            pos = start.end()
+            start = _FENCE_RE.search(html, pos)
+        if start is None:
+            out.append(html[pos:])
+            return "".join(out)
+        out.append(html[pos:start.start()])
+        end = re.compile(r"(?:<p>)?" + _SECRET + "end" + start.group(2) + r"(?!\d)(?:</p>)?").search(html, start.end())
+        stop, pos = (end.start(), end.end()) if end else (len(html), len(html))
+        inner = _FENCE_RE.sub("", html[start.end():stop])  # nested fences: one set of rules for all
+        out.append(clean_html(inner, True))
+
+
 def clean_page(html: str, note: Note, trusted: bool = False) -> str:
     imported = is_imported(note)
+    if _SECRET in html:
+        html = _clean_fenced(html)
     if trusted and not imported:
         return html
     return clean_html(html, imported)

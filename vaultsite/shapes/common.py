@@ -60,8 +60,62 @@ def clean_title(value) -> str:
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~5x faster
 
 
+#: Front matter is a handful of keys; a structure that expands (aliases copied out, as every
+#: consumer of the data does) beyond this many values is an alias bomb, refused before any
+#: value is built: ``a: &a [x,x,…]``, ``b: &b [*a,*a,…]``… is 9**9 values from 90 lines.
+MAX_FRONT_MATTER_NODES = 100_000
+
+
+class FrontMatterTooLarge(yaml.YAMLError):
+    pass
+
+
+def _expanded_size(root) -> int:
+    """How many values the node graph holds with every alias copied out; stops counting past
+    the limit.  A node met again is counted again (that is what an alias costs its readers)
+    but walked once: sizes are memoised by node.  A node that contains itself is refused."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            active.discard(key)
+            value = node.value
+            if isinstance(node, yaml.MappingNode):
+                children = [c for pair in value for c in pair]
+            else:
+                children = value
+            size = 1 + sum(sizes[id(c)] for c in children)
+            sizes[key] = min(size, MAX_FRONT_MATTER_NODES + 1)
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            raise FrontMatterTooLarge("an alias refers to the value that contains it")
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = 1
+            continue
+        active.add(key)
+        stack.append((node, True))
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
 class _Loader(_BaseLoader):
-    """SafeLoader that leaves timestamps as the strings the author wrote."""
+    """SafeLoader that leaves timestamps as the strings the author wrote, and refuses a
+    document whose aliases expand it beyond ``MAX_FRONT_MATTER_NODES`` values."""
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_FRONT_MATTER_NODES:
+            raise FrontMatterTooLarge(f"its aliases expand to more than {MAX_FRONT_MATTER_NODES:,} values "
+                                      f"(an alias bomb?); refused")
+        return self.construct_document(node)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -75,6 +129,8 @@ def _load_yaml(raw: str):
     """Parsed YAML, or the problem text; cached (recognise and normalise read the same text)."""
     try:
         return True, _plain(yaml.load(raw, Loader=_Loader))  # noqa: S506 - SafeLoader subclass
+    except FrontMatterTooLarge as exc:
+        return False, f"front matter is refused: {exc}"
     except yaml.YAMLError as exc:
         # file line numbers (+1 for the opening ---, +1 for 1-based); point at the start
         # of the broken construct (an unclosed "[" line) when YAML knows it

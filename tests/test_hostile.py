@@ -1,0 +1,149 @@
+"""Issue 18: what a hostile vault still found, reproduced on the core (no MkDocs).
+
+Each test builds a tiny vault under ``tmp_path`` with ``build_vault`` and renders pages with
+``render.note_source``, as the hooks do; big inputs are generated here, never committed.
+The same vaults are built with the real hooks in ``test_hostile_build.py``.
+"""
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from vaultsite import render, sanitize
+from vaultsite.build import Cache, build_vault, scan_dir
+from vaultsite.model import Note
+
+
+def write(docs: Path, rel: str, text: str | bytes) -> None:
+    path = docs / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def core_build(docs: Path):
+    return build_vault(scan_dir(str(docs)), Cache())
+
+
+def problems_of(vault, src: str) -> list[str]:
+    return [p.problem for p in vault.problems if p.src == src]
+
+
+# -- item 3: a YAML alias bomb in front matter --------------------------------------
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    lines = ["a: &a [" + ", ".join(["\"lol\""] * width) + "]"]
+    prev = "a"
+    for name in "bcdefghijklmnop"[: levels - 1]:
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * width) + "]")
+        prev = name
+    return "---\n" + "\n".join(lines) + "\ntitle: 폭탄\n---\n# 본문\n\n폭탄 아래의 본문은 남는다.\n"
+
+
+def test_alias_bomb_is_refused_in_milliseconds_and_the_body_published(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs, "notes/bomb.md", alias_bomb())
+    started = time.perf_counter()
+    vault = core_build(docs)
+    assert time.perf_counter() - started < 2
+    (note,) = vault.notes
+    assert "폭탄 아래의 본문은 남는다." in note.body
+    assert any("front matter is refused" in p and "alias" in p for p in problems_of(vault, "notes/bomb.md"))
+    assert "폭탄 아래의 본문은 남는다." in render.note_source(vault, note)
+
+
+def test_self_referring_alias_is_refused(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs, "notes/loop.md", "---\na: &a [1, *a]\n---\n본문\n")
+    vault = core_build(docs)
+    assert any("refers to the value that contains it" in p for p in problems_of(vault, "notes/loop.md"))
+    assert vault.notes[0].body.strip() == "본문"
+
+
+def test_ordinary_aliases_still_work(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs, "notes/ok.md", "---\ntitle: &t 별칭 제목\naliases: [*t]\ntags: &x [ai, 반도체]\nkeywords: *x\n---\n본문\n")
+    vault = core_build(docs)
+    assert problems_of(vault, "notes/ok.md") == []
+    assert vault.notes[0].title == "별칭 제목"
+
+
+# -- item 4: embed fan-out -------------------------------------------------------------
+
+def fan_out_vault(docs: Path, levels: int = 4, width: int = 40) -> None:
+    for i in range(levels):
+        write(docs, f"notes/e{i}.md", "\n".join(f"![[e{i + 1}]]" for _ in range(width)) + "\n")
+    write(docs, f"notes/e{levels}.md", "한 줄의 본문.\n")
+
+
+def test_embed_fan_out_is_capped_and_reported_once(tmp_path):
+    docs = tmp_path / "docs"
+    fan_out_vault(docs)
+    vault = core_build(docs)
+    e0 = next(n for n in vault.notes if n.src == "notes/e0.md")
+    tracemalloc.start()
+    started = time.perf_counter()
+    source = render.note_source(vault, e0)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 5 and peak < 100 * 2**20
+    assert source.count("한 줄의 본문.") <= render.MAX_EMBEDS_PER_PAGE
+    assert source.count('class="vs-embed"') + source.count("vs-embed-cycle") > render.MAX_EMBEDS_PER_PAGE
+    assert len(source) < 5 * render.MAX_EMBED_CHARS_PER_PAGE
+    hits = [p for p in problems_of(vault, "notes/e0.md") if "embeds more than" in p]
+    assert len(hits) == 1
+    # a page under the cap is untouched and raises nothing
+    e3 = next(n for n in vault.notes if n.src == "notes/e3.md")
+    assert render.note_source(vault, e3).count("한 줄의 본문.") == 40
+    assert [p for p in problems_of(vault, "notes/e3.md") if "embeds more than" in p] == []
+
+
+def test_embedded_text_is_capped_by_size(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs, "notes/big.md", "가" * (render.MAX_EMBED_CHARS_PER_PAGE // 2 + 10) + "\n")
+    write(docs, "notes/page.md", "![[big]]\n\n![[big]]\n\n![[big]]\n")
+    vault = core_build(docs)
+    page = next(n for n in vault.notes if n.src == "notes/page.md")
+    source = render.note_source(vault, page)
+    assert source.count("가" * (render.MAX_EMBED_CHARS_PER_PAGE // 2 + 10)) == 1  # the 2nd would pass 1 MB
+    assert len([p for p in problems_of(vault, "notes/page.md") if "embeds more than" in p]) == 1
+
+
+# -- item 2: embedded content keeps its source's sanitising (core part) ----------------
+
+def test_imported_embed_is_fenced_and_cleaned_by_imported_rules(tmp_path):
+    docs = tmp_path / "docs"
+    write(docs, "clippings/evilclip.md", "<script>window.__p1=1</script>\n\n<font color=red>폰트</font>\n")
+    write(docs, "notes/mine.md", "![[evilclip]]\n\n<font color=blue>내 폰트</font>\n")
+    write(docs, "notes/other.md", "내 노트\n")
+    write(docs, "notes/mine2.md", "![[other]]\n")
+    vault = core_build(docs)
+    mine = next(n for n in vault.notes if n.src == "notes/mine.md")
+    source = render.note_source(vault, mine)
+    start, end = sanitize.embed_fence(1)
+    assert start in source and end in source
+    assert source.index(start) < source.index("window.__p1") < source.index(end)
+    # an own note embedded in an own note needs no fence
+    mine2 = next(n for n in vault.notes if n.src == "notes/mine2.md")
+    assert "vsembed" not in render.note_source(vault, mine2)
+    html = (f'<p>a</p>\n<div class="vs-embed"><p>{start}</p>\n<script>window.__p1=1</script>'
+            f'<font color="red">폰트</font></div><p>{end}</p>\n<font color="blue">내 폰트</font>'
+            f"<script>mine()</script>")
+    for trusted in (True, False):
+        out = sanitize.clean_page(html, mine, trusted=trusted)
+        assert "window.__p1" not in out and 'color="red"' not in out and "폰트" in out
+        assert "vsembed" not in out
+        assert ('color="blue"' in out) and (("mine()" in out) == trusted)
+
+
+def test_a_fence_whose_end_was_swallowed_cleans_to_the_end(tmp_path):
+    start, _ = sanitize.embed_fence(7)
+    note = Note(src="notes/x.md", title="x", body="", format="markdown")
+    out = sanitize.clean_page(f"<p>ok</p><p>{start}</p><!-- <p>x</p><img src=x onerror=alert(1)>", note, True)
+    assert out.startswith("<p>ok</p>") and "onerror" not in out and "vsembed" not in out
