@@ -147,3 +147,68 @@ def test_a_fence_whose_end_was_swallowed_cleans_to_the_end(tmp_path):
     note = Note(src="notes/x.md", title="x", body="", format="markdown")
     out = sanitize.clean_page(f"<p>ok</p><p>{start}</p><!-- <p>x</p><img src=x onerror=alert(1)>", note, True)
     assert out.startswith("<p>ok</p>") and "onerror" not in out and "vsembed" not in out
+
+
+# -- item 11: pathological lines and notes -----------------------------------------------
+
+from vaultsite import limits  # noqa: E402
+
+LINE = "딥시크(DeepSeek)는 2025년 1월 20일 R1을 공개했다. [[엔비디아]] #AI 반도체 수출통제가 **강화**되었다.\n"
+
+PATHOLOGICAL = {
+    "nested-brackets": "[" * 30000 + "]" * 30000,  # 60 KB: 50 s in a real build before
+    "open-brackets": "\n".join(["[" * 19] * 3000),  # short lines, one paragraph
+    "long-line": "가나다라 마바사 " * 555556,  # 5 million characters: 265 s before
+    "open-tags": "\n".join(["x <a" * 20] * 2000),  # every '<' scans to the end of the note
+    "emphasis-lines": "\n".join(["*a" * 9000] * 50),  # 900,000 markup characters
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+def test_pathological_text_is_bounded(tmp_path, name):
+    docs = tmp_path / "docs"
+    write(docs, f"notes/{name}.md", "# 병적인 줄\n\n앞 문단은 그대로.\n\n" + PATHOLOGICAL[name] + "\n\n뒤 문단도 그대로.\n")
+    started = time.perf_counter()
+    vault = core_build(docs)
+    (note,) = vault.notes
+    source = render.note_source(vault, note)
+    assert time.perf_counter() - started < 10
+    assert problems_of(vault, f"notes/{name}.md"), "the limit is reported"
+    assert "앞 문단은 그대로." in source
+    if name == "long-line":  # 5 million characters: only the first 2 million are published
+        assert any("only the first" in p for p in problems_of(vault, "notes/long-line.md"))
+    else:
+        assert "뒤 문단도 그대로." in source
+    assert "```text" in source or "&lt;a" in source  # published as text
+
+
+def test_the_limits_leave_ordinary_notes_alone():
+    for text in (LINE * 2000, (LINE + "\n") * 8000, "[[링크]] " * 2000, "<b>굵게</b> 문장.\n" * 3000,
+                 "| a | b |\n|---|---|\n" + "| [[x]] | *y* |\n" * 3000, "```\n" + "[" * 50000 + "\n```\n"):
+        assert limits.bound_text(text) == (text, [], None)
+
+
+def test_a_plain_block_cannot_be_closed_from_inside():
+    lines = ["````", "``` still inside", "~~~"]
+    block = limits.plain_block(lines)
+    assert block[0] == "`````text" and block[-1] == "`````"
+
+
+def test_a_huge_note_is_cut_and_published_as_plain_text(tmp_path):
+    """A 50 MB note: the first 2,000,000 characters as plain text, the rest reported."""
+    docs = tmp_path / "docs"
+    line = LINE.encode("utf-8")
+    write(docs, "notes/big.md", b"---\ntitle: \xed\x81\xb0 \xeb\x85\xb8\xed\x8a\xb8\n---\n" + line * (50 * 2**20 // len(line)))
+    tracemalloc.start()
+    started = time.perf_counter()
+    vault = core_build(docs)
+    (note,) = vault.notes
+    source = render.note_source(vault, note)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 10 and peak < 500 * 2**20, (elapsed, peak)
+    assert note.title == "큰 노트"
+    assert any("only the first" in p for p in problems_of(vault, "notes/big.md"))
+    assert len(source) < limits.MAX_PAGE_CHARS + 1000 and source.count("```text") == 1
+    assert vault.links.get("notes/big.md", []) == [] and vault.note_tags["notes/big.md"] == []

@@ -28,6 +28,7 @@ from . import dates as dates_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
+from .limits import bound_text
 from .links import LinkRecord, Resolver, extract_links, heading_anchors
 from .model import Note, Problem
 from .parsed import ParsedNote, RawLink, sentence_around
@@ -241,14 +242,26 @@ def read_note(source: Source) -> NoteFacts:
     text, problem = decode_bytes(data)
     if text is None:
         return NoteFacts(None, problem or "not text")
+    del data
+    limited, plain = [], None
     if canvas_mod.is_canvas_path(source.src):
         note = canvas_mod.normalise(source.src, text)
+    elif excalidraw.is_drawing(source.src):
+        note = excalidraw.drawing_note(normalise(source.src, text), text)
     else:
-        note = normalise(source.src, text)
-        if excalidraw.is_drawing(source.src, note):
-            note = excalidraw.drawing_note(note, text)
+        # what would cost too much to render becomes plain text (vaultsite.limits)
+        bounded, limited, plain = bound_text(text)
+        note = normalise(source.src, bounded)
+        if excalidraw.is_drawing(source.src, note):  # a drawing known by its front matter
+            note = excalidraw.drawing_note(normalise(source.src, text) if bounded is not text else note, text)
+            limited, plain = [], None
     if problem:
         note.problems.append(problem)
+    note.problems.extend(limited)
+    if plain is not None:  # published as it is: nothing in it is read as links, tags or dates
+        note.body = plain
+        return NoteFacts(note, discovered=[], mentions={_base_fingerprint(): []},
+                         company_summary={_base_fingerprint(): {}})
     facts = NoteFacts(note)
     # The one parsed form of the body: every extractor reads it, none masks the body again.
     parsed = ParsedNote(note.body)
