@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Iterable
 from urllib.parse import quote
 
+from . import attachments as attachments_mod
 from . import canvas as canvas_mod
 from . import companies as companies_mod
 from . import excalidraw
@@ -109,6 +110,7 @@ class Cache:
 
     def __init__(self) -> None:
         self.facts: dict[tuple, NoteFacts] = {}
+        self.cleaned: dict[tuple, tuple] = {}  # active attachments (SVG, HTML): see attachment()
         self.hits = 0
         self.misses = 0
         #: Keep each note's link resolution for the next build (``NoteFacts.links``); a
@@ -182,9 +184,24 @@ class Cache:
         self.facts[source.key] = facts
         return facts
 
+    def attachment(self, source: Source) -> tuple[bytes | None, str | None]:
+        """An active attachment's cleaned bytes and problem (``attachments.sanitize_attachment``)."""
+        got = self.cleaned.get(source.key)
+        if got is None:
+            try:
+                data = source.read()
+            except OSError as exc:
+                got = (None, f"cannot be read: {exc.strerror or exc}")
+            else:
+                got = attachments_mod.sanitize_attachment(source.src, data)
+            self.cleaned[source.key] = got
+        return got
+
     def prune(self, live: set[tuple]) -> None:
         for k in [k for k in self.facts if k not in live]:
             del self.facts[k]
+        for k in [k for k in self.cleaned if k not in live]:
+            del self.cleaned[k]
 
 
 def is_note_path(src: str) -> bool:
@@ -380,6 +397,9 @@ class Vault:
     #: when the root page is generated (no ``index.md``/``README.md``, no home note).
     home: str | None = None
     generated_home: bool = False
+    #: SVG, HTML and XML attachments: src -> (bytes to publish instead of the file, or None
+    #: to publish nothing; the problem reported).  See ``vaultsite.attachments``.
+    attachment_output: dict[str, tuple] = field(default_factory=dict)
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -423,6 +443,13 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
             if rule.excluded(source.src):
                 vault.unpublished.add(source.src)
                 continue
+            if attachments_mod.is_active(source.src):  # SVG, HTML, XML: cleaned or not published
+                out, problem = vault.attachment_output[source.src] = cache.attachment(source)
+                if problem:
+                    vault.problems.append(Problem(source.src, problem))
+                if out is None:
+                    vault.unpublished.add(source.src)  # the adapter leaves it out of the site
+                    continue
             index.add_attachment(source.src)
             continue
         facts = cache.get(source)
