@@ -168,7 +168,7 @@ def test_import_several_files_prints_each(tmp_path, capsys):
 @pytest.mark.parametrize("name,data", [
     ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
     ("page.html", b"<script>alert(1)</script>"),
-    ("post.mkd", b"<script>window.__p1=1</script>"),
+    ("data.json", b'{"a": 1}'),  # text, but not a note
     ("photo.txt", bytes(range(256)) * 8),  # a text name on binary bytes
     ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(64)),
 ])

@@ -5,9 +5,9 @@
   A title that differs from an existing note's name only in case or Unicode
   normalisation (``deepseek`` beside ``DeepSeek.md``) is refused, naming that note.
 * ``notes import FILE...`` copies blog dumps into ``docs/clippings/`` under a
-  safe, unique name; the source files are only read.  Only text files
-  (``.md``, ``.markdown``, ``.txt``, or no extension: saved as ``.txt``) whose
-  bytes decode as text are taken, and never a file already inside the vault.
+  safe, unique name; the source files are only read.  Only text files with a
+  note extension (``index.NOTE_EXTS``; none: saved as ``.txt``) whose bytes
+  decode as text are taken, and never a file already inside the vault.
 
 ``--docs DIR`` (before or after the sub-command) points at another vault;
 the default is ``docs/`` in the current directory.
@@ -137,7 +137,7 @@ def _refusal(src: Path, docs: Path, ext: str) -> str | None:
     if inside:
         return "이미 문서 폴더 안에 있습니다 (already inside the vault)"
     if ext.casefold() not in _NOTE_EXTS:
-        return (f"텍스트 노트만 가져옵니다 (only text notes: .md, .markdown, .txt; "
+        return (f"텍스트 노트만 가져옵니다 (only text notes: {', '.join(_NOTE_EXTS)}; "
                 f"'{ext}' files are not imported)")
     from .decode import decode_bytes
 
