@@ -248,14 +248,17 @@ def test_too_deep_note_is_plain_text_not_a_failed_build(hard):
     assert pre is not None and "바닥" in pre.get_text() and "- - -" in pre.get_text()
 
 
-def test_big_note_renders_whole(hard):
+def test_big_note_is_published_whole_as_plain_text(hard):
+    """5 MB of ordinary text took 15 s of Python-Markdown: over the per-note budget (issue 18),
+    so it is published as plain text, every line of it."""
     site = hard["site"]
     art = article(site, "notes/big/index.html")
-    heads = [h.get_text(strip=True) for h in art.find_all("h2")]
-    assert heads[0] == "구간 0" and len(heads) > 100
+    code = art.select_one("pre code")
+    assert code is not None
+    text = code.get_text()
     src = (hard["docs"] / "notes/big.md").read_text(encoding="utf-8")
-    last = [line for line in src.splitlines() if line.startswith("## ")][-1][3:]
-    assert heads[-1 if heads[-1] != "이 노트를 링크한 노트" else -2] == last
+    heads = [line for line in src.splitlines() if line.startswith("## ")]
+    assert heads[0] in text and heads[-1] in text
 
 
 @pytest.mark.parametrize("name", ["utf8", "utf8-bom", "cp949", "utf16-bom", "utf16le-nobom", "crlf"])

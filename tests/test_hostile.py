@@ -175,7 +175,7 @@ def test_pathological_text_is_bounded(tmp_path, name):
     assert time.perf_counter() - started < 10
     assert problems_of(vault, f"notes/{name}.md"), "the limit is reported"
     assert "앞 문단은 그대로." in source
-    if name == "long-line":  # 5 million characters: only the first 2 million are published
+    if name == "long-line":  # 5 million characters: only the first 4 million are published
         assert any("only the first" in p for p in problems_of(vault, "notes/long-line.md"))
     else:
         assert "뒤 문단도 그대로." in source
@@ -195,7 +195,7 @@ def test_a_plain_block_cannot_be_closed_from_inside():
 
 
 def test_a_huge_note_is_cut_and_published_as_plain_text(tmp_path):
-    """A 50 MB note: the first 2,000,000 characters as plain text, the rest reported."""
+    """A 50 MB note: the first 4,000,000 characters as plain text, the rest reported."""
     docs = tmp_path / "docs"
     line = LINE.encode("utf-8")
     write(docs, "notes/big.md", b"---\ntitle: \xed\x81\xb0 \xeb\x85\xb8\xed\x8a\xb8\n---\n" + line * (50 * 2**20 // len(line)))

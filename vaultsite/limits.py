@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 
-MAX_PAGE_CHARS = 2_000_000
+MAX_PAGE_CHARS = 4_000_000
 MAX_MARKDOWN_CHARS = 1_000_000
 MAX_MARKUP_CHARS = 100_000
 MAX_LINE_CHARS = 20_000
@@ -92,15 +92,21 @@ def _bracket_scan(text: str) -> int:
     return cost + sum(end - p for stack in stacks.values() for p in stack)
 
 
+# A line that starts its own inline run: a list item, a table row, a heading, a quote.
+_BLOCK_START_RE = re.compile(r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|\||#{1,6}[ \t]|>)")
+
+
 def _paragraphs(lines: list[str], flags: list[bool]):
-    """(start, end) line ranges of runs of non-blank lines outside fenced code."""
+    """(start, end) line ranges of what Python-Markdown parses inline as one text: runs of
+    non-blank lines outside fenced code, cut before each list item, table row, heading or
+    quote line (each is an inline run of its own)."""
     i, n = 0, len(lines)
     while i < n:
         if flags[i] or not lines[i].strip():
             i += 1
             continue
-        j = i
-        while j < n and not flags[j] and lines[j].strip():
+        j = i + 1
+        while j < n and not flags[j] and lines[j].strip() and not _BLOCK_START_RE.match(lines[j]):
             j += 1
         yield i, j
         i = j
