@@ -253,7 +253,7 @@ def test_big_note_is_published_whole_as_plain_text(hard):
     so it is published as plain text, every line of it."""
     site = hard["site"]
     art = article(site, "notes/big/index.html")
-    code = art.select_one("pre code")
+    code = art.select_one("pre.vs-plain")
     assert code is not None
     text = code.get_text()
     src = (hard["docs"] / "notes/big.md").read_text(encoding="utf-8")

@@ -6,8 +6,9 @@ the next ``>`` (or the end of the note), and each markup character costs tens of
 microseconds on inline patterns.  A 60 KB line of nested brackets took 50 s, a
 5-million-character line 265 s, a 50 MB note 113 s and 1.6 GB.  So before a note is
 normalised, :func:`bound_text` measures it and publishes what would cost too much as
-plain text (a fenced code block: no link, tag, date or company is read from it, nothing
-in it is parsed as Markdown or HTML), each with a problem naming the line:
+plain text (a paragraph as a fenced code block, a whole note as one ``<pre class="vs-plain">``
+of escaped text: no link, tag, date or company is read from it, nothing in it is parsed as
+Markdown or HTML), each with a problem naming the line:
 
 ============================  =====================================================
 ``MAX_PAGE_CHARS``            a note longer than this: only its first part is published
@@ -31,9 +32,10 @@ whatever the machine), and ordinary notes are far below every one of them.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 
-MAX_PAGE_CHARS = 4_000_000
+MAX_PAGE_CHARS = 3_000_000
 MAX_MARKDOWN_CHARS = 1_000_000
 MAX_MARKUP_CHARS = 100_000
 MAX_LINE_CHARS = 20_000
@@ -166,7 +168,9 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
             reason = (f"longer than {MAX_MARKDOWN_CHARS:,} characters" if len(body) > MAX_MARKDOWN_CHARS
                       else f"more than {MAX_MARKUP_CHARS:,} Markdown punctuation characters")
             problems.append(f"{reason}: published as plain text, not rendered as Markdown")
-        return head, problems, "\n".join(plain_block(lines)) + "\n"
+        # One <pre> of escaped text, not a code block: a highlighted block wraps each line in
+        # an anchor, and 40,000 anchors cost the search indexer more than the text itself.
+        return head, problems, '<pre class="vs-plain">' + html.escape("\n".join(lines), quote=False) + "</pre>\n"
     flags = _fence_flags(lines)
     out: list[str] = []
     last = 0
