@@ -199,10 +199,11 @@ def test_a_huge_note_is_cut_and_published_as_plain_text(tmp_path):
     docs = tmp_path / "docs"
     line = LINE.encode("utf-8")
     write(docs, "notes/big.md", b"---\ntitle: \xed\x81\xb0 \xeb\x85\xb8\xed\x8a\xb8\n---\n" + line * (50 * 2**20 // len(line)))
+    write(docs, "companies/딥시크.md", "---\naliases: [DeepSeek]\n---\n회사 노트\n")  # a registry of this vault
     tracemalloc.start()
     started = time.perf_counter()
     vault = core_build(docs)
-    (note,) = vault.notes
+    note = next(n for n in vault.notes if n.src == "notes/big.md")
     source = render.note_source(vault, note)
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
@@ -212,3 +213,4 @@ def test_a_huge_note_is_cut_and_published_as_plain_text(tmp_path):
     assert any("only the first" in p for p in problems_of(vault, "notes/big.md"))
     assert len(source) < 2 * limits.MAX_PAGE_CHARS and source.count('<pre class="vs-plain">') == 1
     assert vault.links.get("notes/big.md", []) == [] and vault.note_tags["notes/big.md"] == []
+    assert vault.note_companies["notes/big.md"] == []  # not even with this vault's own registry

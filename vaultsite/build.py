@@ -87,6 +87,7 @@ class NoteFacts:
     company_summary: dict = field(default_factory=dict)  # registry fingerprint -> _mention_summary
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
     links: LinkMemo | None = None  # this version's links as last resolved (mkdocs serve)
+    plain: bool = False  # published as plain text (vaultsite.limits): nothing is read from it
 
 
 @dataclass(frozen=True, eq=False)
@@ -278,7 +279,7 @@ def read_note(source: Source) -> NoteFacts:
     if plain is not None:  # published as it is: nothing in it is read as links, tags or dates
         note.body = plain
         return NoteFacts(note, discovered=[], mentions={_base_fingerprint(): []},
-                         company_summary={_base_fingerprint(): {}})
+                         company_summary={_base_fingerprint(): {}}, plain=True)
     facts = NoteFacts(note)
     # The one parsed form of the body: every extractor reads it, none masks the body again.
     parsed = ParsedNote(note.body)
@@ -665,8 +666,8 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
         if summary is None:
             mentions = facts.mentions.get(fingerprint)
             if mentions is None:
-                titled = ParsedNote(note.body).with_title(note.title)
-                mentions = registry.find_mentions(titled)
+                # a note published as plain text (vaultsite.limits) names no company
+                mentions = [] if facts.plain else registry.find_mentions(ParsedNote(note.body).with_title(note.title))
                 facts.mentions = {fingerprint: mentions}
             summary = facts.company_summary[fingerprint] = _mention_summary(note, mentions)
         ids = list(summary)
