@@ -102,6 +102,7 @@ def test_build_vault_reports_and_keeps_the_cleaned_bytes(tmp_path):
     out, _ = vault.attachment_output["att/chart.svg"]
     assert out is not None and b"window.__s" not in out
     assert vault.attachment_output["att/broken.svg"][0] is None
+    assert "att/broken.svg" in vault.unpublished and "att/chart.svg" not in vault.unpublished  # the adapter leaves it out
     assert "att/ok.svg" in vault.attachment_output
     probs = {p.src: p.problem for p in vault.problems}
     assert "removed" in probs["att/chart.svg"] and "not published" in probs["att/broken.svg"]
