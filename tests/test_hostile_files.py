@@ -53,6 +53,13 @@ def hostile(tmp_path_factory):
     (docs / "notes" / nfd).write_text("# 한글노트\n\nNFD 본문.\n", encoding="utf-8")
     (docs / "notes" / "deep" / "leaf.md").write_text("# 잎\n\n깊은 노트.\n", encoding="utf-8")
     os.symlink(".", docs / "notes" / "selfloop")
+    (docs / "att").mkdir()
+    (docs / "att" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="window.__s1=1"><script>window.__s2=1</script>'
+        '<rect width="10" height="10"/><a href="javascript:alert(1)"><text>x</text></a></svg>', encoding="utf-8")
+    (docs / "att" / "page.html").write_text(
+        "<html><body><p>저장한 페이지</p><script>window.__h1=1</script><img src=x onerror=alert(1)></body></html>",
+        encoding="utf-8")
     code, log, site = build(docs, work)
     return {"code": code, "log": log, "site": site, "vault": _vault_json(site) if code == 0 else None}
 
@@ -106,3 +113,12 @@ def test_a_symlink_loop_is_reported_once_and_followed_once(hostile):
     loops = [p for p in hostile["vault"]["problems"] if "loop" in p["problem"]]
     assert len(loops) == 1 and loops[0]["src"] == "notes/selfloop", loops
     assert not (hostile["site"] / "notes" / "selfloop").exists()
+
+
+def test_svg_and_html_attachments_are_published_without_scripts(hostile):
+    svg = (hostile["site"] / "att" / "chart.svg").read_text(encoding="utf-8")
+    assert "<rect" in svg
+    assert "script" not in svg.lower() and "onload" not in svg and "javascript:" not in svg
+    page = (hostile["site"] / "att" / "page.html").read_text(encoding="utf-8")
+    assert "저장한 페이지" in page
+    assert "__h1" not in page and "onerror" not in page

@@ -226,6 +226,10 @@ class VaultAdapter:
                     files.remove(f)
                     if note is not None:
                         files.append(File.generated(config, note.page_src, content=""))
+            elif vault.attachment_output.get(src, (None,))[0] is not None:
+                # An SVG, XML or HTML attachment: its cleaned bytes are published, never the file.
+                files.remove(f)
+                files.append(File.generated(config, src, content=vault.attachment_output[src][0]))
             elif src != f.src_uri:  # an NFD-named attachment: publish it under its NFC name
                 files.remove(f)
                 files.append(File.generated(config, src, abs_src_path=f.abs_src_path))
