@@ -232,20 +232,22 @@ def test_internal_links_navigate(page, base):
     page.wait_for_url(url(base, DEEPSEEK))
     h1 = page.locator("article.md-content__inner h1").first
     assert h1.inner_text().replace("¶", "").strip() == "DeepSeek"
-    # An inline #tag written in the note is a link to its section of the tags page.
+    # An inline #tag written in the note is a link to the tag's own page.
     page.locator("article.md-content__inner a.vs-tag", has_text="#DeepSeek").first.click()
-    page.wait_for_url(re.compile(re.escape(base + "tags/") + r"#tag:deepseek$"))
-    assert page.locator("article.md-content__inner h2#tag\\:deepseek").count() == 1
+    page.wait_for_url(url(base, "tags/deepseek/"))
+    assert page.locator("article.md-content__inner h1").first.inner_text().replace("¶", "").strip() == "#DeepSeek"
     assert page.js_errors == []
 
 
 def test_tags_page_lists_seed_tags(page, base):
     resp = page.goto(url(base, "tags/"))
     assert resp is not None and resp.status == 200
-    tags = [t.strip() for t in page.locator("article.md-content__inner h2 .md-tag").all_inner_texts()]
+    tags = [t.strip() for t in page.locator("article.md-content__inner .vs-tag-tree .md-tag").all_inner_texts()]
     assert "AI" in tags and "DeepSeek" in tags
-    section = page.locator("article.md-content__inner h2#tag\\:deepseek")
-    assert section.count() == 1
+    entry = page.locator("article.md-content__inner li#tag\\:deepseek")  # old tags/#tag:… links
+    assert entry.count() == 1
+    entry.locator("a.md-tag").first.click()
+    page.wait_for_url(url(base, "tags/deepseek/"))
     listed = page.eval_on_selector_all("article.md-content__inner a[href]", "els => els.map(a => a.href)")
     assert any(same_page(h, DEEPSEEK) for h in listed)
 
@@ -274,6 +276,11 @@ def test_timeline_company_filter(page, base, vault):
     resp = page.goto(url(base, "timeline/"))
     assert resp is not None and resp.status == 200
     assert page.locator("article.md-content__inner h1").first.inner_text().strip() == "타임라인"
+    # The index lists the years; the events are on a page a year.
+    year = max({e["date"][:4] for e in vault["events"]},
+               key=lambda y: (sum(1 for e in vault["events"] if e["date"][:4] == y), y))
+    page.locator("article.md-content__inner a.vs-year-link", has_text=f"{year}년").first.click()
+    page.wait_for_url(url(base, f"timeline/{year}/"))
     events = page.locator(".vs-event")
     total = events.count()
     assert total > 0
@@ -292,7 +299,21 @@ def test_timeline_company_filter(page, base, vault):
     assert all(cid in c.split() for c in shown), f"filter {cid}: other companies still shown"
     assert not any(cid in c.split() for c in hidden), f"filter {cid}: own events hidden"
     assert f"company={cid}" in page.url
+    # The choice rides along to another year (and to the index) in the query.
+    other = page.locator("article.md-content__inner nav.vs-years a.vs-year-link").first
+    if other.count():
+        assert f"company={cid}" in other.get_attribute("href")
+        other.click()
+        page.wait_for_url(re.compile(r".*/timeline/\d{4}/\?company=" + re.escape(cid) + "$"))
+        page.wait_for_function("cid => document.querySelector('form[data-vs-filter] select[name=company]').value === cid", arg=cid)
+        state = page.evaluate("""() => [...document.querySelectorAll('.vs-event')].map(li =>
+            [li.dataset.companies || '', li.offsetParent !== null])""")
+        assert all(cid in c.split() for c, visible in state if visible)
+        page.go_back()
+        page.wait_for_url(re.compile(re.escape(url(base, f"timeline/{year}/"))))
+        page.wait_for_function("() => document.querySelector('form[data-vs-filter]')")
     # Back to all.
+    select = page.locator("form[data-vs-filter] select[name=company]")
     select.select_option("")
     page.wait_for_function("() => [...document.querySelectorAll('.vs-event')].every(li => li.offsetParent)")
     assert page.js_errors == []

@@ -149,6 +149,8 @@ def test_companies_page_lists_found_companies_with_evidence(site):
     jsonschema.Draft202012Validator(schema()).validate(data)
     adi = next(c for c in data["companies"] if c["name"] == "Analog Devices")
     assert adi["discovered"] and "NASDAQ: ADI" in adi["evidence"] and adi["evidence_note"].startswith("ee/")
-    timeline = BeautifulSoup((site / "timeline" / "index.html").read_text(encoding="utf-8"), "lxml")
-    texts = [li.get_text(" ", strip=True) for li in timeline.select("li.vs-event--fact")]
+    texts = []  # the timeline is a page a year
+    for year_page in sorted((site / "timeline").glob("*/index.html")):
+        timeline = BeautifulSoup(year_page.read_text(encoding="utf-8"), "lxml")
+        texts += [li.get_text(" ", strip=True) for li in timeline.select("li.vs-event--fact")]
     assert any("젠슨 황" in t for t in texts) and not any("작성 날짜" in t for t in texts)

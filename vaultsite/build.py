@@ -30,7 +30,7 @@ from . import tags as tags_mod
 from .decode import decode_bytes
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
 from .limits import bound_text
-from .links import LinkRecord, Resolver, extract_links, heading_anchors
+from .links import LinkRecord, Resolver, extract_links, heading_anchors, heading_slugify
 from .model import Note, Problem
 from .parsed import ParsedNote, RawLink, sentence_around
 from .shapes import normalise
@@ -44,6 +44,11 @@ GENERATED = {
     "missing": "missing.md",
 }
 HOME = "index.md"  # the site's root page; generated when the vault has no home note
+TIMELINE_DIR = "timeline"  # timeline/<year>.md: one page per year (timeline.md is the index)
+TAGS_DIR = "tags"  # tags/<tag>.md: one page per tag (tags.md is the index)
+#: At most this many entries on one page of a folder index or a tag page; more go on
+#: ``<folder>/page/2.md``, ... (a page of 5,000 links is seconds of browser work).
+PAGE_SIZE = 500
 
 
 @dataclass
@@ -386,6 +391,7 @@ class Vault:
     by_page: dict[str, Note] = field(default_factory=dict)
     by_url: dict[str, Note] = field(default_factory=dict)
     events_by_company: dict[str, list[dict]] = field(default_factory=dict)  # fact events, newest first
+    tag_pages: dict[str, str] = field(default_factory=dict)  # tag (display name) -> its page src
     unplaced_dates: int = 0
     #: Generated pages of the last build with their inputs, reused while the inputs compare
     #: equal (``render._by_inputs``); the adapter sets one dict for a ``mkdocs serve`` session.
@@ -511,6 +517,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     for src, facts in facts_by_src.items():
         vault.resolver.preset_anchors(src, facts.anchors)
     _tags(vault, facts_by_src, synonyms)
+    vault.tag_pages = tag_page_srcs([name for name, _ in vault.tag_index.tags()])
     _companies(vault, facts_by_src, registry, company_ignore)
     _events(vault, facts_by_src)
     vault.resolver.pages = generated_page_srcs(vault)
@@ -525,12 +532,88 @@ def generated_page_srcs(vault: Vault) -> set[str]:
     pages = set(GENERATED.values()) | set(vault.company_pages.values())
     if vault.generated_home:
         pages.add(HOME)
+    per_folder: dict[str, int] = defaultdict(int)
     for note in vault.notes:
         folder = posixpath.dirname(note.page_src)
+        if posixpath.basename(note.page_src) not in ("index.md", "README.md"):
+            per_folder[folder] += 1
         while folder:
             pages.add(folder + "/index.md")
             folder = posixpath.dirname(folder)
+    for folder, n in per_folder.items():
+        if folder:
+            pages.update(paged_srcs(folder + "/index.md", n)[1:])
+    pages.update(timeline_year_src(y) for y in timeline_years(vault.events))
+    for cid, src in vault.company_pages.items():
+        pages.update(company_note_srcs(vault, cid))
+    if vault.tag_index is not None:
+        for name, notes in vault.tag_index.tags():
+            pages.update(paged_srcs(vault.tag_pages[name], len(notes)))
     return pages
+
+
+def company_note_srcs(vault: Vault, company_id: str) -> list[str]:
+    """The pages a company's listing of notes takes: its page, then ``<page>/page/2.md``...
+    (the company's own note, when it is the page, is not listed)."""
+    src = vault.company_pages[company_id]
+    listed = sum(1 for n in vault.company_notes.get(company_id, [])
+                 if n["src"] not in vault.index.notes or vault.index.notes[n["src"]].page_src != src)
+    return paged_srcs(src, listed)
+
+
+def timeline_year_src(year: str) -> str:
+    return f"{TIMELINE_DIR}/{year}.md"
+
+
+def timeline_years(events: list[dict]) -> list[str]:
+    """The years of the timeline's pages, newest first (events are sorted newest first)."""
+    years: list[str] = []
+    for e in events:
+        if not years or years[-1] != e["date"][:4]:
+            years.append(e["date"][:4])
+    return years
+
+
+def timeline_anchor(date: str) -> str:
+    """The id of the month (or, for a year-only date, the year) section on a year page."""
+    return "m-" + date[:7]
+
+
+def event_timeline_url(event: dict) -> str:
+    """Where ``event`` is listed: its year page and month section (site-relative URL)."""
+    return page_url(timeline_year_src(event["date"][:4])) + "#" + timeline_anchor(event["date"])
+
+
+def paged_srcs(first: str, count: int, size: int = PAGE_SIZE) -> list[str]:
+    """The pages a listing of ``count`` entries takes: ``first``, then ``<root>/page/2.md``...
+    (``root``: ``first``'s folder for an ``index.md``, else ``first`` without ``.md``)."""
+    pages = max(1, -(-count // size))
+    root = posixpath.dirname(first) if posixpath.basename(first) == "index.md" else first[:-3]
+    return [first] + [f"{root}/page/{k}.md" for k in range(2, pages + 1)]
+
+
+_RESERVED_SLUGS = {"index", "readme", "page"}
+
+
+def tag_page_srcs(names: Iterable[str]) -> dict[str, str]:
+    """Each tag's page: ``tags/<slug>.md``, nested tags nested (``투자/반도체`` ->
+    ``tags/투자/반도체.md``); the slug is the heading slug (Hangul kept, lower case), made
+    unique (``-2``, ...) when two tags share one, and never ``index``, ``readme`` or ``page``
+    (the tags index and the pagination own those)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        parts = []
+        for part in name.split("/"):
+            slug = heading_slugify(part, "-") or "tag"
+            parts.append(slug + "-tag" if slug in _RESERVED_SLUGS else slug)
+        base = f"{TAGS_DIR}/" + "/".join(parts)
+        src, n = base + ".md", 2
+        while src.casefold() in used:
+            src, n = f"{base}-{n}.md", n + 1
+        used.add(src.casefold())
+        out[name] = src
+    return out
 
 
 def _changed_keys(before: tuple, vault: Vault) -> set:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from .build import GENERATED, Vault, page_url
+from .build import GENERATED, Vault, event_timeline_url, page_url
 from .labels import labels
 from .mdext import tag_anchor
 
@@ -87,7 +87,8 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
     tags = []
     if vault.tag_index is not None:
         for name, srcs in vault.tag_index.tags():
-            tags.append({"name": name, "url": f"{tags_url}#{tag_anchor(name)}",
+            page = vault.tag_pages.get(name)
+            tags.append({"name": name, "url": page_url(page) if page else f"{tags_url}#{tag_anchor(name)}",
                          "notes": [vault.index.notes[s].url for s in srcs if s in vault.index.notes]})
     companies = []
     for company in vault.registry.companies() if vault.registry else []:
@@ -103,8 +104,8 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
             "evidence": company.evidence,
             "evidence_note": _url_of(vault, company.evidence_src),
         })
-    events = [{k: e[k] for k in ("date", "precision", "text", "note", "anchor", "companies", "tags", "kind")}
-              for e in vault.events]
+    events = [{**{k: e[k] for k in ("date", "precision", "text", "note", "anchor", "companies", "tags", "kind")},
+               "timeline": event_timeline_url(e)} for e in vault.events]
     missing = [{"target": m["target"], "from": m["from"], "count": m["count"]} for m in vault.missing.values()]
     problems = [{"src": p.src, "problem": p.problem, "level": p.level} for p in vault.problems]
     out = {"notes": entries, "tags": tags, "events": events, "companies": companies,

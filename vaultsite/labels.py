@@ -71,6 +71,30 @@ LABELS: dict[str, dict[str, str]] = {
         "report_warning": "경고",
         "report_info": "정보",
         "unpublished": "{n}개의 노트는 게시하지 않음 (publish: false, draft: true, 제외한 폴더)",
+        "timeline_index_lead": "노트에 적힌 날짜 있는 사실 {facts}건을 한 해에 한 쪽씩, 최신순으로 모았습니다. 각 항목은 그 문장이 있는 노트의 위치로 연결되고, 연도 쪽에서 기업과 태그로 거를 수 있습니다.",
+        "col_year": "연도",
+        "col_facts": "사실",
+        "col_note_dates": "노트 작성",
+        "col_months": "월",
+        "year": "{year}년",
+        "month_short": "{month}월",
+        "timeline_year_title": "{year}년 타임라인",
+        "timeline_year_lead": "{year}년, 노트에 적힌 날짜 있는 사실 {facts}건(최신순).",
+        "all_years": "모든 연도",
+        "years_nav": "연도",
+        "months_nav": "월",
+        "newer_year": "← {year}년",
+        "older_year": "{year}년 →",
+        "pages_nav": "쪽",
+        "page_of": "{page}/{pages}쪽 ({first}–{last}번째, 최신순)",
+        "tags_index_lead": "노트의 front matter, 본문의 `#태그`, 블로그 카테고리에서 모은 {count}개의 태그입니다. 대소문자가 다른 같은 태그는 하나로 합쳤고, `투자/반도체` 같은 중첩 태그는 상위 태그 아래에 나옵니다. 숫자는 그 태그가 붙은 노트 수입니다(상위 태그는 하위 태그의 노트도 셉니다).",
+        "no_tags": "아직 태그가 없습니다.",
+        "all_tags": "모든 태그",
+        "parent_tag": "상위 태그",
+        "child_tags": "하위 태그",
+        "more_on_next_pages": "{n}개 중 최신 {k}개입니다. 나머지는 다음 쪽에 있습니다.",
+        "company_notes_title": "{name} · 언급한 노트 {page}/{pages}쪽",
+        "company_notes_lead": "를 언급한 노트 {n}개 중 {first}–{last}번째(최신순).",
     },
     "en": {
         "home": "Home",
@@ -138,6 +162,30 @@ LABELS: dict[str, dict[str, str]] = {
         "report_warning": "warning",
         "report_info": "info",
         "unpublished": "{n} note(s) not published (publish: false, draft: true, excluded folders)",
+        "timeline_index_lead": "{facts} dated facts from the notes, a page a year, newest first. Each links to the place in its note; a year's page filters by company and tag.",
+        "col_year": "Year",
+        "col_facts": "Facts",
+        "col_note_dates": "Notes written",
+        "col_months": "Months",
+        "year": "{year}",
+        "month_short": "{month_abbr}",
+        "timeline_year_title": "Timeline {year}",
+        "timeline_year_lead": "{facts} dated facts of {year}, newest first.",
+        "all_years": "All years",
+        "years_nav": "Years",
+        "months_nav": "Months",
+        "newer_year": "← {year}",
+        "older_year": "{year} →",
+        "pages_nav": "Pages",
+        "page_of": "page {page} of {pages} ({first}–{last}, newest first)",
+        "tags_index_lead": "{count} tags gathered from front matter, inline `#tags` and blog categories. Spellings that differ only in case are one tag; nested tags such as `invest/chips` appear under their parent. The number is how many notes carry the tag (a parent counts its nested tags' notes too).",
+        "no_tags": "No tags yet.",
+        "all_tags": "All tags",
+        "parent_tag": "Parent tag",
+        "child_tags": "Nested tags",
+        "more_on_next_pages": "The latest {k} of {n}; the rest are on the next pages.",
+        "company_notes_title": "{name} · notes that mention it, page {page} of {pages}",
+        "company_notes_lead": ": notes that mention it, {first}–{last} of {n}, newest first.",
     },
 }
 
@@ -163,3 +211,9 @@ def period_label(date: str, language: str | None) -> str:
         month = int(parts[1])
         return table["period_month"].format(year=parts[0], month=month, month_name=_MONTHS[month - 1])
     return table["period_year"].format(year=parts[0])
+
+
+def month_short(date: str, language: str | None) -> str:
+    """A month in the timeline's index of months: ``1월`` / ``Jan``."""
+    month = int(date[5:7])
+    return labels(language)["month_short"].format(month=month, month_abbr=_MONTHS[month - 1][:3])

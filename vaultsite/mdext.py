@@ -176,12 +176,17 @@ class VaultExtension(Extension):
         self.note = None
         self.tag_index = None
         self.tags_page = "tags.md"
+        self.tag_pages: dict[str, str] = {}
 
     # -- state the hooks set ---------------------------------------------------
-    def bind(self, resolver: Resolver, tag_index, tags_page: str = "tags.md") -> None:
+    def bind(self, resolver: Resolver, tag_index, tags_page: str = "tags.md",
+             tag_pages: dict[str, str] | None = None) -> None:
+        """``tag_pages``: each tag's own page (``Vault.tag_pages``); a tag without one links
+        to its entry on the tags page."""
         self.resolver = resolver
         self.tag_index = tag_index
         self.tags_page = tags_page
+        self.tag_pages = tag_pages or {}
 
     def set_page(self, note) -> None:
         self.note = note
@@ -199,6 +204,9 @@ class VaultExtension(Extension):
         return self.tag_index.display(key) if key else raw
 
     def tag_href(self, name: str) -> str:
+        page = self.tag_pages.get(name)
+        if page is not None:
+            return relative_href(page, self.note, "")
         return relative_href(self.tags_page, self.note, "#" + tag_anchor(name))
 
     @staticmethod

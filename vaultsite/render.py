@@ -21,9 +21,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from . import canvas as canvas_mod
 from . import excalidraw
 from . import properties as properties_mod
-from .build import COMPANY_DIR, GENERATED, HOME, Vault, page_url, url_between
-from .labels import labels, period_label
+from . import build as build_mod
+from .build import (COMPANY_DIR, GENERATED, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
+                    timeline_year_src, timeline_years, url_between)
+from .labels import labels, month_short, period_label
 from .links import page_src_of, plain_heading, split_wikilink
+from .mdext import tag_anchor
 from .parsed import WIKI_RE, Text, parse
 from . import sanitize
 from .model import Note, Problem
@@ -119,7 +122,11 @@ def front_matter(meta: dict) -> str:
 
 # -- note pages ----------------------------------------------------------------------
 def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
-    meta = {"title": note.title, "tags": vault.note_tags.get(note.src, [])}
+    tags = vault.note_tags.get(note.src, [])
+    meta = {"title": note.title, "tags": tags}
+    if tags:  # the chips link to each tag's page (overrides/partials/tags.html)
+        meta["vs_tags"] = [{"name": t, "url": page_url(vault.tag_pages[t])}
+                           for t in sorted(tags, key=lambda t: (fold(t), t)) if t in vault.tag_pages]
     if note.description:
         meta["description"] = note.description
     extra = note.extra or {}
@@ -352,8 +359,32 @@ def _period_label(date: str, language: str | None = "ko") -> str:
     return period_label(date, language)
 
 
+def _pager(srcs: list[str], here: int) -> list[dict]:
+    """Links to every page of a paginated listing, from page ``here`` (0-based)."""
+    if len(srcs) < 2:
+        return []
+    return [{"n": i + 1, "href": _rel(srcs[here], s), "current": i == here} for i, s in enumerate(srcs)]
+
+
+def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dict], href_key: str | None,
+              view=None, **context) -> dict[str, str]:
+    """A listing over ``srcs`` (``build.paged_srcs``), ``PAGE_SIZE`` entries a page; each entry's
+    ``href_key`` holds the target page src, made relative to the page it lands on (or
+    ``view(entry, page src)`` makes the entry); a callable in ``context`` is called with the
+    page's src."""
+    out = {}
+    for i, src in enumerate(srcs):
+        chunk = items[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
+        entries = [view(n, src) if view else {**n, "href": _rel(src, n[href_key])} for n in chunk]
+        out[src] = _render(memo, template, src, page_no=i + 1, pages=len(srcs), pager=_pager(srcs, i),
+                           first=i * PAGE_SIZE + 1, notes=entries,
+                           **{k: (v(src) if callable(v) else v) for k, v in context.items()})
+    return out
+
+
 def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
-    """An index page for every folder that holds notes, listing its notes and subfolders."""
+    """An index page for every folder that holds notes, listing its notes (newest first,
+    ``PAGE_SIZE`` a page) and subfolders."""
     children: dict[str, set[str]] = defaultdict(set)
     notes_in: dict[str, list[Note]] = defaultdict(list)
     for note in vault.notes:
@@ -375,19 +406,69 @@ def folder_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         if folder == COMPANY_DIR:
             continue  # the companies emitter owns companies/index.md
         items = sorted(notes_in.get(folder, []), key=lambda n: (n.date or "", n.title), reverse=True)
-        out[src] = _render(vault.page_memo, "folder.md.j2", src,
+        subfolders = sorted(children.get(folder, ()))
+        out.update(_paginate(vault.page_memo, "folder.md.j2", paged_srcs(src, len(items)),
+            [{"title": n.title, "page_src": n.page_src, "date": n.date, "author": n.author} for n in items],
+            "page_src",
             title=folder_label(folder, vault.language),
-            folder=folder, L=_labels(vault),
-            subfolders=[{"name": posixpath.basename(f), "href": _rel(src, f + "/index.md")} for f in sorted(children.get(folder, ()))],
-            notes=[{"title": n.title, "href": _rel(src, n.page_src), "date": n.date, "author": n.author,
-                    "tags": vault.note_tags.get(n.src, [])} for n in items],
-        )
+            folder=folder, total=len(items), L=_labels(vault),
+            index_href=lambda here, src=src: _rel(here, src),
+            subfolders=lambda here, subs=subfolders: [{"name": posixpath.basename(f), "href": _rel(here, f + "/index.md")} for f in subs],
+        ))
     return out
 
 
-def tags_page(vault: Vault) -> str:
-    return _env.get_template("tags.md.j2").render(count=len(vault.tag_index.tags()) if vault.tag_index else 0,
-                                                   L=_labels(vault))
+def _tag_tree(vault: Vault, src: str) -> list[dict]:
+    """Every tag as a tree (``a/b`` under ``a``), with its note count and its page."""
+    roots: list[dict] = []
+    nodes: dict[str, dict] = {}
+    for name, notes in vault.tag_index.tags() if vault.tag_index else []:
+        node = {"name": name, "leaf": name.rsplit("/", 1)[-1], "count": len(notes), "anchor": tag_anchor(name),
+                "href": _rel(src, vault.tag_pages[name]), "children": []}
+        nodes[fold(name)] = node
+        parent = nodes.get(fold(name.rsplit("/", 1)[0])) if "/" in name else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def tags_page(vault: Vault, src: str = GENERATED["tags"]) -> str:
+    """The tags index: every tag with its note count, nested tags under their parent, each
+    linking to the tag's own page (``tag_pages``).  Each entry keeps the id Material's tags
+    listing gave it (``tag:…``), so old links to ``tags/#tag:…`` still land on the tag."""
+    tree = _tag_tree(vault, src)
+    return _render(vault.page_memo, "tags.md.j2", src, tree=tree, L=_labels(vault),
+                   count=len(vault.tag_index.tags()) if vault.tag_index else 0)
+
+
+def tag_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
+    """A page per tag (``build.tag_page_srcs``): its notes newest first (a note tagged
+    ``a/b`` is listed under ``a`` too), links to its parent and its nested tags."""
+    if vault.tag_index is None:
+        return {}
+    out: dict[str, str] = {}
+    rows = vault.tag_index.tags()
+    names = {fold(name): name for name, _ in rows}
+    children: dict[str, list[str]] = defaultdict(list)
+    for name, _ in rows:
+        if "/" in name and fold(name.rsplit("/", 1)[0]) in names:
+            children[fold(name.rsplit("/", 1)[0])].append(name)
+    for name, keys in rows:
+        first = vault.tag_pages[name]
+        if first in existing:
+            continue
+        notes = [vault.index.notes[k] for k in keys if k in vault.index.notes]
+        notes.sort(key=lambda n: (n.date or "", n.title), reverse=True)
+        parent = names.get(fold(name.rsplit("/", 1)[0])) if "/" in name else None
+        kids = children.get(fold(name), [])
+        out.update(_paginate(vault.page_memo, "tag.md.j2", paged_srcs(first, len(notes)),
+            [{"title": n.title, "page_src": n.page_src, "date": n.date} for n in notes], "page_src",
+            name=name, total=len(notes), anchor=tag_anchor(name), L=_labels(vault),
+            index_href=lambda here: _rel(here, GENERATED["tags"]),
+            first_href=lambda here, first=first: _rel(here, first),
+            parent=lambda here, parent=parent: {"name": parent, "href": _rel(here, vault.tag_pages[parent])} if parent else None,
+            children=lambda here, kids=kids: [{"name": k, "href": _rel(here, vault.tag_pages[k])} for k in kids],
+        ))
+    return out
 
 
 def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
@@ -400,26 +481,67 @@ def _event_view(vault: Vault, e: dict, from_src: str) -> dict:
                               for c in e.get("companies", [])]}
 
 
+def _company_name(vault: Vault, cid: str) -> str:
+    company = vault.registry.get(cid)
+    return company.name if company else cid
+
+
 def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
-    return _by_inputs(vault.page_memo, ("timeline", src), (vault.events, _names_and_pages(vault), vault.language),
-                      lambda: _timeline(vault, src))
-
-
-def _timeline(vault: Vault, src: str) -> str:
-    groups: list[dict] = []
+    """The timeline's index: its years, newest first, with their counts and months."""
+    years = []
+    for year in timeline_years(vault.events):
+        years.append({"year": year, "facts": 0, "notes": 0, "months": [],
+                      "href": _rel(src, timeline_year_src(year))})
+    by_year = {y["year"]: y for y in years}
     for e in vault.events:
+        y = by_year[e["date"][:4]]
+        y["facts" if e["kind"] == "fact" else "notes"] += 1
+        if len(e["date"]) >= 7 and (not y["months"] or y["months"][-1]["month"] != e["date"][:7]):
+            y["months"].append({"month": e["date"][:7], "label": month_short(e["date"], vault.language),
+                                "href": y["href"] + "#" + timeline_anchor(e["date"])})
+    return _render(vault.page_memo, "timeline.md.j2", src, years=years, L=_labels(vault),
+                   facts=sum(y["facts"] for y in years))
+
+
+def timeline_year_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
+    """A timeline page per year (``timeline/2025.md``): a month index, the company and tag
+    filters (their choice rides in the URL's query, so it holds from year to year) and the
+    year's events, newest first."""
+    by_year: dict[str, list[dict]] = defaultdict(list)
+    for e in vault.events:
+        by_year[e["date"][:4]].append(e)
+    years = list(by_year)
+    names = _names_and_pages(vault)
+    out = {}
+    for i, year in enumerate(years):
+        src = timeline_year_src(year)
+        if src in existing:
+            continue
+        events = by_year[year]
+        nav = {"newer": years[i - 1] if i > 0 else None, "older": years[i + 1] if i + 1 < len(years) else None}
+        out[src] = _by_inputs(vault.page_memo, ("timeline-year", src), (events, years, names, vault.language),
+                              lambda: _timeline_year(vault, src, year, events, years, nav))
+    return out
+
+
+def _timeline_year(vault: Vault, src: str, year: str, events: list[dict], years: list[str], nav: dict) -> str:
+    groups: list[dict] = []
+    for e in events:
         label = _period_label(e["date"], vault.language)
         if not groups or groups[-1]["label"] != label:
-            year = e["date"][:4]
-            groups.append({"label": label, "year": year, "events": []})
+            groups.append({"label": label, "year": year, "id": timeline_anchor(e["date"]), "events": []})
         groups[-1]["events"].append(_event_view(vault, e, src))
-    companies = sorted({c for e in vault.events for c in e.get("companies", [])},
-                       key=lambda c: vault.registry.get(c).name.casefold() if vault.registry.get(c) else c)
-    tags = sorted({t for e in vault.events for t in e.get("tags", [])}, key=str.casefold)
-    return _render_fresh("timeline.md.j2",
-        groups=groups,
-        facts=sum(1 for e in vault.events if e["kind"] == "fact"),
-        companies=[{"id": c, "name": vault.registry.get(c).name if vault.registry.get(c) else c} for c in companies],
+    companies = sorted({c for e in events for c in e.get("companies", [])},
+                       key=lambda c: _company_name(vault, c).casefold())
+    tags = sorted({t for e in events for t in e.get("tags", [])}, key=str.casefold)
+    year_links = [{"year": y, "href": _rel(src, timeline_year_src(y)), "current": y == year} for y in years]
+    return _render_fresh("timeline_year.md.j2",
+        year=year, groups=groups, years=year_links,
+        index_href=_rel(src, GENERATED["timeline"]),
+        newer={"year": nav["newer"], "href": _rel(src, timeline_year_src(nav["newer"]))} if nav["newer"] else None,
+        older={"year": nav["older"], "href": _rel(src, timeline_year_src(nav["older"]))} if nav["older"] else None,
+        facts=sum(1 for e in events if e["kind"] == "fact"),
+        companies=[{"id": c, "name": _company_name(vault, c)} for c in companies],
         tags=tags, L=_labels(vault),
     )
 
@@ -478,12 +600,9 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
 
 def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
     notes = sorted(vault.company_notes.get(company_id, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
-    note_views = []
-    for n in notes:
-        page = vault.index.notes[n["src"]].page_src
-        if page == src:
-            continue
-        note_views.append({**n, "href": _rel(src, page)})
+    listed = [n for n in notes if vault.index.notes[n["src"]].page_src != src]
+    note_views = [{**n, "href": _rel(src, vault.index.notes[n["src"]].page_src)} for n in listed[:PAGE_SIZE]]
+    srcs = paged_srcs(src, len(listed))
     events = [_event_view(vault, e, src) for e in vault.events_by_company.get(company_id, [])]
     co = Counter()
     for n in notes:
@@ -496,7 +615,26 @@ def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
     return _render_fresh("company.md.j2",
         company=company, notes=note_views, events=events, related=related,
         aliases=[a for a in company.aliases if a != company.name][:12], L=_labels(vault),
+        total=len(listed), pages=len(srcs), pager=_pager(srcs, 0),
     )
+
+
+def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
+    """The rest of a company's listing of notes when it has more than ``PAGE_SIZE``
+    (``companies/<id>/page/2.md``, ...); its page holds the first ``PAGE_SIZE``."""
+    out: dict[str, str] = {}
+    for cid, src in vault.company_pages.items():
+        srcs = build_mod.company_note_srcs(vault, cid)
+        if len(srcs) < 2:
+            continue
+        company = vault.registry.get(cid)
+        notes = sorted(vault.company_notes.get(cid, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
+        listed = [{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in notes
+                  if vault.index.notes[n["src"]].page_src != src]
+        pages = _paginate(vault.page_memo, "company_notes.md.j2", srcs, listed, "page_src",
+                          name=company.name, total=len(listed), L=_labels(vault), company_href=lambda here, src=src: _rel(here, src))
+        out.update({k: v for k, v in pages.items() if k != src and k not in existing})
+    return out
 
 
 def company_page(vault: Vault, company_id: str) -> str:
@@ -507,28 +645,48 @@ def company_page(vault: Vault, company_id: str) -> str:
 
 
 def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
+    """The first page of the missing-notes listing (``missing_pages`` has them all)."""
+    return missing_pages(vault, src)[src]
+
+
+def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, str]:
+    """Notes linked to but not written yet, ``PAGE_SIZE`` a page (``missing.md``, then
+    ``missing/page/2.md``, ...)."""
     linking = {}  # the notes that name a missing note, as the page shows them
     for entry in vault.missing.values():
         for url in entry["from"]:
             note = vault.by_url.get(url)
             linking[url] = (note.title, note.page_src) if note else None
-    return _by_inputs(vault.page_memo, ("missing", src), (vault.missing, linking, vault.language),
-                      lambda: _missing(vault, src))
+    inputs = (vault.missing, linking, vault.language)
+    memo = vault.page_memo
+    got = memo.get(("missing", src)) if memo is not None else None
+    if got is not None and got[0] == inputs:
+        return got[1]
+    pages = _missing(vault, src)
+    if memo is not None:
+        memo[("missing", src)] = (inputs, pages)
+    return pages
 
 
-def _missing(vault: Vault, src: str) -> str:
+def _missing(vault: Vault, src: str) -> dict[str, str]:
     rows = []
     for entry in vault.missing.values():
         froms = []
         for url in entry["from"]:
             note = vault.by_url.get(url)
             if note:
-                froms.append({"title": note.title, "href": _rel(src, note.page_src)})
+                froms.append({"title": note.title, "page_src": note.page_src})
         m = re.match(r"(\d{4}-\d{2}-\d{2})", entry["target"])
         rows.append({"name": entry["target"], "count": entry["count"], "from": froms, "date": m.group(1) if m else None})
     dated = sorted((r for r in rows if r["date"]), key=lambda r: (r["date"], r["name"]), reverse=True)
     undated = sorted((r for r in rows if not r["date"]), key=lambda r: (-r["count"], r["name"]))
-    return _render_fresh("missing.md.j2", rows=dated + undated, total=len(rows), L=_labels(vault))
+    rows = dated + undated
+
+    def view(row: dict, here: str) -> dict:
+        return {**row, "from": [{"title": f["title"], "href": _rel(here, f["page_src"])} for f in row["from"]]}
+
+    return _paginate(None, "missing.md.j2", paged_srcs(src, len(rows)), rows, None, view=view, total=len(rows),
+                     L=_labels(vault))
 
 
 def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
@@ -537,23 +695,32 @@ def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
     pages.update(folder_pages(vault, existing))
     if GENERATED["tags"] not in existing:
         pages[GENERATED["tags"]] = tags_page(vault)
+    pages.update(tag_pages(vault, existing))
     if GENERATED["timeline"] not in existing:
         pages[GENERATED["timeline"]] = timeline_page(vault)
+    pages.update(timeline_year_pages(vault, existing))
     if GENERATED["companies"] not in existing:
         pages[GENERATED["companies"]] = companies_page(vault)
     if GENERATED["missing"] not in existing:
-        pages[GENERATED["missing"]] = missing_page(vault)
+        pages.update(missing_pages(vault))
     for cid, src in vault.company_pages.items():
         if src not in existing:
             pages[src] = company_page(vault, cid)
     if vault.generated_home and HOME not in existing and "README.md" not in existing:
         pages[HOME] = home_page(vault)
+    pages.update(company_note_pages(vault, existing))
     # A note owns its address even when a generated page would share it: ``cycle.md`` and the
     # folder index ``cycle/index.md`` are both ``cycle/``, and MkDocs would silently keep one.
     return {src: text for src, text in pages.items() if page_url(src) not in vault.by_url}
 
 
 HOME_LATEST = 30
+
+
+def _tag_href(vault: Vault, src: str, name: str, tags_href: str) -> str:
+    """A tag's own page from ``src`` (its entry on the tags page if it has none)."""
+    page = vault.tag_pages.get(name)
+    return _rel(src, page) if page else tags_href + "#" + tag_anchor(name)
 
 
 def home_page(vault: Vault, src: str = HOME) -> str:
@@ -565,12 +732,12 @@ def home_page(vault: Vault, src: str = HOME) -> str:
     dated = sorted(vault.notes, key=lambda n: (n.date or "", n.title), reverse=True)[:HOME_LATEST]
     tags_href = _rel(src, GENERATED["tags"])
     notes = [{"title": n.title, "date": n.date, "href": _rel(src, n.page_src),
-              "tags": [{"name": t, "href": tags_href + "#" + tag_anchor(t)} for t in vault.note_tags.get(n.src, [])[:6]]}
+              "tags": [{"name": t, "href": _tag_href(vault, src, t, tags_href)} for t in vault.note_tags.get(n.src, [])[:6]]}
              for n in dated]
     tags = []
     if vault.tag_index is not None:
         for name, srcs in vault.tag_index.tags():
-            tags.append({"name": name, "count": len(srcs), "href": tags_href + "#" + tag_anchor(name)})
+            tags.append({"name": name, "count": len(srcs), "href": _tag_href(vault, src, name, tags_href)})
         tags.sort(key=lambda t: (-t["count"], t["name"].casefold()))
     links = [{"label": L[key], "href": _rel(src, GENERATED[key])} for key in ("timeline", "companies", "tags")]
     if vault.missing:

@@ -242,7 +242,7 @@ class VaultAdapter:
         if config.nav is None:  # a nav written in mkdocs.yml is the user's choice and wins
             config.nav = build_nav(vault, {f.src_uri for f in files.documentation_pages()})
 
-        state.ext.bind(vault.resolver, vault.tag_index)
+        state.ext.bind(vault.resolver, vault.tag_index, tag_pages=vault.tag_pages)
         state.company_of_page = {v: k for k, v in vault.company_pages.items()}
 
         if self.serve.active:

@@ -16,6 +16,9 @@ memory read from ``/usr/bin/time -v``:
 
 and measures, in ``mkdocs serve`` with the hooks, how long a newly added note
 takes to be served, and until its backlink shows on the note it links to.
+It also weighs the built site's heaviest pages (HTML bytes and elements, parsed from
+the hooks build; load time in headless Chromium when ``/usr/bin/chromium`` and
+Playwright are there, ``page_weight.py``): issue 19 wants no page over a second.
 Medians go to ``tests/bench/RESULTS.md`` with the date and the machine.
 """
 from __future__ import annotations
@@ -46,6 +49,9 @@ MAKE_VAULT = BENCH / "make_vault.py"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from sitebuild import write_config  # noqa: E402
+
+sys.path.insert(0, str(BENCH))
+import page_weight  # noqa: E402
 
 
 def configs(vault: Path, size: int) -> dict[str, Path]:
@@ -218,6 +224,8 @@ def main() -> None:
         entry = {"time": {k: statistics.median(v) for k, v in times.items()},
                  "mem": {k: max(v) for k, v in mems.items()},
                  "tree": {"hooks": tree}, "runs": times}
+        entry["pages"] = heaviest_pages(cfgs["hooks"])
+        print(f"{size} notes, heaviest pages: {entry['pages']}", flush=True)
         if not args.no_serve:
             entry["serve"] = serve_latency(vault, size)
             print(f"{size} notes, serve: {entry['serve']}", flush=True)
@@ -228,6 +236,18 @@ def main() -> None:
 
 
 SERVE_GOAL = {1000: 2.0, 5000: 5.0}
+PAGE_LOAD_GOAL = 1.0  # seconds, every page of the 5,000-note site (issue 19)
+
+
+def heaviest_pages(cfg: Path, top: int = 3) -> list[dict]:
+    """The heaviest pages of the site ``cfg`` builds (its last build): bytes, elements and,
+    if Chromium is there, the load time."""
+    site = Path(re.search(r'^site_dir: (.+)$', cfg.read_text(encoding="utf-8"), re.M).group(1).strip('"'))
+    rows = page_weight.heaviest(site, top)
+    times = page_weight.load_times(site, [r["url"] for r in rows]) or {}
+    for r in rows:
+        r["load_s"] = times.get(r["url"])
+    return rows
 
 
 def goals(results: dict[int, dict]) -> list[str]:
@@ -257,6 +277,16 @@ def goals(results: dict[int, dict]) -> list[str]:
             continue
         worst = max(v if v is not None else float("inf") for v in (s.get("page"), s.get("backlink")))
         out.append(f"| 4. serve, new note ({size:,}) | page and backlink <= {limit:.0f} s | {worst:.1f} s | {yes(worst <= limit)} |")
+    for size in sizes:
+        pages = results[size].get("pages") or []
+        if not pages:
+            continue
+        top = pages[0]
+        loads = [p["load_s"] for p in pages if p.get("load_s") is not None]
+        load = f", slowest load {max(loads):.2f} s" if loads else ", load not measured (no Chromium)"
+        out.append(f"| 5. heaviest page ({size:,}) | loads in <= {PAGE_LOAD_GOAL:.0f} s | `{top['url']}` "
+                   f"{top['bytes'] / 1e6:.2f} MB, {top['elements']:,} elements{load} | "
+                   f"{yes(max(loads) <= PAGE_LOAD_GOAL) if loads else 'n/a'} |")
     return out
 
 
@@ -266,7 +296,8 @@ HISTORY = BENCH / "history.jsonl"
 def record_history(started: str, results: dict[int, dict]) -> None:
     """One line per run of the script, so RESULTS.md can show every run, not only the last."""
     line = {"started": started, "commit": _commit(), "machine": machine(),
-            "sizes": {str(size): {"time": e["time"], "tree": e["tree"]["hooks"], "serve": e.get("serve")}
+            "sizes": {str(size): {"time": e["time"], "tree": e["tree"]["hooks"], "serve": e.get("serve"),
+                                  "pages": e.get("pages")}
                       for size, e in results.items()}}
     with HISTORY.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -332,6 +363,12 @@ def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
         a, b = sizes[0], sizes[-1]
         growth = results[b]["time"]["hooks"] / results[a]["time"]["hooks"]
         lines += ["", f"Growth with hooks, {a:,} -> {b:,} notes: {growth:.2f}x for {b / a:.0f}x the notes."]
+    lines += ["", "Heaviest pages of the hooks build (HTML bytes, elements, load in headless Chromium):", ""]
+    lines += ["| notes | page | MB | elements | load |", "| ---: | --- | ---: | ---: | ---: |"]
+    for size, e in sorted(results.items()):
+        for p in e.get("pages") or []:
+            load = "n/a" if p.get("load_s") is None else f"{p['load_s']:.2f} s"
+            lines.append(f"| {size:,} | `{p['url']}` | {p['bytes'] / 1e6:.2f} | {p['elements']:,} | {load} |")
     lines += ["", *goals(results)]
     history = history_table()
     if history:

@@ -4,9 +4,31 @@
 (function () {
   "use strict";
 
+  /* The timeline is a page a year: the filter's choice rides in the URL's query
+   * (?company=…&tag=…&notes=0), and every link to another year carries it along. */
+  function carryQuery(root, qs) {
+    root.querySelectorAll("a.vs-year-link").forEach(function (a) {
+      var href = a.getAttribute("href"), hash = "", i = href.indexOf("#");
+      if (i >= 0) { hash = href.slice(i); href = href.slice(0, i); }
+      href = href.split("?")[0];
+      a.setAttribute("href", href + (qs ? "?" + qs : "") + hash);
+    });
+  }
+
+  function choose(select, value) {
+    if (!value) return;
+    if (!Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+      var o = document.createElement("option"); /* chosen on another year: none here */
+      o.value = value; o.textContent = value;
+      select.appendChild(o);
+    }
+    select.value = value;
+  }
+
   function setupTimelineFilter(root) {
+    var q = new URLSearchParams(location.search);
     var form = root.querySelector("form[data-vs-filter]");
-    if (!form) return;
+    if (!form) { carryQuery(root, q.toString()); return; }
     function apply() {
       var company = form.company.value, tag = form.tag.value, notes = form.notes.checked;
       root.querySelectorAll(".vs-event").forEach(function (li) {
@@ -24,10 +46,10 @@
       if (!notes) params.set("notes", "0");
       var qs = params.toString();
       history.replaceState(history.state, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+      carryQuery(root, qs);
     }
-    var q = new URLSearchParams(location.search);
-    if (q.get("company")) form.company.value = q.get("company");
-    if (q.get("tag")) form.tag.value = q.get("tag");
+    choose(form.company, q.get("company"));
+    choose(form.tag, q.get("tag"));
     if (q.get("notes") === "0") form.notes.checked = false;
     form.addEventListener("change", apply);
     apply();

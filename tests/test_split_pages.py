@@ -1,0 +1,274 @@
+"""Generated pages stay small (issue 19): the timeline is a page a year, each tag has a page of
+its notes, long folder and tag listings are paginated; links, chips and ``vault.json`` point at
+the page an entry is on.  One real build of a generated vault spanning several years, many
+tags (nested too) and a folder of more than ``PAGE_SIZE`` notes."""
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from sitebuild import build, schema
+from vaultsite.build import PAGE_SIZE, paged_srcs, tag_page_srcs, timeline_anchor
+
+N_ARCHIVE = PAGE_SIZE + 23
+YEARS = ["2021", "2022", "2023", "2024"]
+COMPANIES = ["NVIDIA", "삼성전자", "TSMC"]
+TOPICS = ["AI", "반도체", "메모리", "Deep Learning", "시장"]
+
+
+def _vault(docs: Path) -> None:
+    (docs / "archive").mkdir(parents=True)
+    (docs / "notes").mkdir()
+    for i in range(N_ARCHIVE):
+        year = YEARS[i % len(YEARS)]
+        month = i % 12 + 1
+        tags = ["연구/기록", TOPICS[i % len(TOPICS)]]
+        company = COMPANIES[i % len(COMPANIES)]
+        body = f"{year}년 {month}월 {i % 27 + 1}일 {company}가 신제품 {i}호를 발표했다.\n"
+        if i % 10 == 0:
+            body += "\n본문 태그 #인라인태그 도 있다.\n"
+        if i % 7 == 0:
+            body += "\nNVIDIA, 삼성전자, TSMC, Apple, Intel 모두 나온다.\n"
+        (docs / "archive" / f"기록 {i:04d}.md").write_text(
+            "---\n" + f"title: 기록 {i:04d}\ndate: {year}-{month:02d}-01\ntags: {json.dumps(tags, ensure_ascii=False)}\n"
+            + "---\n\n" + body, encoding="utf-8")
+    (docs / "notes" / "허브.md").write_text(
+        "---\ntitle: 허브\ndate: 2020-05-05\ntags: [연구, Hub]\n---\n\n"
+        "2019년 7월 1일 TSMC가 공장을 지었다. #투자/반도체/장비\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("split")
+    _vault(root / "docs")
+    code, log, site = build(root / "docs", root, strict=True)
+    assert code == 0, log[-4000:]
+    return site
+
+
+@pytest.fixture(scope="module")
+def vault(site):
+    return json.loads((site / "vault.json").read_text(encoding="utf-8"))
+
+
+def soup_of(site: Path, url: str) -> BeautifulSoup:
+    path = site / unquote(urlsplit(url).path) / "index.html"
+    assert path.is_file(), f"no page at {url}"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def art(soup: BeautifulSoup):
+    return soup.select_one("article.md-content__inner")
+
+
+def target(page_url: str, href: str) -> str:
+    """The site-relative URL (decoded, fragment kept) a relative ``href`` on ``page_url`` names."""
+    full = urljoin("http://x/" + page_url, href)
+    parts = urlsplit(full)
+    return unquote(parts.path[1:]) + (("#" + unquote(parts.fragment)) if parts.fragment else "")
+
+
+def listed(site: Path, url: str, selector: str = "ul.vs-listing a") -> list[str]:
+    return [target(url, a["href"]) for a in art(soup_of(site, url)).select(selector)]
+
+
+# -- the core ------------------------------------------------------------------------
+def test_tag_page_srcs_unique_nested_and_reserved():
+    got = tag_page_srcs(["AI", "ai!", "투자", "투자/반도체", "index", "page", "C++", "c"])
+    assert got["AI"] == "tags/ai.md" and got["ai!"] == "tags/ai-2.md"
+    assert got["투자/반도체"] == "tags/투자/반도체.md"
+    assert got["index"] == "tags/index-tag.md" and got["page"] == "tags/page-tag.md"
+    assert len(set(got.values())) == len(got)
+
+
+def test_paged_srcs():
+    assert paged_srcs("a/index.md", 0) == ["a/index.md"]
+    assert paged_srcs("a/index.md", PAGE_SIZE) == ["a/index.md"]
+    assert paged_srcs("a/index.md", PAGE_SIZE + 1) == ["a/index.md", "a/page/2.md"]
+    assert paged_srcs("tags/ai.md", 2 * PAGE_SIZE + 1) == ["tags/ai.md", "tags/ai/page/2.md", "tags/ai/page/3.md"]
+
+
+# -- the timeline --------------------------------------------------------------------
+def test_timeline_index_lists_years_with_counts(site, vault):
+    facts = Counter(e["date"][:4] for e in vault["events"] if e["kind"] == "fact")
+    rows = art(soup_of(site, "timeline/")).select("table.vs-timeline-years tbody tr")
+    got = {tr.select_one("a.vs-year-link").get_text(strip=True): int(tr.select("td")[1].get_text()) for tr in rows}
+    assert got == {f"{y}년": n for y, n in facts.items()} | {f"{y}년": 0 for y in {e["date"][:4] for e in vault["events"]} - set(facts)}
+    assert set(YEARS) | {"2019", "2020"} <= {k[:4] for k in got}
+    # the index has no events, only years and months
+    assert not art(soup_of(site, "timeline/")).select(".vs-event")
+
+
+def test_every_event_on_its_year_page(site, vault):
+    per_year = defaultdict(list)
+    for e in vault["events"]:
+        per_year[e["date"][:4]].append(e)
+    for year, events in per_year.items():
+        a = art(soup_of(site, f"timeline/{year}/"))
+        items = a.select("li.vs-event")
+        assert len(items) == len(events), year
+        assert {li.time["datetime"][:4] for li in items} == {year}
+        sections = {s["id"] for s in a.select("section.vs-month")}
+        for e in events:
+            page, anchor = e["timeline"].split("#")
+            assert page == f"timeline/{year}/" and anchor == timeline_anchor(e["date"]) and anchor in sections
+        # the month index links to the sections on the page
+        months = {m["href"].lstrip("#") for m in a.select("nav.vs-months a")}
+        assert months == sections
+    # a fact links back to its note
+    li = art(soup_of(site, "timeline/2023/")).select_one("li.vs-event--fact")
+    note = target("timeline/2023/", li.select_one("a.vs-event-source")["href"])
+    assert soup_of(site, note).select_one("article h1").get_text(strip=True).startswith("기록")
+
+
+def test_year_page_filter_markup(site, vault):
+    a = art(soup_of(site, "timeline/2022/"))
+    form = a.select_one("form.vs-filter[data-vs-filter=timeline]")
+    companies = {o["value"] for o in form.select("select[name=company] option") if o["value"]}
+    tags = {o["value"] for o in form.select("select[name=tag] option") if o["value"]}
+    events = [e for e in vault["events"] if e["date"].startswith("2022")]
+    assert companies == {c for e in events for c in e["companies"]} and "nvidia" in companies
+    assert tags == {t for e in events for t in e["tags"]}
+    for li in a.select("li.vs-event"):
+        assert li.has_attr("data-companies") and li.has_attr("data-tags") and li["data-kind"] in ("fact", "note")
+    # the other years and the index are links the script carries the filter's query along
+    years = [target("timeline/2022/", x["href"]) for x in a.select("nav.vs-years a.vs-year-link")]
+    assert "timeline/2023/" in years and "timeline/2021/" in years
+    assert form.find_parent("article") is not None
+
+
+# -- tags ----------------------------------------------------------------------------
+def test_tag_pages_list_their_notes(site, vault):
+    notes = {n["url"]: n for n in vault["notes"]}
+    for tag in vault["tags"]:
+        url = tag["url"]
+        assert url.startswith("tags/") and "#" not in url
+        got = []
+        first = soup_of(site, url)
+        pager = [target(url, x["href"]) for x in art(first).select("nav.vs-pager a")]
+        pages = [url] + sorted(set(pager) - {url})
+        for p in pages:
+            entries = listed(site, p)
+            assert len(entries) <= PAGE_SIZE
+            got += entries
+        assert sorted(got) == sorted(unquote(u) for u in tag["notes"]), tag["name"]
+        assert len(pages) == -(-len(tag["notes"]) // PAGE_SIZE) or (not tag["notes"] and len(pages) == 1)
+        assert all(unquote(u) in {unquote(k) for k in notes} for u in got)
+
+
+def test_big_tag_is_paginated(site, vault):
+    tag = next(t for t in vault["tags"] if t["name"] == "연구")
+    assert len(tag["notes"]) == N_ARCHIVE + 1
+    assert soup_of(site, tag["url"] + "page/2/") is not None
+
+
+def test_tags_index_nests_and_counts(site, vault):
+    a = art(soup_of(site, "tags/"))
+    li = a.find("li", id="tag:연구")
+    assert li is not None
+    child = li.find("li", id="tag:연구/기록")
+    assert child is not None and child.select_one("a.md-tag").get_text(strip=True) == "기록"
+    counts = {t["name"]: len(t["notes"]) for t in vault["tags"]}
+    assert int(li.select_one(":scope > .vs-count").get_text()) == counts["연구"]
+    deep = a.find("li", id="tag:투자/반도체/장비")
+    assert deep is not None and deep.find_parent("li", id="tag:투자/반도체") is not None
+    for x in a.select("a.md-tag"):
+        url = target("tags/", x["href"])
+        assert soup_of(site, url) is not None
+    # the nested tag's page links to its parent, the parent's to its children
+    sub = art(soup_of(site, next(t["url"] for t in vault["tags"] if t["name"] == "연구/기록")))
+    assert any(x.get_text(strip=True) == "연구" for x in sub.select(".vs-lead a.md-tag"))
+
+
+def test_note_chips_and_inline_tags_reach_tag_pages(site, vault):
+    by_name = {t["name"]: unquote(t["url"]) for t in vault["tags"]}
+    note = next(n for n in vault["notes"] if n["title"] == "기록 0010")
+    soup = soup_of(site, note["url"])
+    chips = {x.get_text(strip=True): target(unquote(note["url"]), x["href"]) for x in soup.select("nav.md-tags a.md-tag")}
+    assert chips == {t: by_name[t] for t in note["tags"]}
+    inline = soup.select_one("article a.vs-tag")
+    assert inline.get_text() == "#인라인태그"
+    assert target(unquote(note["url"]), inline["href"]) == by_name["인라인태그"]
+    hub = next(n for n in vault["notes"] if n["title"] == "허브")
+    deep = soup_of(site, hub["url"]).select_one("article a.vs-tag")
+    assert target(unquote(hub["url"]), deep["href"]) == by_name["투자/반도체/장비"]
+
+
+# -- folders -------------------------------------------------------------------------
+def test_big_folder_is_paginated(site, vault):
+    first, second = listed(site, "archive/"), listed(site, "archive/page/2/")
+    assert len(first) == PAGE_SIZE and len(second) == N_ARCHIVE - PAGE_SIZE
+    want = sorted(unquote(n["url"]) for n in vault["notes"] if n["src"].startswith("archive/"))
+    assert sorted(first + second) == want
+    pager = {target("archive/page/2/", x["href"]) for x in art(soup_of(site, "archive/page/2/")).select("nav.vs-pager a")}
+    assert pager == {"archive/"}
+    lead = art(soup_of(site, "archive/")).select_one(".vs-lead").get_text()
+    assert str(N_ARCHIVE) in lead and "1/2" in lead
+
+
+def test_vault_json_valid(vault):
+    jsonschema.Draft202012Validator(schema()).validate(vault)
+    assert all(e["timeline"].startswith("timeline/") for e in vault["events"])
+
+
+def test_missing_notes_paginated_in_core():
+    """The missing-notes page (7,000 entries on the benchmark vault) is paginated too."""
+    from vaultsite.build import Source, build_vault
+    from vaultsite.render import generated_pages
+
+    n = PAGE_SIZE + 5
+    body = "\n".join(f"- [[없는 노트 {i:04d}]]" for i in range(n))
+    vault = build_vault([Source("notes/허브.md", None, data=("# 허브\n\n" + body + "\n").encode())])
+    pages = generated_pages(vault, set())
+    assert {"missing.md", "missing/page/2.md"} <= set(pages)
+    first = BeautifulSoup(pages["missing.md"], "lxml").select("table.vs-missing-list tbody tr")
+    second = BeautifulSoup(pages["missing/page/2.md"], "lxml").select("table.vs-missing-list tbody tr")
+    assert len(first) == PAGE_SIZE and len(second) == 5
+    a = second[0].select_one("a")
+    assert unquote(a["href"]) == "../../../notes/허브/" and a.get_text() == "허브"
+
+
+def test_company_listing_paginated_in_core():
+    """A company every note mentions (3,800 notes on the benchmark vault) lists its first
+    ``PAGE_SIZE`` notes on its page and the rest on ``companies/<id>/page/2.md``, ..."""
+    from vaultsite.build import Source, build_vault, generated_page_srcs
+    from vaultsite.render import generated_pages
+
+    n = PAGE_SIZE + 3
+    sources = [Source(f"notes/n{i:04d}.md", None,
+                      data=f"---\ndate: 2024-01-{i % 28 + 1:02d}\n---\n\nNVIDIA가 {i}번째 칩을 냈다.\n".encode())
+               for i in range(n)]
+    vault = build_vault(sources)
+    src = vault.company_pages["nvidia"]
+    second = src[:-3] + "/page/2.md"
+    assert second in generated_page_srcs(vault)
+    pages = generated_pages(vault, set())
+    first_items = BeautifulSoup(pages[src], "lxml").select("ul.vs-mentions li")
+    rest = BeautifulSoup(pages[second], "lxml").select("ul.vs-mentions li")
+    assert len(first_items) == PAGE_SIZE and len(rest) == 3
+    titles = {li.a.get_text() for li in first_items} | {li.a.get_text() for li in rest}
+    assert len(titles) == n
+    pager = BeautifulSoup(pages[second], "lxml").select("nav.vs-pager a")
+    assert {a["href"] for a in pager} == {"../../"}  # the pager above and below the listing
+
+
+def test_event_chips_capped(site):
+    """An event shows at most three company chips (and ``+N``); the filter still sees all."""
+    seen = 0
+    for li in art(soup_of(site, "timeline/2023/")).select("li.vs-event"):
+        chips = li.select("a.vs-chip--company, span.vs-chip--company")
+        names = li["data-companies"].split()
+        assert len(chips) == min(3, len(names))
+        more = li.select_one(".vs-chip--more")
+        assert (more is not None) == (len(names) > 3)
+        if more is not None:
+            assert more.get_text() == f"+{len(names) - 3}"
+            seen += 1
+    assert seen  # some events name more than three companies
