@@ -101,8 +101,13 @@ def test_embeds(site):
     for img in imgs:
         path, _ = target_of(site["site"], "notes/Beta", img["src"])
         assert path.exists(), img["src"]
-    pdfs = [a["href"] for a in art.select("a.vs-file")]
-    assert any(h.endswith("report.pdf") for h in pdfs) and any(h.endswith("report.pdf#page=3") for h in pdfs)
+    # ![[report.pdf]] and ![[report.pdf#page=3]]: a viewer (the page kept) and a download link.
+    viewers = [f["src"] for f in art.select(".vs-pdf iframe")]
+    assert any(h.endswith("report.pdf") for h in viewers) and any(h.endswith("report.pdf#page=3") for h in viewers)
+    for src in viewers:
+        assert target_of(site["site"], "notes/Beta", src)[0].exists(), src
+    pdfs = [a["href"] for a in art.select(".vs-pdf a.vs-file")]
+    assert len(pdfs) == len(viewers) and all(h.endswith("report.pdf") for h in pdfs)
     placeholders = [s.get_text() for s in art.select(".vs-missing-file")]
     assert "missing.png" in placeholders
     assert not (site["site"] / "etc").exists()

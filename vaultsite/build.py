@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from . import attachments as attachments_mod
 from . import canvas as canvas_mod
+from . import appsettings
 from . import companies as companies_mod
 from . import excalidraw
 from . import forkpool
@@ -514,6 +515,8 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
 
     vault.resolver = Resolver(index)
     vault.resolver.language = vault.language
+    # The rendering reads the vault's Obsidian settings through the resolver it is bound to.
+    vault.settings = vault.resolver.settings = appsettings.read_settings(sources, vault.problems)
     for src, facts in facts_by_src.items():
         vault.resolver.preset_anchors(src, facts.anchors)
     _tags(vault, facts_by_src, synonyms)

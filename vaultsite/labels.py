@@ -95,6 +95,8 @@ LABELS: dict[str, dict[str, str]] = {
         "more_on_next_pages": "{n}개 중 최신 {k}개입니다. 나머지는 다음 쪽에 있습니다.",
         "company_notes_title": "{name} · 언급한 노트 {page}/{pages}쪽",
         "company_notes_lead": "를 언급한 노트 {n}개 중 {first}–{last}번째(최신순).",
+        "download": "내려받기",
+        "math_error": "수식을 변환하지 못해 원문을 보여 줍니다",
     },
     "en": {
         "home": "Home",
@@ -186,6 +188,8 @@ LABELS: dict[str, dict[str, str]] = {
         "more_on_next_pages": "The latest {k} of {n}; the rest are on the next pages.",
         "company_notes_title": "{name} · notes that mention it, page {page} of {pages}",
         "company_notes_lead": ": notes that mention it, {first}–{last} of {n}, newest first.",
+        "download": "Download",
+        "math_error": "This formula could not be converted; its source is shown",
     },
 }
 

@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from pymdownx.slugs import slugify as _slugify_factory
 
+from .appsettings import ObsidianSettings
 from .index import NOTE_EXTS, VaultIndex
 from .model import Note, Problem
 from .parsed import SCHEME_RE, RawLink, Text, parse, plain
@@ -91,6 +92,8 @@ class Resolver:
         self._wiki: dict[tuple[str, str, bool], tuple[Target, str]] = {}
         #: The site's language (``build_vault(language=...)``), for words the rendering adds.
         self.language = "ko"
+        #: The vault's ``.obsidian/app.json`` settings (``build_vault`` sets them), for rendering.
+        self.settings = ObsidianSettings()
 
     # -- anchors --------------------------------------------------------------
     def anchors(self, note: Note) -> dict[str, str]:

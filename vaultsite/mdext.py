@@ -10,7 +10,10 @@ Registered processors, each one syntax family:
   images that name notes or attachments the Obsidian way (bare file names,
   ``%20`` names, Hugo permalinks) are pointed at the real page or file; links
   to notes not written yet become styled text; ``#tags`` in text become links
-  to the tags page.
+  to the tags page; ``![alt|100x50](url)`` sizes the image.
+* Obsidian's own syntax (``vaultsite.mdsyntax``): callouts, ``$math$``, block
+  ids, ``^[inline footnotes]``, task states, ``1)`` lists and single line breaks;
+  embedded PDFs, audio and video (``vaultsite.media``).
 
 Every target is resolved through :class:`vaultsite.links.Resolver`, the same
 object that fills ``vault.json``, and emitted as a path relative to the page's
@@ -25,13 +28,22 @@ from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from markdown import util as md_util
+
+from . import mdsyntax
 from . import tags as tags_mod
-from .links import Resolver, Target, heading_slugify, is_image, page_src_of, relative_href
+from .media import file_url_from, media_kind, media_element
+from .sanitize import is_imported
+from .links import Resolver, Target, heading_slugify, is_image, page_src_of, relative_href, split_wikilink
 
 MISSING_TITLE = "아직 작성되지 않은 노트입니다"
 MISSING_FILE_TITLE = "첨부 파일을 찾을 수 없습니다"
 REFUSED_TITLE = "문서 폴더(docs/) 밖을 가리켜 막은 링크입니다"
 SKIP_TAGS = {"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "kbd"}
+# A one-line block shown inside a sentence: its list or quote marker and its ^id go.
+_BLOCK_LINE_RE = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:[-*+][ \t]+(?:\[.\][ \t]+)?|\d+[.)][ \t]+)?|[ \t]+\^[A-Za-z0-9-]+[ \t]*$")
+# Obsidian's image size in the alt text: ![alt|100](url), ![alt|100x50](url), ![250](url).
+_ALT_SIZE_RE = re.compile(r"^(?:(.*)\|)?[ \t]*(\d{1,5})(?:[ \t]*x[ \t]*(\d{1,5}))?[ \t]*$", re.S)
 
 
 def tag_anchor(name: str) -> str:
@@ -71,6 +83,10 @@ class EmbedProcessor(_VaultInline):
         target, text = self.ext.resolver.wikilink(m.group(1), self.ext.note, embed=True)
         if target.kind == "note" and "drawing" in (target.note.extra or {}):
             return self.md.htmlStash.store(self.ext.drawing_embed(target.note)), m.start(0), m.end(0)
+        if target.kind == "note":
+            inline = self.ext.block_in_sentence(target, m.group(1))
+            if inline is not None:
+                return inline, m.start(0), m.end(0)
         return self.ext.embed_element(target, text), m.start(0), m.end(0)
 
 
@@ -97,6 +113,8 @@ class RewriteTree:
 
     def _link(self, el) -> None:
         ext = self.ext
+        if el.get("href").startswith((md_util.AMP_SUBSTITUTE, "mailto:")):
+            return  # <me@example.com>: Python-Markdown's (entity-encoded) mail link
         text = "".join(el.itertext())
         target = ext.resolver.href(el.get("href"), ext.note, text)
         if target.kind == "external":
@@ -115,6 +133,14 @@ class RewriteTree:
 
     def _image(self, el) -> None:
         ext = self.ext
+        alt = el.get("alt", "")
+        if alt and alt[-1].isdigit():
+            size = _ALT_SIZE_RE.match(alt)
+            if size:
+                el.set("alt", size.group(1) or "")
+                el.set("width", size.group(2))
+                if size.group(3):
+                    el.set("height", size.group(3))
         target = ext.resolver.href(el.get("src"), ext.note, el.get("alt", ""))
         if target.kind == "external":
             return
@@ -253,6 +279,9 @@ class VaultExtension(Extension):
                 img.set("height", target.height)
             return img
         if target.kind == "file":
+            kind = media_kind(target.file)
+            if kind is not None:
+                return self.media_element(kind, target)
             a = etree.Element("a")
             a.set("href", self.href_for(target))
             a.set("class", "vs-file")
@@ -271,8 +300,74 @@ class VaultExtension(Extension):
         span.text = target.name
         return span
 
+    def block_in_sentence(self, target: Target, inner: str) -> etree.Element | None:
+        """``… ![[Note#^id]] …`` inside a sentence: a one-line block (a paragraph or a list
+        item) is shown in place, as Obsidian shows it; anything larger stays a link."""
+        _, heading, _ = split_wikilink(inner)
+        if not heading.startswith("^") or not target.anchor:
+            return None
+        from .render import section  # render imports the build, which this module must not at load
+
+        text = section(target.note, heading).strip()
+        if not text or "\n" in text or text == target.note.body.strip():
+            return None
+        text = _BLOCK_LINE_RE.sub("", text)
+        span = etree.Element("span")
+        span.set("class", "vs-embed-inline")
+        span.text = text + " "
+        a = etree.SubElement(span, "a")
+        a.set("href", self.href_for(target))
+        a.set("class", "vs-internal vs-embed-source")
+        a.set("data-vs", "1")
+        a.set("title", target.note.title)
+        a.text = "↪"
+        return span
+
+    def media_element(self, kind: str, target: Target) -> etree.Element:
+        """``![[doc.pdf#page=3]]``, ``![[talk.mp3]]``, ``![[clip.mp4]]``: a viewer or player."""
+        src = file_url_from(page_src_of(self.note), target.file) if self.note else target.file
+        download = relative_href(target.file, self.note)
+        return media_element(kind, target.file, src, download, target.anchor or "",
+                             target.width, target.height, self.label("download"))
+
+    def label(self, key: str) -> str:
+        return labels(self.resolver.language if self.resolver is not None else None)[key]
+
+    def math_error_title(self) -> str:
+        return self.label("math_error")
+
+    # -- what the page's note asks for -----------------------------------------------
+    def soft_breaks(self) -> bool:
+        """A single line break shows as a break (Obsidian notes, unless ``strictLineBreaks``)."""
+        note = self.note
+        if note is None or self.resolver is None:
+            return False
+        return self.resolver.settings.soft_breaks(note.format)
+
+    def own_note(self) -> bool:
+        """The user's own writing, not a clipping or blog copy: task states beyond ``x``
+        (a blog's ``- [1] 참고`` is not a task) and ``$math$`` (a blog's "$AAPL,$TSLA" is not
+        math, and clippings never keep MathML: see ``sanitize``)."""
+        return self.note is None or not is_imported(self.note)
+
     def extendMarkdown(self, md):  # noqa: N802
         md.parser.blockprocessors.register(StrictHashHeader(md.parser), "hashheader", 70)
+        # Obsidian's dialect (vaultsite.mdsyntax). Callouts just above 'quote' (20); display
+        # math below 'code' (80) so indented code stays code.
+        md.parser.blockprocessors.register(mdsyntax.CalloutProcessor(md.parser), "vs_callout", 21)
+        md.parser.blockprocessors.register(mdsyntax.DisplayMathProcessor(md.parser, self.own_note, self.math_error_title), "vs_math_block", 75)
+        md.parser.blockprocessors.register(mdsyntax.ParenOListProcessor(md.parser), "olist", 40)
+        md.parser.blockprocessors.register(mdsyntax.ParenUListProcessor(md.parser), "ulist", 30)
+        # After superfences has stashed fenced code (25).
+        md.preprocessors.register(mdsyntax.InlineFootnotes(md), "vs_inline_footnotes", 24)
+        # Inline math above 'escape' (180) so "\\" reaches the converter, below 'backtick' (190).
+        md.inlinePatterns.register(mdsyntax.InlineMathProcessor(md, self.own_note, self.math_error_title), "vs_math", 187)
+        block_ids = mdsyntax.BlockIdTree(md)
+        md.inlinePatterns.register(mdsyntax.BlockIdProcessor(md, block_ids), "vs_block_id", 184)
+        md.inlinePatterns.register(mdsyntax.SoftBreakProcessor(md, self.soft_breaks), "vs_soft_break", 5)
+        md.treeprocessors.register(block_ids, "vs_block_ids", 19)
+        # Before pymdownx.tasklist (25), which then finds nothing left to do.
+        md.treeprocessors.register(mdsyntax.TaskStateTree(md, self.own_note), "vs_tasks", 26)
         # Above 'escape' (180) so ``\|`` inside table cells reaches the wikilink intact,
         # below 'backtick' (190) so code spans stay literal.
         embed = EmbedProcessor(r"!\[\[([^\[\]\n]+?)\]\]", self)

@@ -36,7 +36,9 @@ WIKI_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 # [text](target) and ![alt](target); the target may hold one level of parentheses.
 MDLINK_RE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"\n]*\")?\s*\)")
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
-BLOCK_ID_RE = re.compile(r"[ \t]\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$", re.M)
+# ``^id`` ending a line (a paragraph, a list item: the span includes the space before), or
+# alone on a line after a list, quote, callout or table (the span starts at the "^").
+BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$", re.M)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 # -- the masker's rules ---------------------------------------------------------------
@@ -222,7 +224,8 @@ class ParsedNote:
 
     @property
     def block_ids(self) -> list[tuple[int, int, str]]:
-        """``^block-id`` markers: (start, end, id), the span including the space before."""
+        """``^block-id`` markers: (start, end, id), the span including the space before (none
+        for an id alone on its line)."""
         if self._block_ids is None:
             self._block_ids = [(m.start(), m.end(), m.group(1)) for m in BLOCK_ID_RE.finditer(self.code)] \
                 if "^" in self.text else []
@@ -274,6 +277,7 @@ _INLINE_SUBS = [
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),
 ]
+_MARKS_AT = 5  # before "[text]" -> "text" would turn "[!tip]" into "!tip"
 _BLOCK_SUBS = [
     (re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|(?:[-*+•»▪◦]|\d{1,3}[.)])[ \t]+)?"), ""),
     (re.compile(r"[ \t]+#+[ \t]*$"), ""),
@@ -281,12 +285,22 @@ _BLOCK_SUBS = [
 ]
 
 
+# Obsidian's own marks, never text: a callout's [!type]±, an inline footnote ^[…] (after
+# wikilinks became their text), a block id ending a line, the $$ of a formula.
+_OBSIDIAN_MARKS = re.compile(r"\[![^\]\s]+\][+-]?|\^\[[^\[\]\n]*\]|(?:^|(?<=\s))\^[A-Za-z0-9][A-Za-z0-9-]*[ \t]*$|\$\$",
+                             re.M)
+
+
 def plain(md: str, block: bool = True) -> str:
     """Markdown fragment -> plain text: links and wikilinks become their text, embeds,
-    images, HTML tags, comments and emphasis marks go.  ``block``: a line or sentence
-    (its list, quote or heading marker goes, runs of spaces become one); otherwise an
-    inline text such as a heading's, kept as spaced."""
-    for pattern, repl in _INLINE_SUBS:
+    images, HTML tags, comments, emphasis marks and Obsidian's marks (callout types,
+    inline footnotes, block ids, ``$$``) go.  ``block``: a line or sentence (its list, quote
+    or heading marker goes, runs of spaces become one); otherwise an inline text such as a
+    heading's, kept as spaced."""
+    marks = "[!" in md or "^" in md or "$$" in md
+    for i, (pattern, repl) in enumerate(_INLINE_SUBS):
+        if marks and i == _MARKS_AT:
+            md = _OBSIDIAN_MARKS.sub("", md)
         md = pattern.sub(repl, md)
     if block:
         for pattern, repl in _BLOCK_SUBS:

@@ -1,8 +1,8 @@
 """Page sources: what MkDocs reads for each note page and each generated page.
 
-Notes get their clean body with Obsidian's block ids turned into anchors and
-``![[Note]]`` embeds expanded in place (a framed block; a cycle stops with a
-link).  Generated pages (emitters, in Quartz's sense) are rendered from the
+Notes get their clean body with ``![[Note]]``, ``![[Note#Heading]]`` and
+``![[Note#^block]]`` embeds expanded in place (a framed block; a cycle stops with a
+link); block ids themselves are anchored by the Markdown extension (``mdsyntax``).  Generated pages (emitters, in Quartz's sense) are rendered from the
 Jinja templates in ``vaultsite/templates``; each owns one kind of page.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from .build import (COMPANY_DIR, GENERATED, HOME, PAGE_SIZE, Vault, page_url, pa
 from .labels import labels, month_short, period_label
 from .links import page_src_of, plain_heading, split_wikilink
 from .mdext import tag_anchor
-from .parsed import WIKI_RE, Text, parse
+from .parsed import WIKI_RE, parse
 from . import sanitize
 from .model import Note, Problem
 from .textutil import fold
@@ -40,7 +40,8 @@ _env = Environment(
     keep_trailing_newline=True,
 )
 _log = logging.getLogger("mkdocs.plugins.vaultsite")
-_EMBED_LINE_RE = re.compile(r"^[ \t]*!\[\[([^\[\]\n]+?)\]\][ \t]*$", re.M)
+# ``![[Note]]`` alone on its line, at the top level or inside a quote or callout (``> ![[Note]]``).
+_EMBED_LINE_RE = re.compile(r"^(?P<quote>(?:[ \t]*>)*[ \t]?)[ \t]*!\[\[(?P<inner>[^\[\]\n]+?)\]\][ \t]*$", re.M)
 
 def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     """``build()``, or last build's text when ``inputs`` equal last build's.
@@ -228,17 +229,6 @@ def _prop_pieces(vault: Vault, note: Note, here: str, value) -> list[dict]:
     return pieces
 
 
-def _block_ids(body: Text) -> str:
-    """The body with each ``^block-id`` marker turned into an anchor."""
-    parsed = parse(body)
-    body = parsed.text
-    if "^" not in body:
-        return body
-    for start, end, bid in reversed(parsed.block_ids):
-        body = body[:start] + f' <span class="vs-block" id="^{bid}"></span>' + body[end:]
-    return body
-
-
 def section(note: Note, heading: str) -> str:
     """The part of ``note.body`` under ``heading`` (to the next heading of the same or higher level)."""
     parsed = parse(note.body)
@@ -256,9 +246,42 @@ def section(note: Note, heading: str) -> str:
     if heading.startswith("^"):
         for start, end, bid in parsed.block_ids:
             if bid.casefold() == heading[1:].casefold():
-                start = note.body.rfind("\n\n", 0, start) + 1
-                return note.body[start:end].strip()
+                return block_at(note.body, parsed.code, start, end)
     return note.body
+
+
+_LIST_ITEM_RE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+
+
+def block_at(body: str, masked: str, id_start: int, id_end: int) -> str:
+    """The block a ``^id`` (at ``masked[id_start:id_end]``, a ``ParsedNote.block_ids`` span)
+    names, for ``![[Note#^id]]``.
+
+    On its own line, the id names the block before it (a list, quote, callout, table:
+    everything back to the blank line before that block); at the end of a list item, that
+    item and the lines indented under it; at the end of a paragraph, the paragraph."""
+    line_start = masked.rfind("\n", 0, id_start) + 1
+    if id_start == line_start:  # alone on its line
+        end = line_start
+        while end > 0 and masked[end - 1] == "\n" and masked.rfind("\n", 0, end - 1) == end - 2:
+            end -= 1  # the blank line(s) between the block and its id
+        start = masked.rfind("\n\n", 0, max(end - 1, 0))
+        start = 0 if start < 0 else start + 2
+        return body[start:end].strip("\n") + "\n\n" + body[line_start:id_end].strip()
+    line = masked[line_start:id_end]
+    if _LIST_ITEM_RE.match(line):
+        indent = len(line) - len(line.lstrip())
+        end = id_end
+        while True:  # the item's own sub-items and continuation lines
+            nxt = masked.find("\n", end + 1)
+            nxt = len(masked) if nxt < 0 else nxt
+            text = masked[end + 1:nxt]
+            if end >= len(masked) or not text.strip() or len(text) - len(text.lstrip()) <= indent:
+                break
+            end = nxt
+        return body[line_start:end].strip()
+    start = masked.rfind("\n\n", 0, id_start)
+    return body[(0 if start < 0 else start + 2):id_end].strip()
 
 
 #: What one page may take in through embeds (``![[note]]``, nested ones included): past
@@ -278,7 +301,8 @@ class _EmbedBudget:
 
 def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None = None,
                  budget: _EmbedBudget | None = None) -> str:
-    """The note's body with block ids anchored and line embeds of notes expanded.
+    """The note's body with line embeds of notes expanded (block ids are the Markdown
+    extension's), inside quotes and callouts too.
 
     An imported note (a clipping) embedded in the user's own note is fenced so that the page
     sanitiser cleans it by the imported rules (``sanitize.embed_fence``); the embeds of one
@@ -288,20 +312,24 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
         budget = _EmbedBudget()
     body = note.body
     if "![[" not in body:  # no embed to expand: most notes
-        return _block_ids(body)
+        return body
     parsed = parse(body)
     masked = parsed.code
     pieces = []
     last = 0
     for m in _EMBED_LINE_RE.finditer(masked):
-        inner = body[m.start(1):m.end(1)]
+        inner = body[m.start("inner"):m.end("inner")]
         target, text = vault.resolver.wikilink(inner, note, embed=True)
         if target.kind != "note":
             continue
+        quote = m.group("quote") if ">" in m.group("quote") else ""
+        if quote and (target.note.extra or {}).get("drawing") is not None:
+            continue  # raw HTML cannot sit in a quote: the inline embed shows the drawing
         pieces.append(body[last:m.start()])
         name, heading, _ = split_wikilink(inner)
         href = url_between(page_src_of(origin), page_src_of(target.note), target.anchor)
-        title = target.note.title + (f" › {heading}" if heading else "")
+        # A block embed is titled by its note alone: a ^block-id is never shown.
+        title = target.note.title + (f" › {heading}" if heading and not heading.startswith("^") else "")
         if (target.note.extra or {}).get("drawing") is not None:
             pieces.append(drawing_html(vault, target.note, origin))
             last = m.end()
@@ -324,7 +352,18 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
             else:
                 budget.embeds += 1
                 budget.chars += len(inner_md)
-        if inner_md is None:
+        if quote:
+            content = None
+            if inner_md is not None:
+                content = prepare_body(vault, Note(src=sub.src, title=sub.title, body=inner_md, format=sub.format,
+                                                   page_src=sub.page_src, url=sub.url),
+                                       stack + [sub.src], origin, budget)
+                if sanitize.is_imported(sub) and not sanitize.is_imported(note):
+                    budget.fences += 1
+                    start, end = sanitize.embed_fence(budget.fences)
+                    content = f"{start}\n\n{content}\n\n{end}"
+            pieces.append(_quoted_embed(quote, href, title, content))
+        elif inner_md is None:
             pieces.append(f'<div class="vs-embed vs-embed-cycle">\n'
                           f'<p class="vs-embed-title"><a class="vs-internal" href="{href}">↪ {_esc(title)}</a></p>\n</div>')
         else:
@@ -342,9 +381,23 @@ def prepare_body(vault: Vault, note: Note, stack: list[str], origin: Note | None
             )
         last = m.end()
     if not last:  # only images and files embedded: the body as it is
-        return _block_ids(parsed)
+        return body
     pieces.append(body[last:])
-    return _block_ids("".join(pieces))
+    return "".join(pieces)
+
+
+def _quoted_embed(quote: str, href: str, title: str, content: str | None) -> str:
+    """An embed inside a quote or callout: raw HTML does not work there, so the embed is a
+    nested callout of the private type ``vs-embed`` (``mdsyntax.CalloutProcessor`` draws it
+    like the top-level embed frame), every line of it quoted one level deeper."""
+    inner = quote.rstrip() + ">"
+    link = f'<a class="vs-internal" href="{_esc(href)}">{"↪ " if content is None else ""}{_esc(title)}</a>'
+    lines = [quote.rstrip(), f"{inner} [!vs-embed] {link}"]
+    for line in (content or "").strip("\n").split("\n") if content else []:
+        lines.append(f"{inner} {line}" if line.strip() else inner)
+    lines.append(quote.rstrip())
+    return "\n".join(lines)
+
 
 
 def _esc(s: str) -> str:

@@ -25,8 +25,27 @@ from .model import Note
 IMPORTED_FORMATS = {"tistory", "naver", "plain-text", "vuepress"}
 IMPORTED_FOLDERS = ("clippings/",)
 
+# MathML the math in the user's own notes is converted to at build time (latex2mathml):
+# presentation elements only, none of which loads anything or runs script.  Imported notes
+# get no math (``mdext`` leaves their "$" alone) and no MathML: <math> is where mutation-XSS
+# payloads hide (namespace confusion), so a clipping never keeps one.
+MATHML_TAGS = {
+    "math", "mrow", "mi", "mn", "mo", "mtext", "ms", "mspace", "msup", "msub", "msubsup",
+    "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
+    "mstyle", "mpadded", "mphantom", "menclose", "merror", "mmultiscripts", "mprescripts",
+    "none", "semantics", "annotation",
+}
+_MATHML_ATTRS = {
+    "display", "xmlns", "mathvariant", "mathsize", "mathcolor", "mathbackground", "stretchy",
+    "fence", "separator", "form", "lspace", "rspace", "accent", "accentunder", "movablelimits",
+    "largeop", "symmetric", "minsize", "maxsize", "linethickness", "displaystyle", "scriptlevel",
+    "columnalign", "columnspacing", "columnlines", "rowalign", "rowspacing", "rowlines", "frame",
+    "width", "height", "depth", "voffset", "notation", "linebreak", "encoding",
+}
 _BASE_TAGS = set(nh3.ALLOWED_TAGS) | {
     "section", "main", "input", "label", "svg", "path", "g", "use", "tfoot", "caption",
+    # Embedded audio and video (vaultsite.media): players, safe in clippings too.
+    "audio", "video", "source",
 }
 # No generic ``name``: ``<img name="getElementById">`` would shadow ``document`` methods that
 # Material's scripts call (DOM clobbering); only ``<a name>`` (code line anchors) is harmless.
@@ -47,6 +66,9 @@ _ATTRS = {
     "code": set(),
     "span": set(),
     "div": set(),
+    "video": {"src", "controls", "width", "height", "poster", "preload"},
+    "audio": {"src", "controls", "preload"},
+    "source": {"src", "type"},
 }
 # Drawings (``excalidraw``) and canvas edges are SVG the build writes from numbers and escaped
 # text: shapes, text and images (http(s) or relative ``href`` only: nh3 checks the scheme).
@@ -75,14 +97,14 @@ for _tag, _names in _SVG_ATTRS.items():
 _ATTRS["button"] = {"type"}
 _BASE_TAGS |= {"button", "figure", "figcaption", "nav"}
 
-_OWN_TAGS = _BASE_TAGS | {"iframe", "video", "audio", "source", "font", "center", "u"}
+_OWN_TAGS = _BASE_TAGS | {"iframe", "font", "center", "u"} | MATHML_TAGS
 _OWN_ATTRS = {
     **_ATTRS,
+    **{tag: _MATHML_ATTRS for tag in MATHML_TAGS},
     "*": _GENERIC | {"style", "align"},
-    "iframe": {"src", "width", "height", "allow", "allowfullscreen", "frameborder", "loading"},
-    "video": {"src", "controls", "width", "height", "poster"},
-    "audio": {"src", "controls"},
-    "source": {"src", "type"},
+    # ``download``: the link beside an embedded PDF, audio or video file.
+    "a": _ATTRS["a"] | {"download"},
+    "iframe": {"src", "width", "height", "allow", "allowfullscreen", "frameborder", "loading", "title"},
     "font": {"color", "size", "face"},
 }
 _SCHEMES = {"http", "https", "mailto", "tel"}
