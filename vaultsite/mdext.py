@@ -331,6 +331,8 @@ class VaultExtension(Extension):
                              target.width, target.height, self.label("download"))
 
     def label(self, key: str) -> str:
+        from .labels import labels
+
         return labels(self.resolver.language if self.resolver is not None else None)[key]
 
     def math_error_title(self) -> str:
