@@ -87,7 +87,9 @@ class IncrementalServe(Speedup):
         for cid, src in vault.company_pages.items():  # a user's company note carries a generated section
             if src in sigs and src not in generated:
                 sigs[src] = incremental.combine(sigs[src], render.company_section(vault, cid, src))
-        env = incremental.nav_signature((config.nav, theme_version))
+        # The navigation, the theme and the vault's Obsidian settings (.obsidian/app.json):
+        # a change to any of them rebuilds every page.
+        env = incremental.nav_signature((config.nav, theme_version, getattr(vault, "settings", None)))
         prev = self.sigs if self.incremental and self.env == env else None
         rebuild = incremental.changed_pages(prev, sigs)
         if rebuild is not None:
