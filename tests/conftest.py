@@ -18,3 +18,12 @@ def seed_site(tmp_path_factory):
     code, log, site = build(ROOT / "docs", work, strict=True)
     after = tree_hash(ROOT / "docs")
     return {"code": code, "log": log, "site": site, "docs_before": before, "docs_after": after}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (see ``browsing.py``)."""
+    from browsing import launch_browser
+
+    with launch_browser() as b:
+        yield b

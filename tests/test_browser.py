@@ -15,23 +15,16 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from pathlib import Path
 from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
+from browsing import BROWSER
 from sitebuild import ROOT, build
 
-CHROMIUM = Path("/usr/bin/chromium")
 PREFIX = "/repo/"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian chromium not installed at /usr/bin/chromium (apt-get install -y chromium fonts-noto-cjk)"),
-]
+pytestmark = BROWSER
 
 DEEPSEEK = "notes/DeepSeek/"
 YOZM = "clippings/딥시크 넌 누구니 (요즘IT)/"
@@ -106,18 +99,6 @@ def base(site):
 @pytest.fixture(scope="module")
 def vault(site):
     return json.loads((site / "vault.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -18,18 +18,12 @@ from urllib.parse import quote
 
 import pytest
 
+from browsing import BROWSER
 from sitebuild import ROOT, build
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VAULT = ROOT / "tests" / "fixtures" / "obsidian_vault"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian chromium not installed at /usr/bin/chromium (apt-get install -y chromium fonts-noto-cjk)"),
-]
+pytestmark = BROWSER
 
 # Material draws each diagram into a closed shadow root; the test opens it to find the SVG.
 OPEN_SHADOWS = """
@@ -75,18 +69,6 @@ def shots(tmp_path_factory):
         Path(folder).mkdir(parents=True, exist_ok=True)
         return Path(folder)
     return tmp_path_factory.mktemp("shots")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -18,12 +18,10 @@ from urllib.parse import quote
 import pytest
 
 from sitebuild import ROOT, build
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, _QuietServer, _SubPathHandler
+from browsing import BROWSER
+from test_browser import PREFIX, _QuietServer, _SubPathHandler
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 VAULT = ROOT / "tests" / "fixtures" / "obsidian_vault"
 SCREENS = Path(os.environ.get("VAULTSITE_SCREENS") or Path(tempfile.gettempdir()) / "vaultsite-screens")
@@ -46,18 +44,6 @@ def base(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

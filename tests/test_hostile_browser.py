@@ -14,14 +14,11 @@ from urllib.parse import quote
 import pytest
 
 from test_attachments import EVIL_SVG
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from browsing import BROWSER
 from test_security import build_with, make_attack_vault
 from vaultsite import attachments
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER
 
 MARKERS = "[1,2,3,4,5,6,7,8].map(i => [window['__p' + i], window['__s' + i], window['__h' + i]]).flat()" \
           ".filter(v => v !== undefined)"
@@ -51,18 +48,6 @@ def served(tmp_path_factory):
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def markers(browser, address: str) -> list:
