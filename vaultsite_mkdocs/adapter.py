@@ -18,7 +18,7 @@ Event -> core call:
 * ``on_page_markdown``: tell the extension which page it renders; escape titles and tags.
 * ``on_page_content``: sanitise HTML.
 * ``on_page_context``: note header and backlinks for ``overrides/``.
-* ``on_post_build``: ``vault.json`` and the problem report.
+* ``on_post_build``: ``vault.json``, the problem report and the search index (``sitesearch.py``).
 """
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ from .gcpolicy import GCPolicy
 from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
+from .sitesearch import write_site_search
 from .scan import vault_sources
 from .serve import IncrementalServe
 from .templates import TemplateCache
@@ -426,6 +427,7 @@ class VaultAdapter:
                                              serve.vault_json if serve else None))
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
+        write_site_search(vault, site, self.serving.on or state.settings["search"] != "pagefind")
         if serve is not None:
             serve.finish(site)
         self.gc.build_ended(self.serving.on)

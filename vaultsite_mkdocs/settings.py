@@ -13,6 +13,7 @@ own).  A wrong value stops the build with an error that names the key::
         company_ignore: [Foo]    # discovered companies (names, ids, tickers) to leave out
         exclude: [private, "*/drafts"]  # folders never published
         home: Home.md            # the home note, when docs/ has no index.md
+        search: pagefind         # or material: Material's own search index
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -76,6 +77,8 @@ class VaultSettings(base.Config):
     company_ignore = c.ListOfItems(c.Type(str), default=[])  # discovered companies to leave out
     exclude = c.ListOfItems(c.Type(str), default=[])  # folders (or glob patterns) never published
     home = c.Optional(c.Type(str))  # the note published at the site root when docs/ has no index.md
+    # the site search: a Pagefind index behind Material's search box, or Material's own index
+    search = c.Choice(("pagefind", "material"), default="pagefind")
     speedups = c.SubConfig(Speedups)
 
 
