@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vaultsite import search
-from vaultsite.search import MARK, SearchPage, expand_html, expand_text, suffixes
+from vaultsite.search import MARK, RUN_END, SearchPage, decode_hangul, encode_hangul, expand_html, expand_text, suffixes
 
 PAGE = """<!doctype html><html lang="ko"><head><title>x</title></head><body>
 <nav>메뉴 삼성전자</nav>
@@ -36,21 +36,36 @@ def test_expand_text_marks_added_words():
     assert expand_text("no hangul here") == "no hangul here"
 
 
+def test_hangul_is_written_in_digits_for_the_index():
+    assert encode_hangul("가 힣") == f"00000{RUN_END} 11171{RUN_END}"
+    assert encode_hangul("HBM메모리") == f"HBM036680375203500{RUN_END}"
+    assert encode_hangul("2025년") == f"2025 01348{RUN_END}"  # apart from a number before it
+    assert encode_hangul("no hangul 123") == "no hangul 123"
+    text = "삼성전자는 (딥시크) 2025년 3월, A1칩"
+    assert decode_hangul(encode_hangul(text)) == "삼성전자는 (딥시크) 2025 년 3 월, A1 칩"
+    # a syllable prefix is a digit prefix: what makes Pagefind's prefix search work
+    assert encode_hangul("삼성전자는").startswith(encode_hangul("삼성").rstrip(RUN_END))
+
+
 def test_expand_html_keeps_only_the_article_and_expands_its_text():
-    out = expand_html(PAGE, aliases=["하이 밴드위스"])
+    raw = expand_html(PAGE, aliases=["하이 밴드위스"])
+    text = re.sub(r"<[^>]*>", "", re.sub(r"<(pre|script)\b.*?</\1>", "", raw, flags=re.S))
+    assert not re.search(r"[\uac00-\ud7a3]", text)  # text (not code) has Hangul only as digits
+    out = decode_hangul(raw)
     assert "메뉴" not in out  # outside the article
-    assert f"전자는{MARK}" in out and f"대역폭메모리" not in out.split("title=")[0]
+    assert f"전자는{MARK}" in out
     assert 'title="고대역폭메모리"' in out  # attributes untouched
     assert f"메모리를{MARK}" in out
-    assert "코드안의문장<" in out and f"안의문장{MARK}" not in out  # code untouched
-    assert f"바스크립트{MARK}" not in out  # scripts untouched
+    assert "코드안의문장<" in raw and f"안의문장{MARK}" not in out  # code untouched
+    assert "var 자바스크립트" in raw  # scripts untouched
     assert re.search(rf'</h1><p data-pagefind-weight="7">하이{MARK} 밴드위스{MARK} 드위스{MARK} 위스{MARK}</p>', out)
     assert out.startswith('<!doctype html><html lang="ko">')
 
 
 def test_expand_html_title_only():
-    out = expand_html(PAGE, aliases=["Samsung"], body=False)
-    assert "만든다" not in out and "삼성전자 실적" not in out and "삼성전자" in out
+    out = decode_hangul(expand_html(PAGE, aliases=["Samsung"], body=False))
+    assert "만든다" not in out and "딥시크" not in out
+    assert re.search(r"<h1>삼성전자 .*실적</h1>", out)
     assert f"Samsung{MARK}" in out
     assert expand_html("<html><body><p>no article</p></body></html>") is None
 
@@ -89,3 +104,28 @@ def test_shrink_material_index(tmp_path):
     other.write_text('{"docs": []}')
     assert not search.shrink_material_index(other)
     assert not search.shrink_material_index(tmp_path / "absent.json")
+
+
+def test_search_pages_from_json():
+    data = {"notes": [{"url": "a/", "aliases": ["A"]}],
+            "companies": [{"url": "companies/x/", "aliases": ["엑스"], "tickers": ["XX"]}]}
+    pages = search.search_pages_from_json(data)
+    assert pages == [SearchPage("a/", ["A"]), SearchPage("companies/x/", ["엑스", "XX"], body=False)]
+
+
+def test_staging_on_every_core_writes_what_one_process_writes(tmp_path, monkeypatch):
+    site, one, many = tmp_path / "site", tmp_path / "one", tmp_path / "many"
+    jobs = []
+    for i in range(5):
+        (site / f"p{i}").mkdir(parents=True)
+        (site / f"p{i}" / "index.html").write_text(PAGE.replace("실적", f"실적{i}"), encoding="utf-8")
+        jobs.append((f"p{i}/index.html", [f"별칭{i}"], i % 2 == 0))
+    jobs.append(("absent/index.html", [], True))
+    monkeypatch.setattr(search, "STAGE_CHUNK", 2)
+    parallel = search._stage_all(site, many, jobs)
+    assert len(parallel) == 3
+    assert search._stage(site, one, jobs) == (5, parallel[-1][1])
+    assert sum(n for n, _ in parallel) == 5
+    for i in range(5):
+        rel = Path(f"p{i}") / "index.html"
+        assert (many / rel).read_bytes() == (one / rel).read_bytes()

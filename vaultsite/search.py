@@ -7,13 +7,17 @@ words it looks up and the fragments of the results it shows. Pagefind splits Kor
 whitespace and matches every query word as a prefix, so a particle glued to a noun is
 already no obstacle (``딥시크`` finds ``딥시크는``), but the inside of a compound is.
 
+Pagefind also puts every word in Hangul into one chunk of its index (see
+:func:`encode_hangul`), so Hangul is written in digits in what Pagefind reads.
+
 So, before Pagefind reads a page, every Hangul run of three or more syllables is followed
 by its suffixes (``삼성전자는`` → ``성전자는 전자는 자는``), each ending in a private-use
 marker (:data:`MARK`); a prefix search for ``전자`` then finds ``전자는``. This is what an
 n-gram index does for compound parts, at the cost of a few extra words per Korean word, and
 it needs no work at query time. The marked words exist only in the staging copy Pagefind
 reads, never in the published pages; the search worker (``overrides/assets/javascripts/
-vaultsite-search.js``) drops them from titles and excerpts.
+workers/vaultsite-search.js``) writes queries the same way, drops the marked words from
+titles and excerpts and turns the digits back into Hangul.
 
 Pagefind ranks headings over body text (its default weights); note aliases are added under
 the title with the title's weight. English is stemmed (the index language is ``en``; the
@@ -33,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +45,8 @@ from urllib.parse import unquote
 
 #: Ends every word added for search only (a private-use character Pagefind is told to keep).
 MARK = "\ue000"
+#: Ends a run of Hangul written as digits (:func:`encode_hangul`).
+RUN_END = "\ue001"
 #: The folder of the Pagefind bundle inside the site.
 BUNDLE = "pagefind"
 #: What Pagefind reads of a page: Material's article, without the tag list, the note's
@@ -52,6 +59,7 @@ TITLE_WEIGHT = 7
 MAX_RUN = 24
 
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{2,}")
+_HANGUL_WORD = re.compile(r"[^\s\uac00-\ud7a3]*[\uac00-\ud7a3]{2,}\S*")
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 _SKIP_OPEN = re.compile(r"<(script|style|svg|code|pre)\b", re.I)
 _ARTICLE_OPEN = re.compile(r'<article\b[^>]*class="[^"]*\bmd-content__inner\b[^"]*"[^>]*>')
@@ -93,6 +101,39 @@ def suffixes(word: str) -> list[str]:
     return out
 
 
+_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
+_DIGIT_BEFORE_HANGUL = re.compile(r"(?<=\d)(?=[\uac00-\ud7a3])")
+_RUN_LAST = re.compile(r"(?<=[\uac00-\ud7a3])(?![\uac00-\ud7a3])")
+_DIGITS = {cp: f"{cp - 0xAC00:05d}" for cp in range(0xAC00, 0xD7A4)}
+_ENCODED = re.compile(r"(?<!\d)((?:\d{5})+)" + RUN_END)
+
+
+def encode_hangul(text: str) -> str:
+    """Every run of Hangul syllables written as five digits a syllable (its offset from
+    ``가``), ending in :data:`RUN_END`; a space keeps it apart from a number before it.
+
+    Pagefind splits its word index into chunks by the words' first bytes, and puts every
+    word in Hangul into one chunk (7.9 MB at 5,000 notes, all downloaded by any Korean
+    search). Written in digits, Korean words spread over chunks like English ones, the
+    English stemmer leaves them alone, and a prefix of syllables is still a prefix.
+    """
+    if not _SYLLABLE.search(text):
+        return text
+    text = _DIGIT_BEFORE_HANGUL.sub(" ", text)
+    return _RUN_LAST.sub(RUN_END, text).translate(_DIGITS)
+
+
+def decode_hangul(text: str) -> str:
+    """:func:`encode_hangul` undone (the search worker does the same in JavaScript)."""
+    return _ENCODED.sub(lambda m: "".join(chr(0xAC00 + int(m.group(1)[i:i + 5]))
+                                          for i in range(0, len(m.group(1)), 5)), text)
+
+
+def index_text(text: str) -> str:
+    """Text as Pagefind indexes it: the marked suffixes added, Hangul in digits."""
+    return encode_hangul(expand_text(text))
+
+
 def expand_text(text: str) -> str:
     """Text with the marked suffixes of each word added after the word."""
     if not _HANGUL_RUN.search(text):
@@ -105,7 +146,7 @@ def expand_text(text: str) -> str:
             return word
         return word + "".join(f" {s}{MARK}" for s in extra)
 
-    return re.sub(r"\S+", one, text)
+    return _HANGUL_WORD.sub(one, text)
 
 
 def alias_block(aliases: list[str]) -> str:
@@ -117,7 +158,7 @@ def alias_block(aliases: list[str]) -> str:
             words.extend(s + MARK for s in suffixes(w))
     if not words:
         return ""
-    return f'<p data-pagefind-weight="{TITLE_WEIGHT}">{" ".join(words)}</p>'
+    return f'<p data-pagefind-weight="{TITLE_WEIGHT}">{encode_hangul(" ".join(words))}</p>'
 
 
 def expand_html(page_html: str, aliases: list[str] | None = None, body: bool = True) -> str | None:
@@ -148,7 +189,7 @@ def _expand_article(body: str, aliases: list[str] | None) -> str:
     skip: str | None = None
     for t in _TAG.finditer(body):
         text = body[pos:t.start()]
-        out.append(text if skip else expand_text(text))
+        out.append(text if skip else index_text(text))
         tag = t.group()
         if skip:
             if re.match(rf"</{skip}\b", tag, re.I):
@@ -159,7 +200,7 @@ def _expand_article(body: str, aliases: list[str] | None) -> str:
                 skip = o.group(1).lower()
         out.append(tag)
         pos = t.end()
-    out.append(body[pos:] if skip else expand_text(body[pos:]))
+    out.append(body[pos:] if skip else index_text(body[pos:]))
     body = "".join(out)
     if aliases:
         block = alias_block(aliases)
@@ -187,6 +228,14 @@ def search_pages(vault) -> list[SearchPage]:
         company = registry.get(cid) if registry is not None else None
         names = list(company.aliases) + list(company.tickers) if company is not None else []
         pages.append(SearchPage(page_url(src), names, body=False))
+    return pages
+
+
+def search_pages_from_json(data: dict) -> list[SearchPage]:
+    """:func:`search_pages` from a ``vault.json`` (for measuring the index of a built site)."""
+    pages = [SearchPage(n["url"], list(n.get("aliases") or [])) for n in data.get("notes") or []]
+    pages += [SearchPage(c["url"], list(c.get("aliases") or []) + list(c.get("tickers") or []), body=False)
+              for c in data.get("companies") or []]
     return pages
 
 
@@ -222,37 +271,27 @@ def build_search_index(site_dir: str | os.PathLike, pages: list[SearchPage]) -> 
     if out_dir.exists():
         shutil.rmtree(out_dir)
     if cmd is None:
-        result.problems.append("Pagefind is not installed (pip install 'pagefind[bin]')")
+        result.problems.append("Pagefind is not installed (pip install pagefind-bin); Material's search stays")
         return result
     with tempfile.TemporaryDirectory(prefix="vaultsite-search-") as tmp:
         stage = Path(tmp) / "site"
         seen: set[str] = set()
+        jobs: list[tuple[str, list[str], bool]] = []
         for page in pages:
             rel = page_file(page.url)
-            if rel in seen:
-                continue
-            seen.add(rel)
-            src = site / rel
-            try:
-                text = src.read_text(encoding="utf-8")
-            except OSError as exc:
-                result.problems.append(f"{rel}: not indexed for search ({exc.strerror or exc})")
-                continue
-            expanded = expand_html(text, page.aliases, page.body)
-            if expanded is None:
-                result.problems.append(f"{rel}: not indexed for search (no Material article in the page)")
-                continue
-            dest = stage / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(expanded, encoding="utf-8")
-            result.pages += 1
+            if rel not in seen:
+                seen.add(rel)
+                jobs.append((rel, page.aliases, page.body))
+        for count, problems in _stage_all(site, stage, jobs):
+            result.pages += count
+            result.problems.extend(problems)
         result.expand_seconds = time.perf_counter() - started
         if not result.pages:
             return result
         proc = subprocess.run(
             cmd + ["--site", str(stage), "--output-path", str(out_dir),
                    "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDE_SELECTORS,
-                   "--force-language", "en", "--include-characters", MARK, "--quiet"],
+                   "--force-language", "en", "--include-characters", MARK + RUN_END, "--quiet"],
             capture_output=True, text=True, encoding="utf-8", errors="replace")
         if proc.returncode != 0:
             result.problems.append("Pagefind failed: " + (proc.stderr or proc.stdout).strip()[-2000:])
@@ -261,6 +300,43 @@ def build_search_index(site_dir: str | os.PathLike, pages: list[SearchPage]) -> 
     result.bytes = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
     result.seconds = time.perf_counter() - started
     return result
+
+
+#: Pages per task when the staging copy is written by forked processes.
+STAGE_CHUNK = 200
+
+
+def _stage(site: Path, stage: Path, jobs: list[tuple[str, list[str], bool]]) -> tuple[int, list[str]]:
+    """Write the staging copy of ``jobs`` (relative file, aliases, body?); (pages, problems)."""
+    count, problems = 0, []
+    for rel, aliases, body in jobs:
+        try:
+            text = (site / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{rel}: not indexed for search ({getattr(exc, 'strerror', None) or exc})")
+            continue
+        expanded = expand_html(text, aliases, body)
+        if expanded is None:
+            problems.append(f"{rel}: not indexed for search (no Material article in the page)")
+            continue
+        dest = stage / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(expanded, encoding="utf-8")
+        count += 1
+    return count, problems
+
+
+def _stage_all(site: Path, stage: Path, jobs: list) -> list[tuple[int, list[str]]]:
+    """:func:`_stage` over all jobs: on every core (forked processes) for a large site when
+    forking is safe (no other thread running), else here."""
+    chunks = [jobs[i:i + STAGE_CHUNK] for i in range(0, len(jobs), STAGE_CHUNK)]
+    cores = min(os.cpu_count() or 1, 8)
+    if len(chunks) < 2 or cores < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return [_stage(site, stage, chunk) for chunk in chunks]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(min(cores, len(chunks))) as pool:
+        return pool.starmap(_stage, [(site, stage, chunk) for chunk in chunks])
 
 
 def shrink_material_index(path: str | os.PathLike) -> bool:

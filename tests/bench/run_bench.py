@@ -19,6 +19,9 @@ takes to be served, and until its backlink shows on the note it links to.
 It also weighs the built site's heaviest pages (HTML bytes and elements, parsed from
 the hooks build; load time in headless Chromium when ``/usr/bin/chromium`` and
 Playwright are there, ``page_weight.py``): issue 19 wants no page over a second.
+On the built sites it also measures search in Chromium (``search_results``): time to the
+first result after typing, bytes the first search downloads, with the hooks (Pagefind) and in
+plain Material, and the build-time cost and size of the Pagefind index.
 Medians go to ``tests/bench/RESULTS.md`` with the date and the machine.
 """
 from __future__ import annotations
@@ -195,6 +198,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument("--no-search", action="store_true", help="skip the search measurements in Chromium")
     ap.add_argument("--nohooks-max", type=int, default=1000,
                     help="largest vault also built without hooks (its full navigation is quadratic: "
                          "at 5,000 notes one such build takes many minutes)")
@@ -226,6 +230,9 @@ def main() -> None:
                  "tree": {"hooks": tree}, "runs": times}
         entry["pages"] = heaviest_pages(cfgs["hooks"])
         print(f"{size} notes, heaviest pages: {entry['pages']}", flush=True)
+        if not args.no_search:
+            entry["search"] = search_results(size)
+            print(f"{size} notes, search: {entry['search']}", flush=True)
         if not args.no_serve:
             entry["serve"] = serve_latency(vault, size)
             print(f"{size} notes, serve: {entry['serve']}", flush=True)
@@ -233,6 +240,86 @@ def main() -> None:
     record_history(started, results)
     write_results(args.out, results, args.runs)
     print(f"wrote {args.out}")
+
+
+SEARCH_QUERY = "딥시크"
+SEARCH_GOAL = {"seconds": 1.0, "bytes": 1_000_000}
+
+
+def search_latency(site: Path, query: str = SEARCH_QUERY, runs: int = 3) -> dict:
+    """Material's search box on a built site, in Chromium (Playwright, no network but the
+    local server): seconds from typing ``query`` to the first result shown (median of
+    ``runs`` fresh page loads), and the bytes the search fetched: everything requested
+    from typing to the first result, plus what the search worker fetched at page load (the
+    search index, the Pagefind runtime and page list). Also the size on disk of the index."""
+    import functools
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, _QuietServer, _SubPathHandler
+
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    seconds, sizes = [], []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                finished: list = []
+                page.on("requestfinished", lambda req: finished.append(req))
+                page.goto(base, timeout=120_000)
+                page.wait_for_load_state("networkidle", timeout=120_000)
+                at_load = len(finished)
+                box = page.locator("input.md-search__input")
+                box.click()
+                t0 = time.perf_counter()
+                box.fill(query)
+                box.press("End")
+                page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=120_000)
+                seconds.append(time.perf_counter() - t0)
+                got = sum(r.sizes()["responseBodySize"] for i, r in enumerate(finished)
+                          if i >= at_load or "/pagefind/" in r.url or "/search/" in r.url or "/workers/" in r.url)
+                sizes.append(got)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    index = site / "search" / "search_index.json"
+    bundle = site / "pagefind"
+    return {"first_result": statistics.median(seconds), "runs": seconds, "bytes": max(sizes),
+            "material_index_bytes": index.stat().st_size if index.exists() else 0,
+            "pagefind_bytes": sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) if bundle.exists() else 0}
+
+
+def search_index_cost(site: Path) -> dict:
+    """The build-time cost of the search index: the post-build step run again on a built site
+    (same pages, same work), its seconds (Python expansion and Pagefind) and Pagefind's peak
+    memory."""
+    import resource
+
+    from vaultsite.search import build_search_index, search_pages_from_json
+
+    data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = build_search_index(site, search_pages_from_json(data))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"pages": result.pages, "seconds": result.seconds, "expand_seconds": result.expand_seconds,
+            "bytes": result.bytes, "pagefind_peak_mb": (peak if peak > before else 0) / 1024,
+            "problems": result.problems[:5]}
+
+
+def search_results(size: int) -> dict:
+    """Search with the hooks (Pagefind) and in plain Material, side by side, on the sites the
+    timed builds of ``size`` notes left behind."""
+    base = WORK / f"cfg{size}"
+    out = {"hooks": search_latency(base / "site-hooks"), "index": search_index_cost(base / "site-hooks")}
+    if (base / "site-prune").exists():
+        out["plain"] = search_latency(base / "site-prune")
+    return out
 
 
 SERVE_GOAL = {1000: 2.0, 5000: 5.0}
@@ -287,6 +374,17 @@ def goals(results: dict[int, dict]) -> list[str]:
         out.append(f"| 5. heaviest page ({size:,}) | loads in <= {PAGE_LOAD_GOAL:.0f} s | `{top['url']}` "
                    f"{top['bytes'] / 1e6:.2f} MB, {top['elements']:,} elements{load} | "
                    f"{yes(max(loads) <= PAGE_LOAD_GOAL) if loads else 'n/a'} |")
+    for size in sizes:
+        q = results[size].get("search")
+        if not q:
+            continue
+        h = q["hooks"]
+        plain = q.get("plain")
+        side = f" (plain Material: {plain['first_result']:.1f} s, {plain['bytes'] / 1e6:.1f} MB)" if plain else ""
+        ok = h["first_result"] <= SEARCH_GOAL["seconds"] and h["bytes"] <= SEARCH_GOAL["bytes"]
+        out.append(f"| search ({size:,}), `{SEARCH_QUERY}` | first result <= 1 s, first search <= 1 MB | "
+                   f"{h['first_result']:.2f} s, {h['bytes'] / 1e6:.2f} MB{side}; index {q['index']['bytes'] / 1e6:.0f} MB "
+                   f"built in {q['index']['seconds']:.0f} s, Pagefind peak {q['index']['pagefind_peak_mb']:.0f} MB | {yes(ok)} |")
     return out
 
 
@@ -297,7 +395,8 @@ def record_history(started: str, results: dict[int, dict]) -> None:
     """One line per run of the script, so RESULTS.md can show every run, not only the last."""
     line = {"started": started, "commit": _commit(), "machine": machine(),
             "sizes": {str(size): {"time": e["time"], "tree": e["tree"]["hooks"], "serve": e.get("serve"),
-                                  "pages": e.get("pages")}
+                                  "pages": e.get("pages"),
+                                  "search": e.get("search")}
                       for size, e in results.items()}}
     with HISTORY.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -7,9 +7,11 @@
    vaultsite.search), which downloads only the index chunks of the words searched and the
    fragments of the results shown, instead of the whole index.
 
-   Words ending in U+E000 exist only in the index (the suffixes that make compound parts
-   findable, and aliases): they are dropped from titles and excerpts here, a highlight on
-   one moves to the word it came from.
+   The index has Hangul written as digits (five a syllable, a run ending in U+E001: Pagefind
+   would put every Hangul word into one huge chunk); queries are written the same way and
+   titles and excerpts are turned back. Words ending in U+E000 exist only in the index (the
+   suffixes that make compound parts findable, and aliases): they are dropped from titles
+   and excerpts here, a highlight on one moves to the word it came from.
 
    If the Pagefind bundle cannot be loaded, Material's own worker (its URL is passed as
    ?material=...) takes over; this file sits in Material's workers/ folder because that
@@ -18,6 +20,8 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const MARK = "\ue000";
+const RUN_END = "\ue001";
+const ENCODED = new RegExp("(?<!\\d)((?:\\d{5})+)" + RUN_END, "g");
 const FIRST = 10;        /* results in the first answer */
 const SHOWN = 30;        /* results in the second answer */
 const SECTIONS = 3;      /* sections of a result shown open; the rest under "more" */
@@ -31,7 +35,8 @@ const bundle = new URL(params.get("pagefind") || "../../../pagefind/pagefind.js"
 
 function clean(html) {
   /* Drop the marked words; a <mark> on one moves to the previous real word. */
-  if (!html || html.indexOf(MARK) < 0) return html || "";
+  if (!html) return "";
+  if (html.indexOf(MARK) < 0) return decode(html);
   const out = [];
   for (const token of html.split(" ")) {
     if (token.indexOf(MARK) < 0) { out.push(token); continue; }
@@ -40,7 +45,21 @@ function clean(html) {
       if (last.indexOf("<mark>") < 0) out[out.length - 1] = "<mark>" + last + "</mark>";
     }
   }
-  return out.join(" ").replace(/<\/mark> <mark>/g, " ");
+  return decode(out.join(" ").replace(/<\/mark> <mark>/g, " "));
+}
+
+function encode(text) {
+  /* Hangul as the index has it (vaultsite.search.encode_hangul): five digits a syllable. */
+  return text.replace(/(\d?)([\uac00-\ud7a3]+)/g, (_, digit, run) =>
+    (digit ? digit + " " : "") + Array.from(run, c => String(c.charCodeAt(0) - 0xac00).padStart(5, "0")).join(""));
+}
+
+function decode(text) {
+  return text.replace(ENCODED, (_, digits) => {
+    let out = "";
+    for (let i = 0; i < digits.length; i += 5) out += String.fromCharCode(0xac00 + Number(digits.slice(i, i + 5)));
+    return out;
+  });
 }
 
 function plain(html) {
@@ -101,7 +120,7 @@ async function query(id, value) {
      then again with up to SHOWN. */
   const q = value.trim();
   if (!q) { postMessage({type: RESULT, data: {items: [], suggest: [], count: 0}}); return; }
-  const search = await pagefind.search(q);
+  const search = await pagefind.search(encode(q));
   if (id !== latest || !search) return;
   const terms = {};
   for (const word of q.split(/\s+/)) if (word) terms[word] = true;
