@@ -47,6 +47,8 @@ from urllib.parse import unquote
 MARK = "\ue000"
 #: Ends a run of Hangul written as digits (:func:`encode_hangul`).
 RUN_END = "\ue001"
+#: Keeps a number apart from the Hangul written in digits right after it (``2025년``).
+AFTER_NUMBER = "\ue002"
 #: The folder of the Pagefind bundle inside the site.
 BUNDLE = "pagefind"
 #: What Pagefind reads of a page: Material's article, without the tag list, the note's
@@ -110,7 +112,8 @@ _ENCODED = re.compile(r"(?<!\d)((?:\d{5})+)" + RUN_END)
 
 def encode_hangul(text: str) -> str:
     """Every run of Hangul syllables written as five digits a syllable (its offset from
-    ``가``), ending in :data:`RUN_END`; a space keeps it apart from a number before it.
+    ``가``), ending in :data:`RUN_END`; :data:`AFTER_NUMBER` keeps it apart from a number
+    right before it (``2025년``), inside the same word.
 
     Pagefind splits its word index into chunks by the words' first bytes, and puts every
     word in Hangul into one chunk (7.9 MB at 5,000 notes, all downloaded by any Korean
@@ -119,14 +122,15 @@ def encode_hangul(text: str) -> str:
     """
     if not _SYLLABLE.search(text):
         return text
-    text = _DIGIT_BEFORE_HANGUL.sub(" ", text)
+    text = _DIGIT_BEFORE_HANGUL.sub(AFTER_NUMBER, text)
     return _RUN_LAST.sub(RUN_END, text).translate(_DIGITS)
 
 
 def decode_hangul(text: str) -> str:
     """:func:`encode_hangul` undone (the search worker does the same in JavaScript)."""
     return _ENCODED.sub(lambda m: "".join(chr(0xAC00 + int(m.group(1)[i:i + 5]))
-                                          for i in range(0, len(m.group(1)), 5)), text)
+                                          for i in range(0, len(m.group(1)), 5)),
+                        text).replace(AFTER_NUMBER, "")
 
 
 def index_text(text: str) -> str:
@@ -291,7 +295,7 @@ def build_search_index(site_dir: str | os.PathLike, pages: list[SearchPage]) -> 
         proc = subprocess.run(
             cmd + ["--site", str(stage), "--output-path", str(out_dir),
                    "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDE_SELECTORS,
-                   "--force-language", "en", "--include-characters", MARK + RUN_END, "--quiet"],
+                   "--force-language", "en", "--include-characters", MARK + RUN_END + AFTER_NUMBER, "--quiet"],
             capture_output=True, text=True, encoding="utf-8", errors="replace")
         if proc.returncode != 0:
             result.problems.append("Pagefind failed: " + (proc.stderr or proc.stdout).strip()[-2000:])

@@ -21,6 +21,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const MARK = "\ue000";
 const RUN_END = "\ue001";
+const AFTER_NUMBER = "\ue002";
 const ENCODED = new RegExp("(?<!\\d)((?:\\d{5})+)" + RUN_END, "g");
 const FIRST = 10;        /* results in the first answer */
 const SHOWN = 30;        /* results in the second answer */
@@ -51,7 +52,7 @@ function clean(html) {
 function encode(text) {
   /* Hangul as the index has it (vaultsite.search.encode_hangul): five digits a syllable. */
   return text.replace(/(\d?)([\uac00-\ud7a3]+)/g, (_, digit, run) =>
-    (digit ? digit + " " : "") + Array.from(run, c => String(c.charCodeAt(0) - 0xac00).padStart(5, "0")).join(""));
+    (digit ? digit + AFTER_NUMBER : "") + Array.from(run, c => String(c.charCodeAt(0) - 0xac00).padStart(5, "0")).join(""));
 }
 
 function decode(text) {
@@ -59,7 +60,7 @@ function decode(text) {
     let out = "";
     for (let i = 0; i < digits.length; i += 5) out += String.fromCharCode(0xac00 + Number(digits.slice(i, i + 5)));
     return out;
-  });
+  }).split(AFTER_NUMBER).join("");
 }
 
 function plain(html) {
@@ -70,10 +71,14 @@ function withoutHeading(excerpt, heading) {
   /* Pagefind's excerpt of a section starts with its heading, which Material shows above it. */
   const words = heading.trim().split(/\s+/).filter(Boolean);
   const tokens = excerpt.split(" ");
-  if (!words.length || tokens.length <= words.length) return excerpt;
+  if (!words.length || tokens.length < words.length) return excerpt;
   const head = plain(tokens.slice(0, words.length).join(" "));
   if (head !== words.join(" ") + "." && head !== words.join(" ")) return excerpt;
   return tokens.slice(words.length).join(" ");
+}
+
+function para(html) {
+  return html.trim() ? "<p>" + html + "</p>" : "";
 }
 
 function escapeHTML(text) {
@@ -94,7 +99,7 @@ function item(data, score, terms) {
   const page = {
     location: data.url.split("#")[0],
     title: title(data.meta && data.meta.title) || data.url,
-    text: "<p>" + clean(data.excerpt) + "</p>",
+    text: para(withoutHeading(clean(data.excerpt), clean((data.meta && data.meta.title) || ""))),
     score: score,
     terms: terms,
   };
@@ -107,7 +112,7 @@ function item(data, score, terms) {
     docs.push({
       location: sub.url,
       title: title(sub.title) || page.title,
-      text: "<p>" + withoutHeading(clean(sub.excerpt), clean(sub.title || "")) + "</p>",
+      text: para(withoutHeading(clean(sub.excerpt), clean(sub.title || ""))),
       score: i < SECTIONS ? score : score / 2,
       terms: terms,
     });
