@@ -49,7 +49,7 @@ from .gcpolicy import GCPolicy
 from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
-from .sitesearch import write_site_search
+from .sitesearch import skip_material_indexing, write_site_search
 from .scan import vault_sources
 from .serve import IncrementalServe
 from .templates import TemplateCache
@@ -150,6 +150,7 @@ class VaultAdapter:
         ext = VaultExtension()
         config.markdown_extensions.append(ext)
         self.build = BuildState(ext=ext, settings=settings)
+        skip_material_indexing(config, self.serving.on or settings["search"] != "pagefind")
         if not config.use_directory_urls:
             log.warning("vaultsite: use_directory_urls: false is not supported; generated pages assume directory URLs")
         return config
