@@ -60,3 +60,21 @@ def tree_hash(path: Path) -> dict[str, str]:
             data = p.read_bytes() if p.is_file() else os.readlink(p).encode()
             out[str(p.relative_to(path))] = hashlib.sha256(data).hexdigest()
     return out
+
+
+def search_texts(site: Path) -> dict[str, str]:
+    """What the site's search finds on each page: the text of every page in the Pagefind index
+    (``site/pagefind/fragment/``), by site-relative URL, Hangul decoded and the index-only
+    words (suffixes, aliases) left out."""
+    import gzip
+    from urllib.parse import unquote
+
+    from vaultsite.search import MARK, decode_hangul
+
+    out = {}
+    for frag in sorted((Path(site) / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(frag.read_bytes())
+        record = json.loads(data[data.index(b"{"):])
+        words = [w for w in record["content"].split(" ") if MARK not in w]
+        out[unquote(record["url"]).lstrip("/")] = decode_hangul(" ".join(words))
+    return out

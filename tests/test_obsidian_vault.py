@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, build, schema, tree_hash
+from sitebuild import ROOT, build, schema, search_texts, tree_hash
 from vaultsite import excalidraw, export, render
 from vaultsite.build import Source, build_vault, scan_dir
 from vaultsite.canvas import PRESETS
@@ -107,8 +107,7 @@ def test_drawing_page_shows_the_drawing_not_the_boilerplate(site):
 
 
 def test_drawing_text_is_searchable(site):
-    index = json.loads((site["site"] / "search" / "search_index.json").read_text(encoding="utf-8"))
-    pages = {d["location"]: d["text"] for d in index["docs"]}
+    pages = search_texts(site["site"])
     assert "Idea box" in pages["drawings/Sketch.excalidraw/"]
     assert "compressed-json" not in pages["drawings/Sketch.excalidraw/"]
 
