@@ -211,8 +211,9 @@ def test_result_opens_the_section(page, base, site):
     links = page.locator(".md-search-result__item a.md-search-result__link[href*='#']")
     hrefs = [r["href"] for r in results if "#" in r["href"]]
     assert hrefs and unquote(hrefs[0]).endswith("#" + anchor), hrefs
-    links.first.click()
-    page.wait_for_function("location.hash.length > 1 && !document.querySelector('[data-md-toggle=search]').checked")
+    links.first.click(timeout=30_000)
+    page.wait_for_function("location.hash.length > 1 && !document.querySelector('[data-md-toggle=search]')?.checked",
+                           timeout=30_000)
     assert unquote(urlsplit(page.url).fragment) == anchor
     heading = page.locator(f"h2[id='{anchor}']")
     page.wait_for_timeout(300)
