@@ -19,13 +19,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from sitebuild import ROOT, build
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, _QuietServer, _SubPathHandler, same_page
+from browsing import BROWSER
+from test_browser import PREFIX, _QuietServer, _SubPathHandler, same_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian chromium not installed at /usr/bin/chromium (apt-get install -y chromium fonts-noto-cjk)"),
-]
+pytestmark = BROWSER
 
 FIXTURES = ROOT / "tests" / "fixtures" / "search_vault"
 HBM = "notes/HBM 시장/"
@@ -79,18 +76,6 @@ def material_base(tmp_path_factory):
 @pytest.fixture(scope="module")
 def vault(site):
     return json.loads((site / "vault.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -256,7 +256,8 @@ def search_latency(site: Path, query: str = SEARCH_QUERY, runs: int = 3) -> dict
     import threading
 
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, _QuietServer, _SubPathHandler
+    from browsing import CHROMIUM, CHROMIUM_ARGS
+    from test_browser import PREFIX, _QuietServer, _SubPathHandler
 
     server = _QuietServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
