@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import os
 import subprocess
 import sys
@@ -72,6 +73,13 @@ def search_texts(site: Path) -> dict[str, str]:
     from vaultsite.search import MARK, decode_hangul
 
     out = {}
+    if not (Path(site) / "pagefind").is_dir():  # Material's own index (``search: material``)
+        index = json.loads((Path(site) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        for doc in index["docs"]:
+            page = unquote(doc["location"].split("#", 1)[0]).lstrip("/")
+            text = re.sub(r"<[^>]+>", " ", doc.get("title", "") + " " + doc.get("text", ""))
+            out[page] = (out.get(page, "") + " " + text).strip()
+        return out
     for frag in sorted((Path(site) / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(frag.read_bytes())
         record = json.loads(data[data.index(b"{"):])

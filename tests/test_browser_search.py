@@ -36,7 +36,7 @@ def site(tmp_path_factory):
     docs = work / "docs"
     shutil.copytree(ROOT / "docs", docs)
     shutil.copytree(FIXTURES / "notes", docs / "notes", dirs_exist_ok=True)
-    code, log, site_dir = build(docs, work)
+    code, log, site_dir = build(docs, work, extra={"vaultsite": {"search": "pagefind"}})
     assert code == 0, log[-4000:]
     assert (site_dir / "pagefind" / "pagefind.js").is_file(), log[-4000:]
     return site_dir

@@ -13,7 +13,7 @@ own).  A wrong value stops the build with an error that names the key::
         company_ignore: [Foo]    # discovered companies (names, ids, tickers) to leave out
         exclude: [private, "*/drafts"]  # folders never published
         home: Home.md            # the home note, when docs/ has no index.md
-        search: pagefind         # or material: Material's own search index
+        search: material         # or pagefind: a chunked Korean index (opt-in, see README)
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -78,7 +78,7 @@ class VaultSettings(base.Config):
     exclude = c.ListOfItems(c.Type(str), default=[])  # folders (or glob patterns) never published
     home = c.Optional(c.Type(str))  # the note published at the site root when docs/ has no index.md
     # the site search: a Pagefind index behind Material's search box, or Material's own index
-    search = c.Choice(("pagefind", "material"), default="pagefind")
+    search = c.Choice(("pagefind", "material"), default="material")  # pagefind: see README, Search
     speedups = c.SubConfig(Speedups)
 
 
