@@ -12,7 +12,7 @@ def _config(tmp_path, **extra):
     from mkdocs.config import load_config
 
     docs = tmp_path / "docs"
-    docs.mkdir()
+    docs.mkdir(exist_ok=True)
     (docs / "index.md").write_text("# 홈\n", encoding="utf-8")
     cfg = load_config(str(write_config(docs, tmp_path / "site", tmp_path / "mkdocs.yml", **extra)))
     cfg.plugins.on_startup(command="build", dirty=False)
@@ -34,7 +34,9 @@ def test_material_search_plugin_stops_indexing_pages_when_pagefind_will(tmp_path
 
 def test_material_search_plugin_indexes_pages_with_search_material(tmp_path):
     assert _indexes_pages(_config(tmp_path, extra={"vaultsite": {"search": "material"}}))
-    assert _indexes_pages(_config(tmp_path))  # the default, until Pagefind's indexing fits the build budget
+    default = tmp_path / "default"
+    default.mkdir()
+    assert _indexes_pages(_config(default))  # the default, until Pagefind's indexing fits the build budget
 
 
 def test_a_wrong_search_setting_is_an_error_naming_the_key(tmp_path):
