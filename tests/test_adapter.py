@@ -224,3 +224,26 @@ def test_exclude_home_and_language_settings_reach_the_site(tmp_path):
     missing = (site / "missing" / "index.html")
     if missing.exists():  # the missing-notes page speaks English on an English site
         assert "아직" not in missing.read_text(encoding="utf-8")
+
+
+def test_what_is_not_published_stays_out_whatever_its_shape(tmp_path):
+    """A VuePress-shaped note with ``publish: false``, a page MkDocs' ``exclude_docs`` leaves out,
+    and an unpublished root ``index.md`` (the vault's Home.md then is the home page)."""
+    docs = tmp_path / "docs"
+    (docs / "notes").mkdir(parents=True)
+    (docs / "index.md").write_text("---\npublish: false\n---\n# Private index\n\nhidden root text\n", encoding="utf-8")
+    (docs / "Home.md").write_text("# Home note\n\nThe vault's home. [[Open]]\n", encoding="utf-8")
+    (docs / "notes" / "Open.md").write_text("# Open\n\npublic text\n", encoding="utf-8")
+    (docs / "notes" / "Vue.md").write_text(
+        "---\ntitle: Vue secret\nicon: lock\nlang: ko-KR\npublish: false\n---\n\n::: tip\nvue hidden text\n:::\n",
+        encoding="utf-8")
+    (docs / "notes" / "Skipped.md").write_text("# Skipped secret\n\nexcluded by mkdocs\n", encoding="utf-8")
+    code, log, site = build(docs, tmp_path, exclude_docs="notes/Skipped.md\n")
+    assert code == 0, log[-3000:]
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*")
+                         if p.is_file() and p.suffix in (".html", ".json", ".md", ".xml"))
+    for secret in ("Vue secret", "vue hidden text", "Skipped secret", "excluded by mkdocs", "Private index",
+                   "hidden root text"):
+        assert secret not in everything, secret
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "The vault" in home and "home" in home

@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 from .decode import decode_bytes
 
-XML_EXTS = {".svg", ".xml", ".xhtml", ".xht"}
+XML_EXTS = {".svg", ".xml", ".xhtml", ".xht", ".xsl", ".xslt", ".rdf", ".rss", ".atom", ".mml", ".xsd"}
 HTML_EXTS = {".html", ".htm", ".shtml"}
 REFUSED_EXTS = {".svgz", ".mht", ".mhtml"}
 ACTIVE_EXTS = XML_EXTS | HTML_EXTS | REFUSED_EXTS

@@ -469,9 +469,10 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
             withheld += 1
             continue
         readable.append((source, facts))
-    home_src = publish.pick_home(taken, [s.src for s, _ in readable], home)
+    published_srcs = taken - vault.unpublished  # an unpublished index.md is no root page
+    home_src = publish.pick_home(published_srcs, [s.src for s, _ in readable], home)
     vault.home = home_src
-    vault.generated_home = home_src is None and not publish.has_root_page(taken)
+    vault.generated_home = home_src is None and not publish.has_root_page(published_srcs)
 
     # Page addresses next, the files that have the best claim to an address first: the home
     # note, then index.md before README.md (MkDocs' rule), .md before the other extensions,

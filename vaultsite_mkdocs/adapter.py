@@ -27,7 +27,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pathlib import Path
 
@@ -190,8 +190,9 @@ class VaultAdapter:
                 self._synonyms = synonyms
         # A fresh copy each build: the build adds the vault's company notes to it.
         registry = None
-        if self._registry is not None:
-            registry = Registry(self._registry.companies())
+        if self._registry is not None:  # copies: the build merges company notes into them
+            registry = Registry(replace(c, aliases=list(c.aliases), tickers=list(c.tickers), exact=list(c.exact))
+                                for c in self._registry.companies())
         return registry, self._synonyms
 
     def on_files(self, files: Files, config):

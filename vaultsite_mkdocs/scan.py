@@ -135,6 +135,8 @@ def vault_sources(files: Files, config, own_files: set[str]) -> tuple[list[Sourc
         # Only the vault: not theme assets, not files another plugin generated.
         if f.generated_by is not None or f.abs_src_path is None or os.path.abspath(f.src_dir or "") != docs:
             continue
+        if f.inclusion.is_excluded():  # exclude_docs, draft_docs, /templates/: MkDocs leaves them out
+            continue
         src = f.src_uri
         renamed = None
         if _has_surrogates(src):

@@ -250,6 +250,9 @@ def normalise(src: str, text: str) -> Note:
         extra["is_original"] = meta["isOriginal"]
     if meta.get("lang"):
         extra["lang"] = str(meta["lang"])
+    for key in ("draft", "publish"):  # what is published is decided for every shape alike
+        if key in meta:
+            extra[key] = meta[key]
 
     return Note(
         src=src,
