@@ -35,6 +35,8 @@ import bisect
 import html
 import re
 
+from .shapes.markup import FENCE_RE as _FENCE_RE  # one reading of a code fence
+
 MAX_PAGE_CHARS = 3_000_000
 MAX_MARKDOWN_CHARS = 1_000_000
 MAX_MARKUP_CHARS = 100_000
@@ -44,7 +46,6 @@ MAX_TAG_SCAN = 3_000_000
 MAX_INLINE_WORK = 4_000_000_000
 
 _FRONT_RE = re.compile(r"\A(?:---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)|\+\+\+[ \t]*\n(?:.*?\n)?\+\+\+)[ \t]*(?:\n|\Z)", re.S)
-_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _BRACKETS_RE = re.compile(r"[\[\]()]")
 _MARKUP_RE = re.compile(r"[\[\]()<>*_^~=`\\&!{}|#:]")
 _INLINE_START_RE = re.compile(r"\[+|\]+|<|&|`+|\*+|_+|\\.|~+|\^+|=+")

@@ -12,7 +12,7 @@ import html
 import logging
 import posixpath
 import re
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 from collections import Counter, defaultdict
 
 import yaml
@@ -29,6 +29,7 @@ from .links import page_src_of, plain_heading, split_wikilink
 from .mdext import tag_anchor
 from .parsed import WIKI_RE, parse
 from . import sanitize
+from .media import file_url_from as file_url  # URL of an attachment relative to a page, for raw HTML
 from .model import Note, Problem
 from .textutil import fold
 
@@ -142,16 +143,6 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
     if extra.get("properties"):
         body = properties_html(vault, note) + "\n\n" + body
     return front_matter(meta) + body + ("\n\n" + extra_body if extra_body else "") + "\n"
-
-
-def file_url(from_page_src: str, file_src: str) -> str:
-    """URL of an attachment relative to a page, for raw HTML that MkDocs does not rewrite."""
-    base = page_url(from_page_src).split("/")[:-1]
-    target = quote(file_src, safe="/").split("/")
-    i = 0
-    while i < len(base) and i < len(target) - 1 and base[i] == target[i]:
-        i += 1
-    return "../" * (len(base) - i) + "/".join(target[i:])
 
 
 def drawing_html(vault: Vault, drawing: Note, origin: Note) -> str:
@@ -779,8 +770,6 @@ def _tag_href(vault: Vault, src: str, name: str, tags_href: str) -> str:
 def home_page(vault: Vault, src: str = HOME) -> str:
     """The site's root page when the vault has no home note: the latest notes, the tags,
     and the generated pages."""
-    from .mdext import tag_anchor
-
     L = _labels(vault)
     dated = sorted(vault.notes, key=lambda n: (n.date or "", n.title), reverse=True)[:HOME_LATEST]
     tags_href = _rel(src, GENERATED["tags"])
