@@ -5,7 +5,12 @@ module marks itself with ``pytestmark = BROWSER``.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
+import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -13,6 +18,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium tries Google's hosts at start: no network here.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+#: Sites are served under a sub-path, as GitHub Pages serves a project site.
+PREFIX = "/repo/"
 
 BROWSER = [
     pytest.mark.browser,
@@ -37,3 +45,57 @@ def launch_browser():
                 b.close()
 
     return run()
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site folder at PREFIX only; everything else is a 404."""
+
+    def _outside(self) -> bool:
+        path = urlsplit(self.path).path
+        return not (path == PREFIX.rstrip("/") or path.startswith(PREFIX))
+
+    def do_GET(self):  # noqa: N802
+        if self._outside():
+            self.send_error(404, "outside the published sub-path")
+            return
+        super().do_GET()
+
+    def do_HEAD(self):  # noqa: N802
+        if self._outside():
+            self.send_error(404, "outside the published sub-path")
+            return
+        super().do_HEAD()
+
+    def translate_path(self, path):
+        parts = urlsplit(path)
+        rest = parts.path[len(PREFIX) - 1:] if parts.path.startswith(PREFIX) else "/"
+        return super().translate_path(rest + (("?" + parts.query) if parts.query else ""))
+
+    def log_message(self, format, *args):  # keep pytest output readable
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):  # the browser dropped a prefetch: fine
+            return
+        super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve_site(site: Path):
+    """Serve a built site on a free loopback port under PREFIX; yields its base URL."""
+    handler = functools.partial(_SubPathHandler, directory=str(site))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)

@@ -6,11 +6,8 @@ The seed vault is built once into a temporary folder and served at
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,10 +16,9 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
-from browsing import BROWSER
+from browsing import BROWSER, PREFIX, serve_site
 from sitebuild import ROOT, build
 
-PREFIX = "/repo/"
 
 pytestmark = BROWSER
 
@@ -35,45 +31,6 @@ BLOG_STOCKS = "clippings/딥시크와 미국 AI 관련주 (블로그)/"
 
 # --- the site and its server -------------------------------------------------
 
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site folder at PREFIX only; everything else is a 404."""
-
-    def _outside(self) -> bool:
-        path = urlsplit(self.path).path
-        return not (path == PREFIX.rstrip("/") or path.startswith(PREFIX))
-
-    def do_GET(self):  # noqa: N802
-        if self._outside():
-            self.send_error(404, "outside the published sub-path")
-            return
-        super().do_GET()
-
-    def do_HEAD(self):  # noqa: N802
-        if self._outside():
-            self.send_error(404, "outside the published sub-path")
-            return
-        super().do_HEAD()
-
-    def translate_path(self, path):
-        parts = urlsplit(path)
-        rest = parts.path[len(PREFIX) - 1:] if parts.path.startswith(PREFIX) else "/"
-        return super().translate_path(rest + (("?" + parts.query) if parts.query else ""))
-
-    def log_message(self, format, *args):  # keep pytest output readable
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        import sys
-
-        if isinstance(sys.exc_info()[1], ConnectionError):  # the browser dropped a prefetch: fine
-            return
-        super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser-build")
@@ -84,16 +41,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base(site):
-    handler = functools.partial(_SubPathHandler, directory=str(site))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serve_site(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,21 +6,18 @@ typed into Material's search box in Debian's chromium.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import re
 import shutil
-import threading
 import time
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from sitebuild import ROOT, build
 from browsing import BROWSER
-from test_browser import PREFIX, _QuietServer, _SubPathHandler, same_page
+from browsing import PREFIX, serve_site
+from test_browser import same_page
 
 pytestmark = BROWSER
 
@@ -42,23 +39,9 @@ def site(tmp_path_factory):
     return site_dir
 
 
-@contextlib.contextmanager
-def serve(site_dir: Path):
-    handler = functools.partial(_SubPathHandler, directory=str(site_dir))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="search-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-
-
 @pytest.fixture(scope="module")
 def base(site):
-    with serve(site) as url:
+    with serve_site(site) as url:
         yield url
 
 
@@ -69,7 +52,7 @@ def material_base(tmp_path_factory):
     code, log, site_dir = build(ROOT / "docs", work, extra={"vaultsite": {"search": "material"}})
     assert code == 0, log[-4000:]
     assert not (site_dir / "pagefind").exists()
-    with serve(site_dir) as url:
+    with serve_site(site_dir) as url:
         yield url
 
 

@@ -6,20 +6,17 @@ in the system's temporary folder (``VAULTSITE_SCREENS`` overrides) for a person 
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from sitebuild import ROOT, build
-from browsing import BROWSER
-from test_browser import PREFIX, _QuietServer, _SubPathHandler
+from browsing import BROWSER, serve_site
 
 pytestmark = BROWSER
 
@@ -34,16 +31,8 @@ def base(tmp_path_factory):
     shutil.copytree(VAULT, docs)
     code, log, site = build(docs, work, strict=True)
     assert code == 0, log[-4000:]
-    handler = functools.partial(_SubPathHandler, directory=str(site))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serve_site(site) as url:
+        yield url
 
 
 @pytest.fixture
