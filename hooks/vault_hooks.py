@@ -43,6 +43,11 @@ def on_env(env, config, files, **kwargs):
     return ADAPTER.on_env(env, config, files)
 
 
+@event_priority(10000)  # first: the page's warnings are counted from here (build cache)
+def on_pre_page(page, config, files, **kwargs):
+    return ADAPTER.on_pre_page(page)
+
+
 def on_page_read_source(page, config, **kwargs):
     return ADAPTER.on_page_read_source(page, config)
 
@@ -58,6 +63,11 @@ def on_page_content(html, page, config, **kwargs):
 
 def on_page_context(context, page, config, nav, **kwargs):
     return ADAPTER.on_page_context(context, page)
+
+
+@event_priority(-10000)  # last: the page is written
+def on_post_page(output, page, config, **kwargs):
+    return ADAPTER.on_post_page(output, page)
 
 
 def on_post_build(config, **kwargs):

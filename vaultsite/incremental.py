@@ -17,15 +17,12 @@ from . import excalidraw
 from .build import Vault
 
 
-def _h(*parts):
-    """A signature of ``parts``.  Signatures are only compared within one process (a
-    ``mkdocs serve`` session), so Python's own tuple hash will do where the parts are
-    hashable: several times cheaper than a digest of their repr, for every note on every
-    rebuild.  Unhashable parts (the navigation's lists) get the digest."""
-    try:
-        return hash(parts)
-    except TypeError:
-        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _h(*parts) -> str:
+    """A signature of ``parts``: a digest of their ``repr``, the same in every process, so that
+    the build cache (``mkdocs build`` after ``mkdocs build``) can compare it with the last
+    build's.  ``parts`` are strings, numbers, None and tuples, lists and dicts of them, whose
+    ``repr`` is stable."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int | str]:

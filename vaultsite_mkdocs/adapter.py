@@ -46,6 +46,7 @@ from vaultsite.textutil import nfc
 
 from . import settings as settings_mod
 from .gcpolicy import GCPolicy
+from .buildcache import BuildCache
 from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
@@ -91,6 +92,10 @@ class BuildState:
     page_notes: dict[str, Note] = field(default_factory=dict)  # page src_uri -> Note rendered
     company_of_page: dict[str, str] = field(default_factory=dict)
     refused_seen: int = 0  # refused links the vault pass reported already
+    render_start: int = 0  # vault.problems from here on were found while rendering pages
+    skipped: list = field(default_factory=list)  # files a cached build did not render
+    page_order: list = field(default_factory=list)  # page srcs, in MkDocs' order
+    dests: set = field(default_factory=set)  # every output path of this build's files
 
 
 def _as_text(value: str) -> str:
@@ -110,6 +115,7 @@ class VaultAdapter:
         self.serve = IncrementalServe(self)
         self.gc = GCPolicy(self)
         self.templates = TemplateCache(self)
+        self.buildcache = BuildCache(self)
         self._registry_files: tuple = ()
         self._registry: Registry | None = None
         self._synonym_files: tuple = ()
@@ -131,6 +137,8 @@ class VaultAdapter:
         self.serving.command = command
         if command == "serve" and not dirty:
             self.serve.start(True)  # installs the wrapper; on_config decides per build
+        if command == "build":
+            self.buildcache.start(True)  # installs the wrapper; it reads the cache before each build
 
     def on_config(self, config):
         settings = settings_mod.load(config.extra.get("vaultsite"), os.path.dirname(config.config_file_path or "."),
@@ -142,8 +150,17 @@ class VaultAdapter:
         self.parallel.start(wanted["parallel_pages"])
         self.tokenizer.start(wanted["search_tokenizer"])
         self.templates.start(wanted["template_cache"] and self.serving.on)
-        if not self.serve.start(wanted["incremental_serve"] and self.serving.on):
+        # ``mkdocs build`` with the build cache keeps what serve keeps, on disk (buildcache.py).
+        cached = (self.serving.command == "build" and self.buildcache.active and wanted["build_cache"]
+                  and wanted["incremental_serve"])
+        if not self.serve.start((wanted["incremental_serve"] and self.serving.on) or cached):
             self.serve.incremental = False
+            cached = False
+        if self.serving.command == "build":
+            self.serve.incremental = cached and self.buildcache.use
+            if cached:
+                self.buildcache.restore(self)
+            self.buildcache.begin(cached)
         self.parallel.run = None
         if self.serving.on:
             self.serving.builds += 1
@@ -202,7 +219,8 @@ class VaultAdapter:
         sources, by_src, early = vault_sources(files, config, own_files)
 
         cache = self.cache
-        cache.memo_links = self.serving.on  # only serve rebuilds reuse link resolutions
+        keeps = self.serving.on or self.buildcache.keeping
+        cache.memo_links = keeps  # only serve rebuilds (and cached builds) reuse link resolutions
         registry, synonyms = self._user_data(state.settings)
         settings = state.settings
         vault = build_vault(sources, cache, registry=registry, synonyms=synonyms,
@@ -214,7 +232,7 @@ class VaultAdapter:
                 files.remove(f)
         vault.problems[:0] = [Problem(src, problem, level) for src, problem, level in early]
         state.vault = vault
-        if not self.serving.on:
+        if not keeps:
             # A one-off build never reads the cache again: what the vault does not hold (company
             # mentions, link contexts, raw links of 5,000 notes) need not stay for the page pass.
             cache.facts.clear()
@@ -238,7 +256,7 @@ class VaultAdapter:
                 files.append(File.generated(config, src, abs_src_path=f.abs_src_path))
 
         existing = {f.src_uri for f in files}
-        vault.page_memo = self.page_memo if self.serving.on else None  # serve reuses unchanged pages
+        vault.page_memo = self.page_memo if keeps else None  # serve reuses unchanged pages
         generated = render.generated_pages(vault, existing)
         for src, content in generated.items():
             files.append(File.generated(config, src, content=content))
@@ -250,6 +268,9 @@ class VaultAdapter:
 
         if self.serve.active:
             self.serve.plan(files, config, vault, sources, generated, self._theme_version(config))
+        if self.buildcache.keeping:
+            self.buildcache.mark_static(files)
+        state.render_start = len(vault.problems)
         self.parallel.run = self._parallel_run(config, vault)
         # Links resolved while rendering (reference-style links) may still refuse a target.
         state.refused_seen = len(vault.resolver.refused)
@@ -290,6 +311,7 @@ class VaultAdapter:
 
         def before_render(page) -> None:
             state.ext.set_page(page_notes[page.file.src_uri])
+            self.buildcache.page_log.current = page.file.src_uri
 
         def snapshot():
             return len(vault.problems), len(vault.resolver.refused)
@@ -302,8 +324,10 @@ class VaultAdapter:
             vault.problems.extend(problems)
             vault.resolver.refused.extend(refused)
 
-        return ParallelPages(settings["workers"], can_defer, before_render, snapshot, changes, merge,
-                             self.parallel.originals(), self.tokenizer)
+        run = ParallelPages(settings["workers"], can_defer, before_render, snapshot, changes, merge,
+                            self.parallel.originals(), self.tokenizer)
+        run.page_log = self.buildcache.page_log if self.buildcache.keeping else None
+        return run
 
     @staticmethod
     def _theme_version(config) -> tuple:
@@ -323,13 +347,27 @@ class VaultAdapter:
         run = self.parallel.run
         if run is not None:
             run.abort()
+        self.buildcache.end()
         self.gc.build_ended(self.serving.on)
 
     def on_env(self, env, config, files):
         self.templates.apply(env)
         if self.serve.active:
             self.serve.restore_skipped(config, files)
+        if self.buildcache.keeping:
+            self.build.skipped = self.buildcache.skipped_pages(files)
+            self.buildcache.replay(self.build.skipped)
+            self.build.page_order = [nfc(f.src_uri) for f in files.documentation_pages()]
+            self.build.dests = {f.dest_uri for f in files}
         return env
+
+    def on_pre_page(self, page):
+        self.buildcache.page_log.current = page.file.src_uri
+        return page
+
+    def on_post_page(self, output, page):
+        self.buildcache.page_log.current = None
+        return output
 
     def on_page_read_source(self, page, config):
         state = self.build
@@ -392,11 +430,13 @@ class VaultAdapter:
         if state is None or state.vault is None:
             return html
         note = state.vault.note_for_page(nfc(page.file.src_uri))
+        self.buildcache.page_log.current = None
         if note is None:
             return html
         return sanitize.clean_page(html, note, trusted=state.settings["trust_html"])
 
     def on_page_context(self, context, page):
+        self.buildcache.page_log.current = page.file.src_uri
         state = self.build
         if state is None or state.vault is None:
             return context
@@ -407,12 +447,47 @@ class VaultAdapter:
         context["vs_note"] = render.page_context(vault, note)
         return context
 
+    def _page_problems(self, state: BuildState, vault: Vault) -> None:
+        """The problems found while rendering pages, in page order whatever order the pages were
+        rendered in (one process, several, or a cached build that skipped most of them: their
+        problems come from the cache)."""
+        problems = vault.problems[state.render_start:]
+        refused = vault.resolver.refused[state.refused_seen:]
+        cache = self.buildcache
+        if cache.keeping and cache.use:
+            kept = cache.state["page_problems"]
+            for f in state.skipped:
+                note = vault.note_for_page(nfc(f.src_uri))
+                got = kept.get(note.src) if note is not None else None
+                if got:
+                    problems += got[0]
+                    refused += got[1]
+        if not problems and not refused:
+            return
+        order = {}
+        for i, src in enumerate(state.page_order):
+            note = vault.note_for_page(src)
+            order.setdefault(note.src if note is not None else src, i)
+        last = len(order)
+        problems.sort(key=lambda p: order.get(p.src, last))
+        refused.sort(key=lambda p: order.get(p.src, last))
+        vault.problems[state.render_start:] = problems
+        vault.resolver.refused[state.refused_seen:] = refused
+        if cache.keeping:
+            by_src: dict[str, tuple[list, list]] = {}
+            for p in problems:
+                by_src.setdefault(p.src, ([], []))[0].append(p)
+            for p in refused:
+                by_src.setdefault(p.src, ([], []))[1].append(p)
+            cache.page_problems = by_src
+
     def on_post_build(self, config) -> None:
         state = self.build
         vault = state.vault if state else None
         if vault is None:
             self.gc.build_ended(self.serving.on)
             return
+        self._page_problems(state, vault)
         seen = state.refused_seen
         known = set(vault.resolver.refused[:seen])  # the vault pass reported these already
         for p in vault.resolver.refused[seen:]:
@@ -432,4 +507,8 @@ class VaultAdapter:
         write_site_search(vault, site, self.serving.on or state.settings["search"] != "pagefind")
         if serve is not None:
             serve.finish(site)
+        if self.buildcache.keeping:
+            self.buildcache.remove_stale(site, state.dests)
+            self.buildcache.save(self, config, state.dests)
+        self.buildcache.end()
         self.gc.build_ended(self.serving.on)

@@ -151,6 +151,7 @@ class ParallelPages:
         self.workers = workers
         self.can_defer = can_defer
         self.before_render = before_render
+        self.page_log = None  # set by the adapter when the build cache keeps per-page warnings
         self.snapshot, self.changes, self.merge = snapshot, changes, merge
         self.deferred: dict[str, Page] = {}
         self.files = None
@@ -245,6 +246,7 @@ class ParallelPages:
             self._render(page, config)
             self.build_page_original(page, config, doc, nav, env, dirty, excluded=page.file.inclusion.is_excluded())
             payload["pages"][src] = {
+                "warnings": [r for r in capture.records[mark:] if r[1] >= logging.WARNING],
                 "search": entries[start:] if entries is not None else [],
                 "anchors": page.present_anchor_ids,
                 "links": {f.src_uri: links for f, links in (page.links_to_anchors or {}).items()},
@@ -314,11 +316,17 @@ class ParallelPages:
         if "crash" in payload:
             log.debug("vaultsite: a page worker failed; the pages it did not finish are built here:\n%s",
                       payload["crash"])
-        for name, level, message in payload.get("logs", ()):
-            logging.getLogger(name).log(level, "%s", message)
+        page_log = self.page_log  # the build cache's per-page warnings (buildcache.PageLog)
+        if page_log is not None:
+            page_log.replay(payload.get("logs", ()))
+        else:
+            for name, level, message in payload.get("logs", ()):
+                logging.getLogger(name).log(level, "%s", message)
         if "changes" in payload:
             self.merge(payload["changes"])
         for src, got in payload.get("pages", {}).items():
+            if page_log is not None and got.get("warnings"):
+                page_log.records[src] = got["warnings"]
             page = self.deferred[src]
             self.entries_of[src] = got["search"]
             page.present_anchor_ids = got["anchors"]

@@ -18,7 +18,7 @@ import os
 
 from mkdocs.structure.files import File
 
-from vaultsite import export, incremental, render
+from vaultsite import incremental, render
 from vaultsite.build import GENERATED
 from vaultsite.textutil import nfc
 
@@ -28,6 +28,25 @@ from .speedup import Speedup, log, params
 def _drop_dirty_warning(record: logging.LogRecord) -> bool:
     # The rebuilds use MkDocs' dirty mode deliberately; its warning would only alarm.
     return "A 'dirty' build is being performed" not in record.getMessage()
+
+
+def remove_output(site: str, path: str) -> None:
+    """Remove a built file that no longer has a source, and the folders it leaves empty (a
+    full build would not have made them)."""
+    os.remove(path)
+    folder = os.path.dirname(path)
+    while os.path.normpath(folder) != os.path.normpath(site):
+        try:
+            os.rmdir(folder)  # only when empty
+        except OSError:
+            break
+        folder = os.path.dirname(folder)
+
+
+def _material_json(value) -> str:
+    """JSON as Material's search plugin writes its index (ASCII, compact), so that a merged
+    index is byte for byte the index a full build writes."""
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 class IncrementalServe(Speedup):
@@ -94,7 +113,8 @@ class IncrementalServe(Speedup):
         rebuild = incremental.changed_pages(prev, sigs)
         if rebuild is not None:
             rebuild.add(GENERATED["tags"])  # Material lists tags there from every page's meta
-        pages = {nfc(f.src_uri): (f.url, f.dest_uri) for f in files.documentation_pages()}
+        # URLs as Material's search entries name them (the home page is "", not "./").
+        pages = {nfc(f.src_uri): ("" if f.url == "./" else f.url, f.dest_uri) for f in files.documentation_pages()}
         gone = {s: v for s, v in self.pages.items() if s not in pages}
         live_dests = {dest for _, dest in pages.values()}
         self.rebuild = rebuild
@@ -147,7 +167,7 @@ class IncrementalServe(Speedup):
             data = json.load(fh)
         pages: dict[str, list[str]] = {}
         for doc in data["docs"]:
-            pages.setdefault(doc["location"].split("#", 1)[0], []).append(export.dumps(doc))
+            pages.setdefault(doc["location"].split("#", 1)[0], []).append(_material_json(doc))
         # UTF-8 bytes, not str: joining and writing 40 MB of mixed-script text is ~10x faster.
         fresh = {url: ",".join(docs).encode("utf-8") for url, docs in pages.items()}
         frags = self.search
@@ -155,9 +175,11 @@ class IncrementalServe(Speedup):
             for url in self.rebuilt_urls | self.removed_urls:
                 frags.pop(url, None)
             frags.update(fresh)
-            config = export.dumps(data["config"]).encode("utf-8")
+            config = _material_json(data["config"]).encode("utf-8")
+            # In page order, as a full build writes them (a rebuilt page keeps its place).
+            ordered = [frags.get(url) for url, _ in self.pages.values()]
             with open(path, "wb") as fh:
-                fh.write(b'{"config":' + config + b',"docs":[' + b",".join(f for f in frags.values() if f) + b"]}")
+                fh.write(b'{"config":' + config + b',"docs":[' + b",".join(f for f in ordered if f) + b"]}")
         else:
             self.search = fresh
 
@@ -166,4 +188,4 @@ class IncrementalServe(Speedup):
         for dest in self.removed_dests:
             stale = os.path.join(site, dest)
             if os.path.isfile(stale):
-                os.remove(stale)
+                remove_output(site, stale)

@@ -66,6 +66,7 @@ class Speedups(base.Config):
     search_tokenizer = c.Type(bool, default=True)  # one regex feeds Material's search parser
     gc_policy = c.Type(bool, default=True)  # frozen heap, collector paused while serve rebuilds
     template_cache = c.Type(bool, default=True)  # theme templates compiled once per serve session
+    build_cache = c.Type(bool, default=True)  # mkdocs build renders only changed pages (.cache/vaultsite/)
 
 
 class VaultSettings(base.Config):

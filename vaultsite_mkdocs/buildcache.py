@@ -1,0 +1,392 @@
+"""The build cache: ``mkdocs build`` after a small change renders only the pages it touches.
+
+What ``mkdocs serve`` keeps in memory between rebuilds (``serve.IncrementalServe``: every page's
+signature, the parsed notes, the generated pages, the search and ``vault.json`` entries) is
+written to ``.cache/vaultsite/`` next to ``mkdocs.yml`` at the end of a build, with a manifest
+of what the build left in ``site/``.  The next ``mkdocs build`` reads it back and, when it is
+valid, builds in MkDocs' dirty mode: ``site/`` is kept and only the pages whose signature
+changed are rendered; outputs that no longer have a source are removed.  The site written is
+the site a build from an empty cache writes (``tests/test_build_cache.py`` checks this byte
+for byte on random edit sequences).
+
+The cache is ignored, with one info line, when:
+
+* it cannot be read (damaged, written by another version of the cache format);
+* anything that affects a page differs: the project's code, ``mkdocs.yml`` and the settings it
+  resolves (``site_url`` from the environment, ``extra``), the overrides, the user's company and
+  tag files, the Python and package versions;
+* ``site/`` is not what the last build left there (a file added, removed or changed).
+
+Parsed notes are reused in the last two cases as long as the code and package versions match.
+``mkdocs build --clean`` given explicitly, or deleting ``.cache/vaultsite/``, starts afresh;
+``extra.vaultsite.speedups.build_cache: false`` turns the cache off.
+
+Patches ``mkdocs.commands.build.build`` (checked: it must take ``config`` and ``dirty``) to
+choose dirty mode before MkDocs cleans ``site/``, and sets ``File.is_modified`` on the files
+it skips (as the incremental serve does).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import sys
+import time
+
+from mkdocs.structure.files import File
+
+from .serve import remove_output
+from .speedup import Speedup, log, params
+
+#: Bumped whenever what the state file holds changes shape.
+FORMAT = 3
+FOLDER = os.path.join(".cache", "vaultsite")
+_PACKAGES = ("vaultsite", "vaultsite_mkdocs")
+
+
+def _digest(*parts) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _tree_digest(root: str | None) -> str:
+    """Names and contents of every file under ``root`` (or of the file ``root``)."""
+    if not root or not os.path.exists(root):
+        return ""
+    h = hashlib.blake2b(digest_size=16)
+    if os.path.isfile(root):
+        with open(root, "rb") as fh:
+            h.update(fh.read())
+        return h.hexdigest()
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)
+            h.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+            except OSError:
+                h.update(b"?")
+    return h.hexdigest()
+
+
+_CODE_KEY: str | None = None
+
+
+def code_key() -> str:
+    """What parsed notes depend on: this project's code and every installed package's version."""
+    global _CODE_KEY
+    if _CODE_KEY is None:
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        dists = sorted({(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()})
+        _CODE_KEY = _digest(FORMAT, sys.version, dists, *(_tree_digest(os.path.join(here, p)) for p in _PACKAGES))
+    return _CODE_KEY
+
+
+def site_key(config, settings_raw) -> str:
+    """Everything else that goes into a page: the configuration, the overrides, user files."""
+    user_files = []
+    extra = settings_raw if isinstance(settings_raw, dict) else {}
+    base = os.path.dirname(config.config_file_path or ".")
+    for key in ("companies", "tag_synonyms"):
+        value = extra.get(key)
+        if isinstance(value, str):
+            for folder in (base, config.docs_dir):
+                path = os.path.join(folder, os.path.expanduser(value))
+                if os.path.isfile(path):
+                    user_files.append(_tree_digest(path))
+                    break
+    theme = config.theme
+    return _digest(
+        _tree_digest(config.config_file_path), config.site_url, config.site_dir, config.docs_dir,
+        config.use_directory_urls, config.site_name, repr(config.extra), theme.name, theme.get("language"),
+        repr(dict(theme)), [_tree_digest(d) for d in theme.dirs], user_files,
+        [str(n) for n in config.plugins],
+    )
+
+
+def site_manifest(site_dir: str) -> dict[str, tuple[int, int]]:
+    """Every file under ``site_dir``: relative path -> (size, mtime in ns)."""
+    out: dict[str, tuple[int, int]] = {}
+    todo = [site_dir]
+    while todo:
+        folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(entry.path)
+            else:
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                out[os.path.relpath(entry.path, site_dir)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+class PageLog(logging.Handler):
+    """The warnings logged while a page is rendered, kept per page so that a build that skips
+    the page logs them again (``mkdocs build --strict`` fails as a full build would)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.current: str | None = None
+        self.records: dict[str, list[tuple[str, int, str]]] = {}
+        self.replaying = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.current is None or self.replaying:
+            return
+        self.records.setdefault(self.current, []).append((record.name, record.levelno, record.getMessage()))
+
+    def replay(self, records) -> None:
+        self.replaying = True
+        try:
+            for name, level, message in records:
+                logging.getLogger(name).log(level, "%s", message)
+        finally:
+            self.replaying = False
+
+
+class BuildCache(Speedup):
+    name = "build_cache"
+
+    def __init__(self, adapter) -> None:
+        super().__init__(adapter)
+        self.state: dict | None = None  # what the last build left, when it can be used
+        self.facts: dict | None = None  # parsed notes of the last build (code unchanged)
+        self.use = False  # this build renders only changed pages
+        self.keeping = False  # this build's state is written for the next one
+        self.folder: str | None = None
+        self.site_key: str | None = None
+        self.path = ""
+        self.page_log = PageLog()
+        self.page_problems: dict[str, list] = {}
+        self.started = 0.0
+        self.static_sources: dict[str, tuple] = {}
+        self.dests: set[str] = set()
+
+    def check(self) -> str | None:
+        from mkdocs.commands import build as build_cmd
+
+        names = params(getattr(build_cmd, "build", None)) or []
+        if names[:1] != ["config"] or "dirty" not in names:
+            return "mkdocs.commands.build.build(config, dirty=) changed"
+        if not hasattr(File, "is_modified"):
+            return "File.is_modified is gone"
+        return None
+
+    def install(self) -> None:
+        from mkdocs.commands import build as build_cmd
+
+        current = build_cmd.build
+        for func in (current, getattr(current, "_vaultsite_original", None)):
+            if getattr(func, "_vaultsite_kind", None) == "cached_build":
+                func._vaultsite_owner = self
+                return
+
+        def build(config, *, serve_url=None, dirty=False):
+            owner: BuildCache = build._vaultsite_owner
+            use = owner.prepare(config, dirty)
+            return build._vaultsite_original(config, serve_url=serve_url, dirty=dirty or use)
+
+        build._vaultsite_kind = "cached_build"
+        build._vaultsite_original = current
+        build._vaultsite_owner = self
+        build_cmd.build = build
+        from .serve import _drop_dirty_warning  # noqa: PLC0415
+
+        logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_warning)
+
+    # -- before MkDocs' build --------------------------------------------------------------
+    def prepare(self, config, dirty: bool) -> bool:
+        """Read the cache; True when this build may keep ``site/`` and skip unchanged pages."""
+        self.state = self.facts = None
+        self.use = False
+        self.page_log.records = {}
+        self.page_problems = {}
+        self.started = time.time()
+        self.site_key = None
+        if not self.active or self.adapter.serving.command != "build":
+            return False
+        raw = config.extra.get("vaultsite") if isinstance(config.extra, dict) or hasattr(config.extra, "get") else None
+        speedups = raw.get("speedups") if isinstance(raw, dict) else None
+        if isinstance(speedups, dict) and speedups.get("build_cache") is False:
+            return False
+        self.folder = os.path.join(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")), FOLDER)
+        path = self.path = os.path.join(self.folder, f"build-{_digest(os.path.abspath(config.config_file_path or ''), config.site_dir)[:12]}.pickle")
+        # Computed before any plugin's on_config changes the configuration in place.
+        self.site_key = site_key(config, raw)
+        if _explicit_clean():
+            if os.path.exists(path):
+                os.remove(path)
+                log.info("vaultsite: build cache emptied (--clean)")
+            return False
+        if not os.path.exists(path):
+            return False
+        if self.adapter.serve.check() is not None:
+            return False
+        try:
+            with open(path, "rb") as fh:
+                state = pickle.load(fh)
+            if not isinstance(state, dict) or state.get("format") != FORMAT:
+                raise ValueError("written by another version")
+        except Exception as exc:  # noqa: BLE001 - a damaged cache costs a full build, never the build
+            log.info("vaultsite: build cache ignored (%s: %s); building everything", type(exc).__name__, exc)
+            return False
+        if state.get("code") != code_key():
+            log.info("vaultsite: build cache ignored (the code or the installed packages changed); building everything")
+            return False
+        self.facts = state.get("facts")
+        if state.get("site") != self.site_key or state.get("site_dir") != config.site_dir:
+            log.info("vaultsite: build cache: the configuration changed; building every page")
+            return False
+        if dirty:
+            log.info("vaultsite: build cache not used with --dirty; building every page")
+            return False
+        if site_manifest(config.site_dir) != state.get("manifest"):
+            log.info("vaultsite: build cache: %s changed since the last build; building every page",
+                     os.path.basename(config.site_dir.rstrip(os.sep)) or config.site_dir)
+            return False
+        self.state = state
+        self.use = True
+        return True
+
+    # -- on_config -------------------------------------------------------------------------
+    def begin(self, keeping: bool) -> None:
+        """This build keeps its state for the next one (``keeping``), or not."""
+        self.keeping = keeping
+        if not keeping:
+            self.use = False
+            self.state = None
+            return
+        logger = logging.getLogger("mkdocs")
+        if self.page_log not in logger.handlers:
+            logger.addHandler(self.page_log)
+
+    def end(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.page_log)
+        self.page_log.current = None
+        self.state = None
+
+    def restore(self, adapter) -> None:
+        """Give the adapter what the last build kept (parsed notes; all of it when usable)."""
+        if self.facts is not None:
+            adapter.cache.facts = self.facts
+            self.facts = None
+        state = self.state
+        if state is None:
+            return
+        adapter.cache.cleaned = state["cleaned"]
+        adapter.cache.link_state = state["link_state"]
+        adapter.page_memo = state["page_memo"]
+        serve = adapter.serve
+        for name in ("sigs", "env", "pages", "meta", "search", "vault_json"):
+            setattr(serve, name, state["serve"][name])
+        self.dests = set(state["dests"])
+        self.static_sources = state["static_sources"]
+
+    # -- on_files --------------------------------------------------------------------------
+    def mark_static(self, files) -> None:
+        """A static file is copied again only if its source changed (MkDocs' dirty mode compares
+        mtimes only: a file restored with an older mtime would keep the old copy)."""
+        sources = {}
+        for f in files:
+            if f.is_documentation_page() or f.abs_src_path is None or getattr(f, "_content", None) is not None \
+                    or getattr(f, "generated_by", None):
+                continue
+            try:
+                st = os.stat(f.abs_src_path)
+            except OSError:
+                continue
+            stamp = (f.abs_src_path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            sources[f.dest_uri] = stamp
+            if self.use:
+                same = self.static_sources.get(f.dest_uri) == stamp
+                f.is_modified = (lambda same=same: not same)
+        self.static_sources = sources
+
+    # -- on_env ----------------------------------------------------------------------------
+    def skipped_pages(self, files) -> list:
+        """The documentation files this build does not render (their warnings are logged again)."""
+        if not self.use:
+            return []
+        return [f for f in files.documentation_pages() if not f.is_modified()]
+
+    def replay(self, skipped) -> None:
+        if not self.use or not skipped:
+            return
+        old_logs = self.state["page_logs"]
+        for f in skipped:
+            records = old_logs.get(f.src_uri)
+            if records:
+                self.page_log.records[f.src_uri] = records
+                self.page_log.replay(records)
+
+    # -- on_post_build ---------------------------------------------------------------------
+    def remove_stale(self, site_dir: str, dests: set[str]) -> None:
+        """Outputs of files that are gone (a deleted note's page, a removed attachment)."""
+        if not self.use:
+            return
+        for dest in sorted(self.dests - dests):
+            path = os.path.join(site_dir, dest)
+            if os.path.isfile(path) and os.path.getmtime(path) < self.started:
+                remove_output(site_dir, path)
+
+    def save(self, adapter, config, dests: set[str]) -> None:
+        """Write what the next build needs, atomically."""
+        if not self.active or self.site_key is None or adapter.serving.command != "build":
+            return
+        serve = adapter.serve
+        cache = adapter.cache
+        state = {
+            "format": FORMAT,
+            "code": code_key(),
+            "site": self.site_key,
+            "site_dir": config.site_dir,
+            "facts": cache.facts,
+            "cleaned": cache.cleaned,
+            "link_state": cache.link_state,
+            "page_memo": adapter.page_memo,
+            "serve": {name: getattr(serve, name) for name in ("sigs", "env", "pages", "meta", "search", "vault_json")},
+            "page_logs": self.page_log.records,
+            "page_problems": self.page_problems,
+            "dests": sorted(dests),
+            "static_sources": self.static_sources,
+            "manifest": site_manifest(config.site_dir),
+        }
+        os.makedirs(self.folder, exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+            ignore = os.path.join(os.path.dirname(self.folder), ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as fh:
+                    fh.write("# the build cache of vaultsite (mkdocs build); safe to delete\n*\n")
+        except Exception as exc:  # noqa: BLE001 - no cache costs the next build time, never this one
+            log.info("vaultsite: build cache not written (%s: %s)", type(exc).__name__, exc)
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+
+
+def _explicit_clean() -> bool:
+    """``mkdocs build --clean`` (or ``-c``) typed on the command line: start afresh."""
+    args = sys.argv[1:]
+    return "build" in args and any(a == "--clean" or (a.startswith("-") and not a.startswith("--")
+                                                       and "c" in a[1:]) for a in args)
