@@ -419,10 +419,16 @@ def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dic
     out = {}
     for i, src in enumerate(srcs):
         chunk = items[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
-        entries = [view(n, src) if view else {**n, "href": _rel(src, n[href_key])} for n in chunk]
-        out[src] = _render(memo, template, src, page_no=i + 1, pages=len(srcs), pager=_pager(srcs, i),
-                           first=i * PAGE_SIZE + 1, notes=entries,
-                           **{k: (v(src) if callable(v) else v) for k, v in context.items()})
+        ctx = {k: (v(src) if callable(v) else v) for k, v in context.items()}
+
+        def build(src=src, chunk=chunk, i=i, ctx=ctx) -> str:
+            entries = [view(n, src) if view else {**n, "href": _rel(src, n[href_key])} for n in chunk]
+            return _render_fresh(template, page_no=i + 1, pages=len(srcs), pager=_pager(srcs, i),
+                                 first=i * PAGE_SIZE + 1, notes=entries, **ctx)
+
+        # The entries' links follow from the raw entries and the page: compared first, made
+        # only for a page that changed (a serve rebuild or a cached build).
+        out[src] = _by_inputs(memo if view is None else None, (template, src), (chunk, srcs, ctx), build)
     return out
 
 

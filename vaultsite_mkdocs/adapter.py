@@ -352,6 +352,8 @@ class VaultAdapter:
 
     def on_env(self, env, config, files):
         self.templates.apply(env)
+        if self.buildcache.keeping:
+            self.buildcache.template_cache(env)
         if self.serve.active:
             self.serve.restore_skipped(config, files)
         if self.buildcache.keeping:

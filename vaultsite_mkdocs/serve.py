@@ -140,6 +140,11 @@ class IncrementalServe(Speedup):
         if not self.incremental or self.rebuild is None:
             return
         tags_plugin = config.plugins.get("material/tags")
+        # Material needs every page's tags only to fill a listing (``<!-- material/tags -->``)
+        # on a page this rebuild renders; registering 5,000 pages costs seconds.
+        listings = getattr(tags_plugin, "listings", None) if tags_plugin is not None else None
+        if listings is None or not any(True for _ in listings):
+            tags_plugin = None
         for f in files.documentation_pages():
             page = f.page
             if page is None or page.markdown is not None:
