@@ -12,7 +12,8 @@ memory read from ``/usr/bin/time -v``:
 
 * ``hooks``       the project's mkdocs.yml
 * ``nohooks``     the same mkdocs.yml with the ``hooks:`` entry removed
-* ``plain-prune`` the same without hooks, plus Material's ``navigation.prune``
+* ``plain``       plain Material: no hooks, a one-entry navigation (issue 19's yardstick)
+* ``noexplore``   the hooks without issue 20's features (graph, feed, related, social)
 
 and measures, in ``mkdocs serve`` with the hooks, how long a newly added note
 takes to be served, and until its backlink shows on the note it links to.
@@ -65,11 +66,21 @@ def configs(vault: Path, size: int) -> dict[str, Path]:
     text = hooks.read_text(encoding="utf-8")
     nohooks = re.sub(r"\nhooks:\n  - [^\n]+\n", "\n", text).replace(str(base / "site-hooks"), str(base / "site-nohooks"))
     (base / "nohooks.yml").write_text(nohooks, encoding="utf-8")
-    prune = nohooks.replace("    - navigation.instant\n", "    - navigation.instant\n    - navigation.prune\n", 1)
-    prune = prune.replace(str(base / "site-nohooks"), str(base / "site-prune"))
-    (base / "plain-prune.yml").write_text(prune, encoding="utf-8")
-    out["hooks"], out["nohooks"], out["plain-prune"] = hooks, base / "nohooks.yml", base / "plain-prune.yml"
+    # Issue 19's yardstick: plain Material with a one-entry navigation (no hooks, no nav to render).
+    plain = nohooks.replace(str(base / "site-nohooks"), str(base / "site-plain")) + "\nnav:\n  - index.md\n"
+    (base / "plain.yml").write_text(plain, encoding="utf-8")
+    out["hooks"], out["nohooks"], out["plain"] = hooks, base / "nohooks.yml", base / "plain.yml"
     return out
+
+
+def explore_off_config(vault: Path, size: int) -> Path:
+    """The hooks without issue 20's features (graph, feed, related notes, social cards): their cost."""
+    base = WORK / f"cfg{size}"
+    return write_config(vault, base / "site-noexplore", base / "noexplore.yml",
+                        extra={"vaultsite": dict(EXPLORE_OFF)})
+
+
+EXPLORE_OFF = {"graph": False, "feed": False, "related": False, "social": False}
 
 
 def _tree_pss_kb(root: int) -> int:
@@ -108,6 +119,7 @@ def timed_build(cfg: Path, sample: bool = False) -> tuple[float, float, float]:
 
     With ``sample``, the tree's memory is sampled every 0.5 s (``_tree_pss_kb``); reading
     ``smaps_rollup`` of big processes slows them, so timed runs do not sample (tree: nan)."""
+    shutil.rmtree(cfg.parent / ".cache", ignore_errors=True)  # every timed build starts from an empty cache
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg)]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     t0 = time.perf_counter()
@@ -183,6 +195,44 @@ def serve_latency(vault: Path, size: int, deadline: float = 120.0) -> dict:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def cached_rebuilds(vault: Path, size: int) -> dict:
+    """``mkdocs build`` with the build cache after one note is added, then changed, then removed:
+    seconds of each (the whole command, as a user waits for it), after one build from an empty cache."""
+    copy = WORK / f"cache{size}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(vault, copy / "docs")
+    cfg = write_config(copy / "docs", copy / "site", copy / "mkdocs.yml")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+
+    def build() -> tuple[float, str]:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(cfg)], cwd=copy,
+                              capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise SystemExit(f"cached build failed:\n{proc.stderr[-3000:]}")
+        m = re.search(r"incremental rebuild of (\S+) page", proc.stderr)
+        return time.perf_counter() - t0, (m.group(1) if m else "no cache")
+
+    out = {"cold": build()[0]}
+    target = next(p for p in sorted((copy / "docs").rglob("*.md")) if p.name != "index.md")
+    new = copy / "docs" / "벤치마크 새 노트.md"
+    steps = [
+        ("add", lambda: new.write_text(f"# 벤치마크 새 노트\n\n[[{target.stem}]]을 링크한다. #벤치\n", encoding="utf-8")),
+        ("change", lambda: new.write_text(f"# 벤치마크 새 노트\n\n바뀐 본문. [[{target.stem}]] #벤치\n", encoding="utf-8")),
+        ("remove", lambda: new.unlink()),
+        ("nothing", lambda: None),
+    ]
+    for name, edit in steps:
+        edit()
+        seconds, pages = build()
+        out[name] = seconds
+        out[name + "_pages"] = pages
+        print(f"{size} notes, cached build after '{name}': {seconds:.1f} s ({pages} pages rendered)", flush=True)
+    cache = copy / ".cache" / "vaultsite"
+    out["cache_mb"] = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) / 1e6 if cache.exists() else 0
+    return out
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -202,6 +252,10 @@ def main() -> None:
     ap.add_argument("--nohooks-max", type=int, default=1000,
                     help="largest vault also built without hooks (its full navigation is quadratic: "
                          "at 5,000 notes one such build takes many minutes)")
+    ap.add_argument("--no-cache", action="store_true", help="skip the cached rebuilds (issue 19, item 3)")
+    ap.add_argument("--no-explore", action="store_true", help="skip the cost of issue 20's features")
+    ap.add_argument("--full-max", type=int, default=5000,
+                    help="larger vaults (e.g. 20,000) get the timed builds and memory only")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -214,6 +268,9 @@ def main() -> None:
         cfgs = configs(vault, size)
         if size > args.nohooks_max:
             del cfgs["nohooks"]
+        full = size <= args.full_max
+        if full and not args.no_explore:
+            cfgs["noexplore"] = explore_off_config(vault, size)
         times: dict[str, list[float]] = {k: [] for k in cfgs}
         mems: dict[str, list[float]] = {k: [] for k in cfgs}
         for run in range(args.runs):
@@ -228,8 +285,13 @@ def main() -> None:
         entry = {"time": {k: statistics.median(v) for k, v in times.items()},
                  "mem": {k: max(v) for k, v in mems.items()},
                  "tree": {"hooks": tree}, "runs": times}
+        if not full:
+            results[size] = entry
+            continue
         entry["pages"] = heaviest_pages(cfgs["hooks"])
         print(f"{size} notes, heaviest pages: {entry['pages']}", flush=True)
+        if not args.no_cache:
+            entry["cached"] = cached_rebuilds(vault, size)
         if not args.no_search:
             entry["search"] = search_results(size)
             print(f"{size} notes, search: {entry['search']}", flush=True)
@@ -318,12 +380,13 @@ def search_results(size: int) -> dict:
     timed builds of ``size`` notes left behind."""
     base = WORK / f"cfg{size}"
     out = {"hooks": search_latency(base / "site-hooks"), "index": search_index_cost(base / "site-hooks")}
-    if (base / "site-prune").exists():
-        out["plain"] = search_latency(base / "site-prune")
+    if (base / "site-plain").exists():
+        out["plain"] = search_latency(base / "site-plain")
     return out
 
 
-SERVE_GOAL = {1000: 2.0, 5000: 5.0}
+SERVE_GOAL = {1000: 1.0, 5000: 2.0}  # issue 19, item 4
+CACHED_GOAL = {5000: 5.0}  # issue 19, item 3: mkdocs build after one note
 PAGE_LOAD_GOAL = 1.0  # seconds, every page of the 5,000-note site (issue 19)
 
 
@@ -338,33 +401,52 @@ def heaviest_pages(cfg: Path, top: int = 3) -> list[dict]:
     return rows
 
 
+def _ratio(t: dict, base: str) -> float | None:
+    return t["hooks"] / t[base] if base in t and t[base] else None
+
+
 def goals(results: dict[int, dict]) -> list[str]:
-    """The issue's four goals, checked against this run's figures."""
+    """Issue 19's goals (and the earlier ones still held), checked against this run's figures."""
     yes = lambda ok: "yes" if ok else "**no**"  # noqa: E731
     out = ["### Goals", "", "| goal | target | measured | met |", "| --- | --- | --- | --- |"]
-    for size, e in sorted(results.items()):
-        t = e["time"]
-        if "nohooks" in t:
-            r = t["hooks"] / t["nohooks"]
-            out.append(f"| 1. hooks cost little ({size:,}) | hooks / no hooks <= 1.25 | {r:.2f} | {yes(r <= 1.25)} |")
     sizes = sorted(results)
+    for size in sizes:
+        r = _ratio(results[size]["time"], "nohooks")
+        if r is not None:
+            out.append(f"| hooks cost little ({size:,}) | hooks / no hooks <= 1.25 | {r:.2f} | {yes(r <= 1.25)} |")
+    for size in sizes:
+        e = results[size]
+        r = _ratio(e["time"], "plain")
+        if r is None:
+            continue
+        tree = e["tree"]["hooks"]
+        limit = 1024 if size <= 5000 else 2560
+        target = "<= 1.1 x plain Material (one-entry nav)" + (f", all processes < {limit / 1024:.1f} GB")
+        out.append(f"| cold build ({size:,}) | {target} | {r:.2f} ({e['time']['hooks']:.1f} s vs "
+                   f"{e['time']['plain']:.1f} s), {tree:.0f} MB | {yes(r <= 1.1 and tree < limit)} |")
     if 1000 in results and 5000 in results:
         g = results[5000]["time"]["hooks"] / results[1000]["time"]["hooks"]
-        out.append(f"| 2. linear growth | 5,000 / 1,000 <= 5.5 | {g:.2f} | {yes(g <= 5.5)} |")
-    if 5000 in results:
-        e = results[5000]
-        r = e["time"]["hooks"] / e["time"]["plain-prune"]
-        tree = e["tree"]["hooks"]
-        out.append(f"| 3. full build at 5,000 | <= 0.65 x plain + prune, peak < 1 GB | {r:.2f} "
-                   f"({e['time']['hooks']:.1f} s vs {e['time']['plain-prune']:.1f} s), {tree:.0f} MB all processes "
-                   f"| {yes(r <= 0.65 and tree < 1024)} |")
+        out.append(f"| linear growth | 5,000 / 1,000 <= 5.5 | {g:.2f} | {yes(g <= 5.5)} |")
+    if 5000 in results and 20000 in results:
+        g = results[20000]["time"]["hooks"] / results[5000]["time"]["hooks"]
+        out.append(f"| linear growth | 20,000 / 5,000 <= 4.4 | {g:.2f} | {yes(g <= 4.4)} |")
+    for size in sizes:
+        c = results[size].get("cached")
+        if not c:
+            continue
+        worst = max(c[k] for k in ("add", "change", "remove"))
+        limit = CACHED_GOAL.get(size)
+        shown = ", ".join(f"{k} {c[k]:.1f} s ({c[k + '_pages']} pages)" for k in ("add", "change", "remove", "nothing"))
+        out.append(f"| `mkdocs build` after one note ({size:,}) | <= {limit:.0f} s |" if limit else
+                   f"| `mkdocs build` after one note ({size:,}) | (no goal) |")
+        out[-1] += f" {shown}; cache {c['cache_mb']:.0f} MB | {yes(worst <= limit) if limit else 'n/a'} |"
     for size in sizes:
         s = results[size].get("serve") or {}
         limit = SERVE_GOAL.get(size)
         if limit is None or not s:
             continue
         worst = max(v if v is not None else float("inf") for v in (s.get("page"), s.get("backlink")))
-        out.append(f"| 4. serve, new note ({size:,}) | page and backlink <= {limit:.0f} s | {worst:.1f} s | {yes(worst <= limit)} |")
+        out.append(f"| serve, new note ({size:,}) | page and backlink <= {limit:.0f} s | {worst:.1f} s | {yes(worst <= limit)} |")
     for size in sizes:
         pages = results[size].get("pages") or []
         if not pages:
@@ -372,9 +454,15 @@ def goals(results: dict[int, dict]) -> list[str]:
         top = pages[0]
         loads = [p["load_s"] for p in pages if p.get("load_s") is not None]
         load = f", slowest load {max(loads):.2f} s" if loads else ", load not measured (no Chromium)"
-        out.append(f"| 5. heaviest page ({size:,}) | loads in <= {PAGE_LOAD_GOAL:.0f} s | `{top['url']}` "
+        out.append(f"| heaviest page ({size:,}) | loads in <= {PAGE_LOAD_GOAL:.0f} s | `{top['url']}` "
                    f"{top['bytes'] / 1e6:.2f} MB, {top['elements']:,} elements{load} | "
                    f"{yes(max(loads) <= PAGE_LOAD_GOAL) if loads else 'n/a'} |")
+    for size in sizes:
+        t = results[size]["time"]
+        if "noexplore" in t:
+            extra = t["hooks"] / t["noexplore"] - 1
+            out.append(f"| issue 20's features ({size:,}) | add <= 10% to a full build | {extra * 100:+.1f}% "
+                       f"({t['hooks']:.1f} s vs {t['noexplore']:.1f} s without) | {yes(extra <= 0.10)} |")
     for size in sizes:
         q = results[size].get("search")
         if not q:
@@ -383,9 +471,11 @@ def goals(results: dict[int, dict]) -> list[str]:
         plain = q.get("plain")
         side = f" (plain Material: {plain['first_result']:.1f} s, {plain['bytes'] / 1e6:.1f} MB)" if plain else ""
         ok = h["first_result"] <= SEARCH_GOAL["seconds"] and h["bytes"] <= SEARCH_GOAL["bytes"]
+        index = q.get("index") or {}
+        built = (f"; index {index['bytes'] / 1e6:.1f} MB built in {index['seconds']:.1f} s"
+                 if index.get("bytes") is not None and index.get("seconds") is not None else "")
         out.append(f"| search ({size:,}), `{SEARCH_QUERY}` | first result <= 1 s, first search <= 1 MB | "
-                   f"{h['first_result']:.2f} s, {h['bytes'] / 1e6:.2f} MB{side}; index {q['index']['bytes'] / 1e6:.0f} MB "
-                   f"built in {q['index']['seconds']:.0f} s, Pagefind peak {q['index']['pagefind_peak_mb']:.0f} MB | {yes(ok)} |")
+                   f"{h['first_result']:.2f} s, {h['bytes'] / 1e6:.2f} MB{side}{built} | {yes(ok)} |")
     return out
 
 
@@ -397,7 +487,7 @@ def record_history(started: str, results: dict[int, dict]) -> None:
     line = {"started": started, "commit": _commit(), "machine": machine(),
             "sizes": {str(size): {"time": e["time"], "tree": e["tree"]["hooks"], "serve": e.get("serve"),
                                   "pages": e.get("pages"),
-                                  "search": e.get("search")}
+                                  "search": e.get("search"), "cached": e.get("cached")}
                       for size, e in results.items()}}
     with HISTORY.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -419,7 +509,7 @@ def history_table(limit: int = 12) -> list[str]:
         return []
     rows = [json.loads(l) for l in HISTORY.read_text(encoding="utf-8").splitlines() if l.strip()][-limit:]
     out = ["### Every run of the script (last %d, `tests/bench/history.jsonl`)" % len(rows), "",
-           "| started | commit | 1,000: hooks / no hooks | 5,000: hooks / plain + prune | goal 3 ratio | all processes (5,000) | serve 1,000 | serve 5,000 |",
+           "| started | commit | 1,000: hooks / no hooks | 5,000: hooks / plain (prune before 2026-11-30 12:00) | ratio | all processes (5,000) | serve 1,000 | serve 5,000 |",
            "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         a, b = r["sizes"].get("1000", {}), r["sizes"].get("5000", {})
@@ -431,8 +521,9 @@ def history_table(limit: int = 12) -> list[str]:
 
         ta, tb = a.get("time", {}), b.get("time", {})
         small = f"{ta['hooks']:.1f} / {ta['nohooks']:.1f} s" if "nohooks" in ta else "—"
-        big = f"{tb['hooks']:.1f} / {tb['plain-prune']:.1f} s" if tb else "—"
-        ratio = f"{tb['hooks'] / tb['plain-prune']:.3f}" if tb else "—"
+        base = "plain" if "plain" in tb else "plain-prune"
+        big = f"{tb['hooks']:.1f} / {tb[base]:.1f} s" if tb else "—"
+        ratio = f"{tb['hooks'] / tb[base]:.3f}" if tb else "—"
         tree = f"{b['tree']:.0f} MB" if b.get("tree") else "—"
         out.append(f"| {r['started']} | {r['commit']} | {small} | {big} | {ratio} | {tree} | {serve(a) if a else '—'} | {serve(b) if b else '—'} |")
     return out
@@ -447,16 +538,16 @@ def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
         "(`/usr/bin/time -v`, timed runs), and the largest sum of PSS over the whole process tree "
         "(forked workers included), sampled every 0.5 s in one extra, untimed build with the hooks.",
         "",
-        "| notes | hooks | no hooks | plain + prune | hooks / no hooks | hooks / plain+prune | peak MB (hooks): largest process / all processes | serve: new page | serve: backlink |",
+        "| notes | hooks | no hooks | plain (one-entry nav) | without issue 20's features | hooks / plain | peak MB (hooks): largest process / all processes | serve: new page | serve: backlink |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, e in sorted(results.items()):
         t, m, s = e["time"], e["mem"], e.get("serve") or {}
         fmt = lambda v: "n/a" if v is None else f"{v:.1f} s"  # noqa: E731
         nohooks = f"{t['nohooks']:.1f} s" if "nohooks" in t else "not run"
-        ratio = f"{t['hooks'] / t['nohooks']:.2f}" if "nohooks" in t else "—"
-        lines.append(f"| {size:,} | {t['hooks']:.1f} s | {nohooks} | {t['plain-prune']:.1f} s | "
-                     f"{ratio} | {t['hooks'] / t['plain-prune']:.2f} | {m['hooks']:.0f} / {e['tree']['hooks']:.0f} | "
+        noexplore = f"{t['noexplore']:.1f} s" if "noexplore" in t else "not run"
+        lines.append(f"| {size:,} | {t['hooks']:.1f} s | {nohooks} | {t['plain']:.1f} s | "
+                     f"{noexplore} | {t['hooks'] / t['plain']:.2f} | {m['hooks']:.0f} / {e['tree']['hooks']:.0f} | "
                      f"{fmt(s.get('page'))} | {fmt(s.get('backlink'))} |")
     sizes = sorted(results)
     if len(sizes) >= 2:
