@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import html
+import hashlib
 import logging
 import posixpath
 import re
@@ -53,15 +54,18 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     kept and compared as values: far cheaper than rendering a 5,000-entry listing again,
     and no serialising.
 
-    ``memo`` ((kind, page) -> (its inputs, text)) is ``Vault.page_memo``: the adapter hands
-    each ``mkdocs serve`` build the same dict; a one-off build has none."""
+    ``memo`` ((kind, page) -> (a digest of its inputs, text)) is ``Vault.page_memo``: the
+    adapter hands each ``mkdocs serve`` build the same dict, and the build cache keeps it on
+    disk (so a digest, not the inputs: small to store, and the same in every process); a
+    one-off build has none."""
     if memo is None:
         return build()
+    digest = hashlib.blake2b(repr(inputs).encode("utf-8", "surrogatepass"), digest_size=16).digest()
     got = memo.get(key)
-    if got is not None and got[0] == inputs:
+    if got is not None and got[0] == digest:
         return got[1]
     text = build()
-    memo[key] = (inputs, text)
+    memo[key] = (digest, text)
     return text
 
 
@@ -709,12 +713,14 @@ def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, st
             linking[url] = (note.title, note.page_src) if note else None
     inputs = (vault.missing, linking, vault.language)
     memo = vault.page_memo
-    got = memo.get(("missing", src)) if memo is not None else None
-    if got is not None and got[0] == inputs:
+    if memo is None:
+        return _missing(vault, src)
+    digest = hashlib.blake2b(repr(inputs).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    got = memo.get(("missing", src))
+    if got is not None and got[0] == digest:
         return got[1]
     pages = _missing(vault, src)
-    if memo is not None:
-        memo[("missing", src)] = (inputs, pages)
+    memo[("missing", src)] = (digest, pages)
     return pages
 
 

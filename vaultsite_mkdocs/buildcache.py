@@ -28,6 +28,7 @@ it skips (as the incremental serve does).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import hashlib
 import importlib.metadata
@@ -35,6 +36,7 @@ import logging
 import os
 import pickle
 import sys
+import threading
 import time
 
 from mkdocs.structure.files import File
@@ -179,6 +181,8 @@ class BuildCache(Speedup):
         self.started = 0.0
         self.static_sources: dict[str, tuple] = {}
         self.dests: set[str] = set()
+        #: write the cache from a child process after the build (the command returns sooner)
+        self.detach = True
 
     def check(self) -> str | None:
         from mkdocs.commands import build as build_cmd
@@ -231,6 +235,7 @@ class BuildCache(Speedup):
         path = self.path = os.path.join(self.folder, f"build-{_digest(os.path.abspath(config.config_file_path or ''), config.site_dir)[:12]}.pickle")
         # Computed before any plugin's on_config changes the configuration in place.
         self.site_key = site_key(config, raw)
+        _wait_for_writer(self.folder)  # the last build's child may still be writing the cache
         if _explicit_clean():
             if os.path.exists(path):
                 os.remove(path)
@@ -383,22 +388,64 @@ class BuildCache(Speedup):
             "static_sources": self.static_sources,
             "manifest": site_manifest(config.site_dir),
         }
-        os.makedirs(self.folder, exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
         try:
-            with open(tmp, "wb") as fh, _no_gc():
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            os.makedirs(self.folder, exist_ok=True)
             ignore = os.path.join(os.path.dirname(self.folder), ".gitignore")
             if not os.path.exists(ignore):
                 with open(ignore, "w", encoding="utf-8") as fh:
                     fh.write("# the build cache of vaultsite (mkdocs build); safe to delete\n*\n")
+            lock = os.open(os.path.join(self.folder, "lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            log.info("vaultsite: build cache not written (%s)", exc)
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the next build waits for this write (prepare)
+        if self.detach and hasattr(os, "fork") and threading.active_count() == 1:
+            # The site is complete: the command returns now, and a child process writes the
+            # cache (a second or more at 5,000 notes); it holds the lock until it is done.
+            pid = os.fork()
+            if pid != 0:
+                os.close(lock)  # the child keeps the lock (same open file)
+                return
+            try:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                _write(self.path, state)
+            finally:
+                os._exit(0)
+        try:
+            _write(self.path, state)
         except Exception as exc:  # noqa: BLE001 - no cache costs the next build time, never this one
             log.info("vaultsite: build cache not written (%s: %s)", type(exc).__name__, exc)
-            try:
-                os.remove(tmp)
-            except OSError:
-                pass
+        finally:
+            os.close(lock)
+
+
+def _write(path: str, state: dict) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as fh, _no_gc():
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _wait_for_writer(folder: str) -> None:
+    """The last build's cache may still be being written by its child process."""
+    try:
+        fd = os.open(os.path.join(folder, "lock"), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
