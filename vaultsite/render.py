@@ -11,6 +11,7 @@ import json
 import html
 import hashlib
 import logging
+import marshal
 import posixpath
 import re
 from urllib.parse import unquote
@@ -45,6 +46,17 @@ _log = logging.getLogger("mkdocs.plugins.vaultsite")
 # ``![[Note]]`` alone on its line, at the top level or inside a quote or callout (``> ![[Note]]``).
 _EMBED_LINE_RE = re.compile(r"^(?P<quote>(?:[ \t]*>)*[ \t]?)[ \t]*!\[\[(?P<inner>[^\[\]\n]+?)\]\][ \t]*$", re.M)
 
+def _digest(inputs) -> bytes:
+    """A digest of plain data (dicts, lists, strings, numbers), the same in every process:
+    ``marshal`` format 2 writes values without back-references, so equal values give equal
+    bytes, and it is several times faster than ``repr`` on a 5,000-entry listing."""
+    try:
+        data = marshal.dumps(inputs, 2)
+    except ValueError:  # not plain data
+        data = repr(inputs).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     """``build()``, or last build's text when ``inputs`` equal last build's.
 
@@ -60,7 +72,7 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     one-off build has none."""
     if memo is None:
         return build()
-    digest = hashlib.blake2b(repr(inputs).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    digest = _digest(inputs)
     got = memo.get(key)
     if got is not None and got[0] == digest:
         return got[1]
@@ -715,7 +727,7 @@ def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, st
     memo = vault.page_memo
     if memo is None:
         return _missing(vault, src)
-    digest = hashlib.blake2b(repr(inputs).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    digest = _digest(inputs)
     got = memo.get(("missing", src))
     if got is not None and got[0] == digest:
         return got[1]

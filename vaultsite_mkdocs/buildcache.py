@@ -113,9 +113,21 @@ def site_key(config, settings_raw) -> str:
     return _digest(
         _tree_digest(config.config_file_path), config.site_url, config.site_dir, config.docs_dir,
         config.use_directory_urls, config.site_name, repr(config.extra), theme.name, theme.get("language"),
-        repr(dict(theme)), [_tree_digest(d) for d in theme.dirs], user_files,
+        # The installed theme is covered by its package version (code_key); the project's own
+        # overrides are read (Material's folder holds thousands of icons).
+        repr(dict(theme)), [_tree_digest(d) if not _installed(d) else d for d in theme.dirs], user_files,
         [str(n) for n in config.plugins],
     )
+
+
+def _installed(path: str) -> bool:
+    """A folder of an installed package (its version is part of the code key)."""
+    import site  # noqa: PLC0415
+    import sysconfig  # noqa: PLC0415
+
+    roots = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}
+    real = os.path.realpath(path)
+    return any(real.startswith(os.path.realpath(r) + os.sep) for r in roots if r)
 
 
 def site_manifest(site_dir: str) -> dict[str, tuple[int, int]]:
