@@ -64,25 +64,23 @@ def tree_hash(path: Path) -> dict[str, str]:
 
 
 def search_texts(site: Path) -> dict[str, str]:
-    """What the site's search finds on each page: the text of every page in the Pagefind index
-    (``site/pagefind/fragment/``), by site-relative URL, Hangul decoded and the index-only
-    words (suffixes, aliases) left out."""
-    import gzip
+    """What the site's search shows of each page: title, headings and section texts kept for
+    excerpts in vaultsite's index (``site/search/vaultsite/``), by site-relative URL."""
     from urllib.parse import unquote
 
-    from vaultsite.search import MARK, decode_hangul
-
     out = {}
-    if not (Path(site) / "pagefind").is_dir():  # Material's own index (``search: material``)
+    bundle = Path(site) / "search" / "vaultsite"
+    if not bundle.is_dir():  # Material's own index (``search: material``)
         index = json.loads((Path(site) / "search" / "search_index.json").read_text(encoding="utf-8"))
         for doc in index["docs"]:
             page = unquote(doc["location"].split("#", 1)[0]).lstrip("/")
             text = re.sub(r"<[^>]+>", " ", doc.get("title", "") + " " + doc.get("text", ""))
             out[page] = (out.get(page, "") + " " + text).strip()
         return out
-    for frag in sorted((Path(site) / "pagefind" / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(frag.read_bytes())
-        record = json.loads(data[data.index(b"{"):])
-        words = [w for w in record["content"].split(" ") if MARK not in w]
-        out[unquote(record["url"]).lstrip("/")] = decode_hangul(" ".join(words))
+    meta = json.loads((bundle / "meta.json").read_text(encoding="utf-8"))
+    for doc in range(meta["docs"]):
+        docs = json.loads((bundle / "docs" / f"{doc // meta['docs_per_file']}.json").read_text(encoding="utf-8"))
+        url, title = docs[doc % meta["docs_per_file"]]
+        sections = json.loads((bundle / "text" / f"{doc}.json").read_text(encoding="utf-8"))
+        out[unquote(url).lstrip("/")] = " ".join([title] + [f"{h} {t}" for _, h, t in sections]).strip()
     return out

@@ -27,6 +27,7 @@ from . import forkpool
 from . import properties as properties_mod
 from . import publish
 from . import dates as dates_mod
+from . import search as search_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
@@ -94,6 +95,7 @@ class NoteFacts:
     mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
     links: LinkMemo | None = None  # this version's links as last resolved (mkdocs serve)
     plain: bool = False  # published as plain text (vaultsite.limits): nothing is read from it
+    search: object = None  # the note's search record (vaultsite.search.note_record)
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,7 +287,8 @@ def read_note(source: Source) -> NoteFacts:
     if plain is not None:  # published as it is: nothing in it is read as links, tags or dates
         note.body = plain
         return NoteFacts(note, discovered=[], mentions={_base_fingerprint(): []},
-                         company_summary={_base_fingerprint(): {}}, plain=True)
+                         company_summary={_base_fingerprint(): {}}, plain=True,
+                         search=search_mod.note_record(note))
     facts = NoteFacts(note)
     # The one parsed form of the body: every extractor reads it, none masks the body again.
     parsed = ParsedNote(note.body)
@@ -300,6 +303,7 @@ def read_note(source: Source) -> NoteFacts:
         facts.raw_links.insert(0, raw)
         facts.contexts[raw.start] = raw.text
     facts.anchors = heading_anchors(parsed)
+    facts.search = search_mod.note_record(note, parsed)
     registry = base_registry()
     fingerprint = _base_fingerprint()
     facts.discovered = registry.discover(parsed)
@@ -408,6 +412,8 @@ class Vault:
     #: SVG, HTML and XML attachments: src -> (bytes to publish instead of the file, or None
     #: to publish nothing; the problem reported).  See ``vaultsite.attachments``.
     attachment_output: dict[str, tuple] = field(default_factory=dict)
+    #: note src -> its search record (``vaultsite.search.note_record``, read with the note)
+    search_records: dict = field(default_factory=dict)
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -505,6 +511,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
         vault.notes.append(note)
         vault.by_page[note.page_src] = note
         vault.by_url[note.url] = note
+        vault.search_records[note.src] = facts.search
         facts_by_src[note.src] = facts
     cache.prune({s.key for s in sources})
     if withheld:

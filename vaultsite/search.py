@@ -1,351 +1,380 @@
-"""Site search: a Pagefind index of the built site, with Korean compounds made findable.
+"""Site search: a chunked static index of the notes, written from what the build already read.
 
 Material's own search loads the whole index into the browser and builds it there (60 MB at
-5,000 notes), and only matches the start of words, so ``전자`` never finds ``삼성전자``.
-Pagefind writes a chunked static index instead: a search downloads only the chunks of the
-words it looks up and the fragments of the results it shows. Pagefind splits Korean on
-whitespace and matches every query word as a prefix, so a particle glued to a noun is
-already no obstacle (``딥시크`` finds ``딥시크는``), but the inside of a compound is.
+5,000 notes) and only matches the start of words, so ``전자`` never finds ``삼성전자``. This
+index is split into small files that the search worker (``overrides/assets/javascripts/
+workers/vaultsite-search.js``, behind Material's search box) fetches on demand: a query
+downloads the shards of its terms and the excerpts of the results it shows.
 
-Pagefind also puts every word in Hangul into one chunk of its index (see
-:func:`encode_hangul`), so Hangul is written in digits in what Pagefind reads.
+Terms, as Lucene's CJK analyser makes them:
 
-So, before Pagefind reads a page, every Hangul run of three or more syllables is followed
-by its suffixes (``삼성전자는`` → ``성전자는 전자는 자는``), each ending in a private-use
-marker (:data:`MARK`); a prefix search for ``전자`` then finds ``전자는``. This is what an
-n-gram index does for compound parts, at the cost of a few extra words per Korean word, and
-it needs no work at query time. The marked words exist only in the staging copy Pagefind
-reads, never in the published pages; the search worker (``overrides/assets/javascripts/
-workers/vaultsite-search.js``) writes queries the same way, drops the marked words from
-titles and excerpts and turns the digits back into Hangul.
+* Hangul (and Han, kana): overlapping bigrams of each run (``삼성전자는`` → ``삼성 성전 전자
+  자는``), a one-syllable run as itself. A query's bigrams must all be in the note, so
+  ``전자`` finds ``삼성전자``, ``메모리`` finds ``고대역폭메모리``, ``딥시크`` finds
+  ``딥시크는`` and ``딥시크의``; the worker strips a particle from the end of a query word.
+* Other words: lower case, with a light English stemmer (:func:`stem`, the worker has the
+  same one: plurals, ``-ing``, ``-ed``, a final ``e``); the last word typed also matches as a
+  prefix.
 
-Pagefind ranks headings over body text (its default weights); note aliases are added under
-the title with the title's weight. English is stemmed (the index language is ``en``; the
-English stemmer leaves Hangul alone). Only notes and company pages are indexed, and company
-pages only by their name and aliases: generated listings (tags, timeline, folder indexes,
-a company's quotes from its notes) repeat the notes' words and would bury the notes.
+A note is read once (:func:`note_record`, a pure function of the note, picklable, cached with
+the note's other facts) into its sections (heading, anchor, plain text) and its terms with a
+weight (title and aliases > headings > body) and the section where each term matters most.
+:func:`write_search_index` turns all records into the files under ``site/search/vaultsite/``,
+the same bytes for the same vault, rewriting only files whose bytes changed:
 
-No MkDocs here: :func:`build_search_index` takes the site folder and the pages to index.
+* ``meta.json``: format version, number of documents and of shards;
+* ``shards/<n>.json``: ``{term: [doc, weight, section, doc, weight, section, ...]}`` for the
+  terms that hash (:func:`shard_of`) to shard ``n``;
+* ``docs/<n>.json``: ``[[url, title], ...]`` of documents ``64n`` to ``64n + 63``;
+* ``text/<doc>.json``: the document's sections ``[[anchor, heading, text], ...]`` for
+  excerpts and for the result's section link.
+
+No MkDocs here: tests call these functions directly.
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import threading
 import time
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Iterable, NamedTuple
 
-#: Ends every word added for search only (a private-use character Pagefind is told to keep).
-MARK = "\ue000"
-#: Ends a run of Hangul written as digits (:func:`encode_hangul`).
-RUN_END = "\ue001"
-#: Keeps a number apart from the Hangul written in digits right after it (``2025년``).
-AFTER_NUMBER = "\ue002"
-#: The folder of the Pagefind bundle inside the site.
-BUNDLE = "pagefind"
-#: What Pagefind reads of a page: Material's article, without the tag list, the note's
-#: metadata line (date, company chips) and backlinks, which name other notes.
-ROOT_SELECTOR = "article.md-content__inner"
-EXCLUDE_SELECTORS = ".md-tags, .vs-note-meta, .vs-backlinks, .headerlink, .md-source-file"
-#: Pagefind's weight of an ``<h1>``: aliases count as much as the title.
-TITLE_WEIGHT = 7
-#: Longer runs of Hangul (no real word) get no suffixes past this length.
-MAX_RUN = 24
+from .links import heading_slugify, plain_heading
+from .parsed import ParsedNote, parse
 
-_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{2,}")
-_HANGUL_WORD = re.compile(r"[^\s\uac00-\ud7a3]*[\uac00-\ud7a3]{2,}\S*")
-_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
-_SKIP_OPEN = re.compile(r"<(script|style|svg|code|pre)\b", re.I)
-_ARTICLE_OPEN = re.compile(r'<article\b[^>]*class="[^"]*\bmd-content__inner\b[^"]*"[^>]*>')
-_H1_CLOSE = re.compile(r"</h1\s*>", re.I)
+#: The index folder inside the site.
+BUNDLE = "search/vaultsite"
+#: Bumped when the files' format changes (the worker checks it).
+FORMAT = 1
+#: Documents per ``docs/<n>.json`` file.
+DOCS_PER_FILE = 64
+#: Weights of a term by where it stands (a byte: at most 255 in all).
+W_TITLE = 60  # the title or an alias
+W_HEADING = 16  # a heading
+W_BODY_MAX = 12  # occurrences in the body count up to this
+#: Excerpt text kept per section and per note (the terms come from the whole text).
+SECTION_TEXT = 600
+NOTE_TEXT = 3000
+#: Text read for terms per note (a note published as plain text can be huge).
+NOTE_TERMS_TEXT = 200_000
+#: Shards are sized for about this many bytes each (a power of two of them, at least 16).
+SHARD_BYTES = 24_000
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_PAIR = re.compile(f"(?=([{_CJK}]{{2}}))")
+_CJK_SINGLE = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
+_WORD = re.compile(f"[^\\W_{_CJK}]+")
+_SPACE = re.compile(r"\s+")
+_PLAIN_HEADING = re.compile(r"[^\[\]*_`<>!^$~&\\]*")  # no mark plain() would take out
 
 
-@dataclass
-class SearchPage:
-    """One page to index: its URL (as in ``vault.json``), the aliases that should find it, and
-    whether its body is searched (a company page is found by its name and aliases only: its
-    body quotes the notes, which are found themselves)."""
+class SearchRecord(NamedTuple):
+    """What the index needs of one page, computed once per note version (:func:`note_record`).
 
-    url: str
-    aliases: list[str] = field(default_factory=list)
-    body: bool = True
+    ``sections``: ``(anchor, heading, text)``, the first one the text before any heading
+    (anchor ``""``); ``terms``: the page's terms joined by NUL; ``weights`` and ``sections_of``:
+    a byte per term, its weight and the index of the section it belongs to.
+    """
+
+    title: str
+    sections: tuple
+    terms: str
+    weights: bytes
+    sections_of: bytes
 
 
 @dataclass
 class SearchIndexResult:
     pages: int = 0
-    seconds: float = 0.0  # the whole step
-    expand_seconds: float = 0.0  # reading and expanding the pages (the rest is Pagefind)
-    bytes: int = 0
+    seconds: float = 0.0
+    bytes: int = 0  # all files of the index
+    files: int = 0
+    written: int = 0  # files whose bytes changed (the rest were left as they were)
+    shards: int = 0
     problems: list[str] = field(default_factory=list)
 
 
-def suffixes(word: str) -> list[str]:
-    """The suffixes of every Hangul run in ``word`` that start inside it, two syllables or more.
+# -- terms ---------------------------------------------------------------------------------
+_STEMS: dict[str, str] = {}
 
-    ``삼성전자는`` → ``성전자는 전자는 자는``; ``HBM메모리를`` → ``메모리를 모리를 리를``
-    (a run that starts after Latin letters or digits counts from its first syllable).
-    """
-    out: list[str] = []
-    for m in _HANGUL_RUN.finditer(word):
-        run = m.group()[:MAX_RUN]
-        first = 0 if m.start() > 0 else 1
-        for i in range(first, len(run) - 1):
-            out.append(run[i:])
+
+def stem(word: str) -> str:
+    """A light English stemmer (the search worker has the same one, ``stem`` there): plural
+    ``s``/``es``/``ies``, ``-ing``/``-ed`` (a doubled consonant undoubled), then a final
+    ``e``; only for lower-case ASCII words of four letters or more."""
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    w = word
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ied") and len(w) > 4:
+        w = w[:-3] + "y"
+    else:
+        for suffix in ("ing", "ed"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                w = w[:-len(suffix)]
+                if w[-1] == w[-2] and w[-1] not in "lsz":
+                    w = w[:-1]
+                break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of ``text``: CJK bigrams (a lone syllable as itself) and stemmed
+    lower-case words, in no particular order, repeated as often as they occur."""
+    text = text.lower()
+    out = _CJK_PAIR.findall(text)
+    out += _CJK_SINGLE.findall(text)
+    stems = _STEMS
+    for w in _WORD.findall(text):
+        s = stems.get(w)
+        if s is None:
+            s = stem(w)
+            if len(stems) < 100_000:
+                stems[w] = s
+        out.append(s)
     return out
 
 
-_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
-_DIGIT_BEFORE_HANGUL = re.compile(r"(?<=\d)(?=[\uac00-\ud7a3])")
-_RUN_LAST = re.compile(r"(?<=[\uac00-\ud7a3])(?![\uac00-\ud7a3])")
-_DIGITS = {cp: f"{cp - 0xAC00:05d}" for cp in range(0xAC00, 0xD7A4)}
-_ENCODED = re.compile(r"(?<!\d)((?:\d{5})+)" + RUN_END)
+def shard_key(term: str) -> str:
+    """What decides a term's shard: a CJK term itself, a word's first three letters (every
+    word a prefix of three letters or more can match lies in one shard)."""
+    return term if _CJK_RUN.match(term) else term[:3]
 
 
-def encode_hangul(text: str) -> str:
-    """Every run of Hangul syllables written as five digits a syllable (its offset from
-    ``가``), ending in :data:`RUN_END`; :data:`AFTER_NUMBER` keeps it apart from a number
-    right before it (``2025년``), inside the same word.
-
-    Pagefind splits its word index into chunks by the words' first bytes, and puts every
-    word in Hangul into one chunk (7.9 MB at 5,000 notes, all downloaded by any Korean
-    search). Written in digits, Korean words spread over chunks like English ones, the
-    English stemmer leaves them alone, and a prefix of syllables is still a prefix.
-    """
-    if not _SYLLABLE.search(text):
-        return text
-    text = _DIGIT_BEFORE_HANGUL.sub(AFTER_NUMBER, text)
-    return _RUN_LAST.sub(RUN_END, text).translate(_DIGITS)
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a (32 bits) of the term's :func:`shard_key` in UTF-16 code units, modulo
+    ``shards`` (a power of two); the worker computes the same."""
+    h = 0x811C9DC5
+    data = shard_key(term).encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
 
 
-def decode_hangul(text: str) -> str:
-    """:func:`encode_hangul` undone (the search worker does the same in JavaScript)."""
-    return _ENCODED.sub(lambda m: "".join(chr(0xAC00 + int(m.group(1)[i:i + 5]))
-                                          for i in range(0, len(m.group(1)), 5)),
-                        text).replace(AFTER_NUMBER, "")
+# -- one page --------------------------------------------------------------------------------
+def _excerpt_text(text: str) -> str:
+    """A section's text as kept for excerpts: whitespace collapsed, cut to SECTION_TEXT (the
+    worker drops what is left of Markdown's marks before showing it)."""
+    return _SPACE.sub(" ", text[:SECTION_TEXT * 2]).strip()[:SECTION_TEXT]
 
 
-def index_text(text: str) -> str:
-    """Text as Pagefind indexes it: the marked suffixes added, Hangul in digits."""
-    return encode_hangul(expand_text(text))
-
-
-def expand_text(text: str) -> str:
-    """Text with the marked suffixes of each word added after the word."""
-    if not _HANGUL_RUN.search(text):
-        return text
-
-    def one(m: re.Match) -> str:
-        word = m.group()
-        extra = suffixes(word)
-        if not extra:
-            return word
-        return word + "".join(f" {s}{MARK}" for s in extra)
-
-    return _HANGUL_WORD.sub(one, text)
-
-
-def alias_block(aliases: list[str]) -> str:
-    """A paragraph of aliases for the staging copy: every word marked, weighted as the title."""
-    words: list[str] = []
+def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Iterable[str] = ()) -> SearchRecord:
+    """The record of a page from its title, aliases and sections ``(anchor, heading, text)``
+    (text: the section's words; Markdown's marks in it are no words, so they are harmless)."""
+    title = unicodedata.normalize("NFC", title or "")
+    named = set(terms(title))
     for alias in aliases:
-        for w in html.escape(alias, quote=False).split():
-            words.append(w + MARK)
-            words.extend(s + MARK for s in suffixes(w))
-    if not words:
-        return ""
-    return f'<p data-pagefind-weight="{TITLE_WEIGHT}">{encode_hangul(" ".join(words))}</p>'
+        named.update(terms(unicodedata.normalize("NFC", str(alias))))
+    per_section: list[list[str]] = []
+    budget = NOTE_TERMS_TEXT
+    for _, _, text in sections:
+        per_section.append(terms(text[:budget]) if budget > 0 else [])
+        budget -= len(text)
+    body = Counter()
+    where: dict[str, int] = {}
+    for i in range(len(per_section) - 1, -1, -1):  # the first section that has the term wins
+        toks = per_section[i]
+        body.update(toks)
+        where.update(dict.fromkeys(toks, i))
+    weight = {t: (n if n < W_BODY_MAX else W_BODY_MAX) for t, n in body.items()}
+    in_heading: set[str] = set()
+    for i, (_, heading, _) in enumerate(sections):
+        if heading:
+            for t in set(terms(heading)) - in_heading:  # the first heading that has it
+                in_heading.add(t)
+                weight[t] = weight.get(t, 0) + W_HEADING
+                where[t] = i
+    for t in named:
+        weight[t] = weight.get(t, 0) + W_TITLE
+        if t not in in_heading:
+            where[t] = 0
+    kept = []
+    total = 0
+    for anchor, heading, text in sections:  # the excerpt text: at most NOTE_TEXT characters
+        text = _excerpt_text(text) if total < NOTE_TEXT else ""
+        text = text[:NOTE_TEXT - total]
+        total += len(text)
+        kept.append((anchor, heading, text))
+    ordered = list(weight)  # insertion order: deterministic for the same note
+    return SearchRecord(title, tuple(kept), "\0".join(ordered),
+                        bytes([w if w < 255 else 255 for w in map(weight.__getitem__, ordered)]),
+                        bytes([s if s < 255 else 255 for s in map(where.__getitem__, ordered)]))
 
 
-def expand_html(page_html: str, aliases: list[str] | None = None, body: bool = True) -> str | None:
-    """The page as Pagefind should read it: only Material's article (the navigation, header
-    and footer of every page would cost Pagefind time and memory for nothing), with suffixes
-    added to its text (not inside tags, scripts, styles, SVG or code) and the aliases after
-    the first ``<h1>``; with ``body=False`` the article keeps only that ``<h1>`` and the
-    aliases. None for a page without Material's article."""
-    m = _ARTICLE_OPEN.search(page_html)
-    if not m:
-        return None
-    start = m.end()
-    end = page_html.find("</article>", start)
-    if end < 0:
-        end = len(page_html)
-    body_html = page_html[start:end]
-    if not body:
-        h1 = re.search(r"<h1\b.*?</h1\s*>", body_html, re.S | re.I)
-        body_html = h1.group() if h1 else ""
-    lang = re.search(r'<html\b[^>]*\blang="([^"]*)"', page_html[:2000])
-    return (f'<!doctype html><html lang="{lang.group(1) if lang else "en"}"><head><meta charset="utf-8">'
-            f"</head><body>{m.group()}{_expand_article(body_html, aliases)}</article></body></html>")
+def note_sections(parsed: ParsedNote) -> list[tuple[str, str, str]]:
+    """A note body's sections ``(anchor, heading, text)``: the text before the first heading,
+    then one per heading, with the anchor MkDocs gives it (``toc``'s ``_1`` dedupe included,
+    as :func:`vaultsite.links.heading_anchors`). The text is the body's ``markup`` layer
+    (code, link targets, URLs, embeds and HTML tags blanked)."""
+    body = unicodedata.normalize("NFC", parsed.markup)
+    heads = parsed.headings
+    out = [("", "", body[:heads[0].start] if heads else body)]
+    used: set[str] = set()
+    for i, h in enumerate(heads):
+        heading = h.text.strip() if _PLAIN_HEADING.fullmatch(h.text) else plain_heading(h.text)
+        heading = unicodedata.normalize("NFC", heading)
+        base = heading_slugify(heading, "-")
+        slug, n = base, 0
+        while slug in used:
+            n += 1
+            slug = f"{base}_{n}"
+        used.add(slug)
+        end = heads[i + 1].start if i + 1 < len(heads) else len(body)
+        out.append((slug, heading, body[h.end:end]))
+    return out
 
 
-def _expand_article(body: str, aliases: list[str] | None) -> str:
-    out: list[str] = []
-    pos = 0
-    skip: str | None = None
-    for t in _TAG.finditer(body):
-        text = body[pos:t.start()]
-        out.append(text if skip else index_text(text))
-        tag = t.group()
-        if skip:
-            if re.match(rf"</{skip}\b", tag, re.I):
-                skip = None
-        else:
-            o = _SKIP_OPEN.match(tag)
-            if o and not tag.endswith("/>"):
-                skip = o.group(1).lower()
-        out.append(tag)
-        pos = t.end()
-    out.append(body[pos:] if skip else index_text(body[pos:]))
-    body = "".join(out)
-    if aliases:
-        block = alias_block(aliases)
-        h1 = _H1_CLOSE.search(body)
-        body = body[:h1.end()] + block + body[h1.end():] if h1 else block + body
-    return body
+def note_record(note, parsed: ParsedNote | None = None) -> SearchRecord:
+    """The search record of a :class:`~vaultsite.model.Note` (``parsed``: its body's parsed
+    form, when the caller has it): a pure function of the note's title, aliases and body."""
+    parsed = parse(note.body if parsed is None else parsed)
+    return page_record(note.title, note_sections(parsed), note.aliases or ())
 
 
-def page_file(url: str) -> str:
-    """The HTML file (relative to the site) of a page URL: ``a/b/`` → ``a/b/index.html``."""
-    path = unquote(url.split("#", 1)[0]).lstrip("/")
-    if path == "" or path.endswith("/"):
-        return path + "index.html"
-    return path
+# -- the index files --------------------------------------------------------------------------
+def shard_count(postings: int) -> int:
+    """Shards for ``postings`` (doc, weight, section) entries: about SHARD_BYTES each."""
+    want = postings * 10 / SHARD_BYTES
+    n = 16
+    while n < want and n < 65536:
+        n *= 2
+    return n
 
 
-def search_pages(vault) -> list[SearchPage]:
-    """The pages of a :class:`~vaultsite.build.Vault` worth searching: every note (with its
-    aliases) and every company page (with the company's aliases and tickers)."""
-    from .build import page_url
-
-    pages = [SearchPage(note.url, list(note.aliases or [])) for note in vault.notes]
-    registry = vault.registry
-    for cid, src in vault.company_pages.items():
-        company = registry.get(cid) if registry is not None else None
-        names = list(company.aliases) + list(company.tickers) if company is not None else []
-        pages.append(SearchPage(page_url(src), names, body=False))
-    return pages
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def search_pages_from_json(data: dict) -> list[SearchPage]:
-    """:func:`search_pages` from a ``vault.json`` (for measuring the index of a built site)."""
-    pages = [SearchPage(n["url"], list(n.get("aliases") or [])) for n in data.get("notes") or []]
-    pages += [SearchPage(c["url"], list(c.get("aliases") or []) + list(c.get("tickers") or []), body=False)
-              for c in data.get("companies") or []]
-    return pages
+class _Writer:
+    """Writes files under one folder, leaving those whose bytes did not change."""
+
+    def __init__(self, root: Path, result: SearchIndexResult) -> None:
+        self.root = root
+        self.result = result
+        self.kept: set[str] = set()
+
+    def write(self, rel: str, data: bytes) -> None:
+        path = self.root / rel
+        self.kept.add(rel)
+        self.result.files += 1
+        self.result.bytes += len(data)
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.result.written += 1
+
+    def prune(self) -> None:
+        """Remove files of an earlier index that this one no longer has."""
+        for folder in ("shards", "docs", "text"):
+            d = self.root / folder
+            if not d.is_dir():
+                continue
+            for entry in os.scandir(d):
+                if f"{folder}/{entry.name}" not in self.kept:
+                    os.unlink(entry.path)
 
 
-def pagefind_command() -> list[str] | None:
-    """How to run the Pagefind binary shipped in the ``pagefind[bin]`` wheel, or None."""
-    try:
-        from pagefind_bin import get_executable  # type: ignore[import-not-found]
-
-        exe = str(get_executable())
-        if os.path.isfile(exe):
-            return [exe]
-    except Exception:  # noqa: BLE001 - no wheel, or a different layout: try the module
-        pass
-    try:
-        import pagefind_bin  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return None
-    return [sys.executable, "-m", "pagefind_bin"]
-
-
-def build_search_index(site_dir: str | os.PathLike, pages: list[SearchPage]) -> SearchIndexResult:
-    """Write the Pagefind bundle to ``site_dir/pagefind/`` for ``pages``.
-
-    The pages are read from ``site_dir``, expanded (:func:`expand_html`) into a temporary
-    staging folder, and Pagefind indexes that folder into the site. A page file that is
-    missing is reported and skipped; a failure of Pagefind is reported and leaves no bundle.
-    """
-    site = Path(site_dir)
-    result = SearchIndexResult()
+def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str | os.PathLike) -> SearchIndexResult:
+    """Write the index of ``pages`` (URL, record) to ``out_dir``; deterministic: documents in
+    URL order, each shard's terms sorted, the same bytes for the same pages. Files whose bytes are
+    unchanged are not rewritten, files of an earlier index no longer needed are removed."""
     started = time.perf_counter()
-    cmd = pagefind_command()
-    out_dir = site / BUNDLE
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    if cmd is None:
-        result.problems.append("Pagefind is not installed (pip install pagefind-bin); Material's search stays")
-        return result
-    with tempfile.TemporaryDirectory(prefix="vaultsite-search-") as tmp:
-        stage = Path(tmp) / "site"
-        seen: set[str] = set()
-        jobs: list[tuple[str, list[str], bool]] = []
-        for page in pages:
-            rel = page_file(page.url)
-            if rel not in seen:
-                seen.add(rel)
-                jobs.append((rel, page.aliases, page.body))
-        for count, problems in _stage_all(site, stage, jobs):
-            result.pages += count
-            result.problems.extend(problems)
-        result.expand_seconds = time.perf_counter() - started
-        if not result.pages:
-            return result
-        proc = subprocess.run(
-            cmd + ["--site", str(stage), "--output-path", str(out_dir),
-                   "--root-selector", ROOT_SELECTOR, "--exclude-selectors", EXCLUDE_SELECTORS,
-                   "--force-language", "en", "--include-characters", MARK + RUN_END + AFTER_NUMBER, "--quiet"],
-            capture_output=True, text=True, encoding="utf-8", errors="replace")
-        if proc.returncode != 0:
-            result.problems.append("Pagefind failed: " + (proc.stderr or proc.stdout).strip()[-2000:])
-            shutil.rmtree(out_dir, ignore_errors=True)
-            return result
-    result.bytes = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+    result = SearchIndexResult()
+    docs = sorted({url: rec for url, rec in pages}.items())
+    index: dict[str, list[int]] = {}
+    get = index.get
+    for doc, (_, rec) in enumerate(docs):
+        if not rec.terms:
+            continue
+        for t, w, s in zip(rec.terms.split("\0"), rec.weights, rec.sections_of):
+            lst = get(t)
+            if lst is None:
+                index[t] = [doc, w, s]
+            else:
+                lst += (doc, w, s)
+    postings = sum(len(v) for v in index.values()) // 3
+    shards = shard_count(postings)
+    buckets: list[list[str]] = [[] for _ in range(shards)]
+    for t in index:
+        buckets[shard_of(t, shards)].append(t)
+    root = Path(out_dir)
+    writer = _Writer(root, result)
+    writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards,
+                                      "docs_per_file": DOCS_PER_FILE}))
+    for n, bucket in enumerate(buckets):
+        bucket.sort()
+        writer.write(f"shards/{n}.json", _dumps({t: index[t] for t in bucket}))
+    del index
+    for first in range(0, len(docs), DOCS_PER_FILE):
+        writer.write(f"docs/{first // DOCS_PER_FILE}.json",
+                     _dumps([[url, rec.title] for url, rec in docs[first:first + DOCS_PER_FILE]]))
+    for doc, (_, rec) in enumerate(docs):
+        writer.write(f"text/{doc}.json", _dumps([list(s) for s in rec.sections]))
+    writer.prune()
+    result.pages = len(docs)
+    result.shards = shards
     result.seconds = time.perf_counter() - started
     return result
 
 
-#: Pages per task when the staging copy is written by forked processes.
-STAGE_CHUNK = 200
+def search_pages(vault) -> list[tuple[str, SearchRecord]]:
+    """The pages of a :class:`~vaultsite.build.Vault` worth searching, with their records:
+    every note, and every company page by the company's name, aliases and tickers (its body
+    quotes the notes, which are found themselves). Generated listings (tags, timeline,
+    folder indexes) repeat the notes' words and would bury the notes: not indexed."""
+    from .build import page_url
 
-
-def _stage(site: Path, stage: Path, jobs: list[tuple[str, list[str], bool]]) -> tuple[int, list[str]]:
-    """Write the staging copy of ``jobs`` (relative file, aliases, body?); (pages, problems)."""
-    count, problems = 0, []
-    for rel, aliases, body in jobs:
-        try:
-            text = (site / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{rel}: not indexed for search ({getattr(exc, 'strerror', None) or exc})")
+    records = getattr(vault, "search_records", None) or {}
+    out = []
+    for note in vault.notes:
+        rec = records.get(note.src)
+        out.append((note.url, rec if rec is not None else note_record(note)))
+    registry = vault.registry
+    for cid, src in vault.company_pages.items():
+        company = registry.get(cid) if registry is not None else None
+        if company is None:
             continue
-        expanded = expand_html(text, aliases, body)
-        if expanded is None:
-            problems.append(f"{rel}: not indexed for search (no Material article in the page)")
-            continue
-        dest = stage / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(expanded, encoding="utf-8")
-        count += 1
-    return count, problems
+        names = list(company.aliases) + list(company.tickers)
+        out.append((page_url(src), page_record(company.name, [("", "", "")], names)))
+    return out
 
 
-def _stage_all(site: Path, stage: Path, jobs: list) -> list[tuple[int, list[str]]]:
-    """:func:`_stage` over all jobs: on every core (forked processes) for a large site when
-    forking is safe (no other thread running), else here."""
-    chunks = [jobs[i:i + STAGE_CHUNK] for i in range(0, len(jobs), STAGE_CHUNK)]
-    cores = min(os.cpu_count() or 1, 8)
-    if len(chunks) < 2 or cores < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [_stage(site, stage, chunk) for chunk in chunks]
-    import multiprocessing
+def search_pages_from_json(data: dict, docs_dir: str | os.PathLike) -> list[tuple[str, SearchRecord]]:
+    """:func:`search_pages` from a ``vault.json`` and the vault's folder (for measuring the
+    index of a built site): every note read again from its file."""
+    from .build import Source, read_note
 
-    with multiprocessing.get_context("fork").Pool(min(cores, len(chunks))) as pool:
-        return pool.starmap(_stage, [(site, stage, chunk) for chunk in chunks])
+    out = []
+    for n in data.get("notes") or []:
+        path = os.path.join(docs_dir, n["src"])
+        facts = read_note(Source(n["src"], path))
+        if facts.note is not None:
+            out.append((n["url"], facts.search if getattr(facts, "search", None) else note_record(facts.note)))
+    for c in data.get("companies") or []:
+        out.append((c["url"], page_record(c.get("name") or "", [("", "", "")],
+                                          list(c.get("aliases") or []) + list(c.get("tickers") or []))))
+    return out
 
 
 def shrink_material_index(path: str | os.PathLike) -> bool:
     """Keep only the ``config`` of Material's ``search/search_index.json`` (its separator is
-    what the page highlighter reads); the documents are what Pagefind now serves. Returns
+    what the page highlighter reads); the documents are what this index now serves. Returns
     False (and leaves the file) when the file is not Material's index."""
     p = Path(path)
     try:

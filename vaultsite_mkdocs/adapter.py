@@ -167,7 +167,7 @@ class VaultAdapter:
         ext = VaultExtension()
         config.markdown_extensions.append(ext)
         self.build = BuildState(ext=ext, settings=settings)
-        skip_material_indexing(config, self.serving.on or settings["search"] != "pagefind")
+        skip_material_indexing(config, self.serving.on or settings["search"] == "material")
         if not config.use_directory_urls:
             log.warning("vaultsite: use_directory_urls: false is not supported; generated pages assume directory URLs")
         return config
@@ -506,7 +506,7 @@ class VaultAdapter:
                                              serve.vault_json if serve else None))
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
-        write_site_search(vault, site, self.serving.on or state.settings["search"] != "pagefind")
+        write_site_search(vault, site, self.serving.on or state.settings["search"] == "material")
         if serve is not None:
             serve.finish(site)
         if self.buildcache.keeping:

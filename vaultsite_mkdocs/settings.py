@@ -13,7 +13,7 @@ own).  A wrong value stops the build with an error that names the key::
         company_ignore: [Foo]    # discovered companies (names, ids, tickers) to leave out
         exclude: [private, "*/drafts"]  # folders never published
         home: Home.md            # the home note, when docs/ has no index.md
-        search: material         # or pagefind: a chunked Korean index (opt-in, see README)
+        search: vaultsite        # the chunked Korean index (default); material: Material's own
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -78,8 +78,9 @@ class VaultSettings(base.Config):
     company_ignore = c.ListOfItems(c.Type(str), default=[])  # discovered companies to leave out
     exclude = c.ListOfItems(c.Type(str), default=[])  # folders (or glob patterns) never published
     home = c.Optional(c.Type(str))  # the note published at the site root when docs/ has no index.md
-    # the site search: a Pagefind index behind Material's search box, or Material's own index
-    search = c.Choice(("pagefind", "material"), default="material")  # pagefind: see README, Search
+    # the site search: vaultsite's chunked index behind Material's search box, or Material's own
+    # index; "pagefind" (the opt-in of earlier versions) means the chunked index too
+    search = c.Choice(("vaultsite", "pagefind", "material"), default="vaultsite")  # see README, Search
     speedups = c.SubConfig(Speedups)
 
 
