@@ -213,3 +213,27 @@ def test_material_search_answers_without_our_index(page, material_base):
     results = search(page, material_base, "딥시크")
     assert found(results, "clippings/딥시크 넌 누구니 (요즘IT)/"), pages_of(results)
     assert page.js_errors == []
+
+
+STEM_WORDS = ["limiting", "limits", "shipments", "shipment", "companies", "studied", "studying", "running",
+              "stopped", "make", "making", "classes", "boxes", "this", "gas", "use", "uses", "used", "hbm3e",
+              "über", "deepseek", "accelerators", "fuzzed", "ties", "seeing"]
+SHARD_TERMS = ["전자", "삼성", "메모", "칩", "deepseek", "dee", "a", "hbm3e", "über", "中国", "日本"]
+
+
+def test_worker_makes_terms_as_the_index_does(page, base):
+    """The worker's stemmer, shard hash and query terms are the Python ones (vaultsite.search)."""
+    from vaultsite.search import shard_of, stem, terms
+
+    page.goto(base)
+    page.add_script_tag(url=base + "assets/javascripts/workers/vaultsite-search.js")
+    assert page.evaluate("words => words.map(stem)", STEM_WORDS) == [stem(w) for w in STEM_WORDS]
+    for shards in (16, 1024):
+        got = page.evaluate("([n, ts]) => { meta = {shards: n}; return ts.map(shardOf); }", [shards, SHARD_TERMS])
+        assert got == [shard_of(t, shards) for t in SHARD_TERMS]
+    slots = page.evaluate("q => parse(q).slots.map(s => s.alts)", "딥시크는 삼성전자 Limiting HBM3E")
+    # particles go; a compound is its bigrams; words are stemmed
+    assert [a for s in slots for a in s] == terms("딥시크") + terms("삼성전자") + terms("Limiting HBM3E")
+    assert page.evaluate("q => parse(q).slots[0].alts", "칩")[:2] == ["칩", "칩은"]  # a lone syllable
+    assert page.evaluate("q => parse(q).slots.map(s => s.prefix)", "deep see") == [None, "see"]
+    assert page.js_errors == []

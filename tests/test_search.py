@@ -1,97 +1,144 @@
-"""The search index core (vaultsite.search): Korean suffixes, the staging copy of a page,
-Pagefind's bundle, and Material's index cut to its config."""
+"""The search index core (vaultsite.search): terms, a note's record, the index files, and
+Material's index cut to its config."""
 from __future__ import annotations
 
 import json
-import re
+import pickle
 from pathlib import Path
 
-import pytest
-
 from vaultsite import search
-from vaultsite.search import AFTER_NUMBER, MARK, RUN_END, SearchPage, decode_hangul, encode_hangul, expand_html, expand_text, suffixes
+from vaultsite.links import heading_anchors
+from vaultsite.model import Note
+from vaultsite.search import SearchRecord, note_record, page_record, shard_of, stem, terms, write_search_index
 
-PAGE = """<!doctype html><html lang="ko"><head><title>x</title></head><body>
-<nav>메뉴 삼성전자</nav>
-<article class="md-content__inner md-typeset">
-<h1>삼성전자 실적</h1>
-<p>삼성전자는 <a href="x" title="고대역폭메모리">HBM메모리를</a> 만든다.</p>
-<pre><code>코드안의문장</code></pre>
-<script>var 자바스크립트 = 1;</script>
-<h2 id="s">딥시크</h2><p>run</p>
-</article></body></html>"""
+BODY = """삼성전자는 [[고대역폭메모리|HBM]]를 만든다. See [the report](https://example.com/x).
 
+```python
+코드안의문장 = 1
+```
 
-def test_suffixes_of_hangul_runs():
-    assert suffixes("삼성전자는") == ["성전자는", "전자는", "자는"]
-    assert suffixes("딥시크") == ["시크"]
-    assert suffixes("딥시") == [] and suffixes("는") == [] and suffixes("DeepSeek") == []
-    # a run after Latin letters counts from its first syllable
-    assert suffixes("HBM메모리를") == ["메모리를", "모리를", "리를"]
-    assert suffixes("(삼성전자)") == ["삼성전자", "성전자", "전자"]
+## 패키징 경쟁
+
+TSMC의 CoWoS 패키징 용량이 **걸림돌**로 꼽힌다. The packaging capacity limits shipments.
+
+## 패키징 경쟁
+
+딥시크의 영향. ![[chart.png]]
+"""
 
 
-def test_expand_text_marks_added_words():
-    assert expand_text("삼성전자는 HBM") == f"삼성전자는 성전자는{MARK} 전자는{MARK} 자는{MARK} HBM"
-    assert expand_text("no hangul here") == "no hangul here"
+def _note(body=BODY, title="고대역폭메모리 시장", aliases=("하이밴드위스",)) -> Note:
+    return Note(src="notes/HBM.md", title=title, body=body, format="obsidian", aliases=list(aliases))
 
 
-def test_hangul_is_written_in_digits_for_the_index():
-    assert encode_hangul("가 힣") == f"00000{RUN_END} 11171{RUN_END}"
-    assert encode_hangul("HBM메모리") == f"HBM036680375203500{RUN_END}"
-    assert encode_hangul("2025년") == f"2025{AFTER_NUMBER}01348{RUN_END}"  # apart from a number before it
-    assert decode_hangul(encode_hangul("10000원 1985년")) == "10000원 1985년"
-    assert encode_hangul("no hangul 123") == "no hangul 123"
-    text = "삼성전자는 (딥시크) 2025년 3월, A1칩"
-    assert decode_hangul(encode_hangul(text)) == text
-    # a syllable prefix is a digit prefix: what makes Pagefind's prefix search work
-    assert encode_hangul("삼성전자는").startswith(encode_hangul("삼성").rstrip(RUN_END))
+def _weights(rec: SearchRecord) -> dict[str, tuple[int, int]]:
+    return {t: (w, s) for t, w, s in zip(rec.terms.split("\0"), rec.weights, rec.sections_of)}
 
 
-def test_expand_html_keeps_only_the_article_and_expands_its_text():
-    raw = expand_html(PAGE, aliases=["하이 밴드위스"])
-    text = re.sub(r"<[^>]*>", "", re.sub(r"<(pre|script)\b.*?</\1>", "", raw, flags=re.S))
-    assert not re.search(r"[\uac00-\ud7a3]", text)  # text (not code) has Hangul only as digits
-    out = decode_hangul(raw)
-    assert "메뉴" not in out  # outside the article
-    assert f"전자는{MARK}" in out
-    assert 'title="고대역폭메모리"' in out  # attributes untouched
-    assert f"메모리를{MARK}" in out
-    assert "코드안의문장<" in raw and f"안의문장{MARK}" not in out  # code untouched
-    assert "var 자바스크립트" in raw  # scripts untouched
-    assert re.search(rf'</h1><p data-pagefind-weight="7">하이{MARK} 밴드위스{MARK} 드위스{MARK} 위스{MARK}</p>', out)
-    assert out.startswith('<!doctype html><html lang="ko">')
+def test_hangul_runs_become_overlapping_bigrams():
+    assert sorted(terms("삼성전자는")) == sorted(["삼성", "성전", "전자", "자는"])
+    assert terms("칩") == ["칩"]  # a lone syllable is itself
+    assert sorted(terms("HBM메모리를")) == sorted(["메모", "모리", "리를", "hbm"])
+    # every query's bigrams are in the text: compound parts and particle-glued words
+    for query, text in (("전자", "삼성전자는"), ("메모리", "고대역폭메모리"), ("딥시크", "딥시크의")):
+        assert set(terms(query)) <= set(terms(text))
 
 
-def test_expand_html_title_only():
-    out = decode_hangul(expand_html(PAGE, aliases=["Samsung"], body=False))
-    assert "만든다" not in out and "딥시크" not in out
-    assert re.search(r"<h1>삼성전자 .*실적</h1>", out)
-    assert f"Samsung{MARK}" in out
-    assert expand_html("<html><body><p>no article</p></body></html>") is None
+def test_words_are_lower_case_and_stemmed():
+    assert terms("Limits SHIPMENTS of accelerators") == ["limit", "shipment", "of", "accelerator"]
+    for a, b in (("limiting", "limits"), ("shipment", "shipments"), ("companies", "company"),
+                 ("studied", "study"), ("running", "run"), ("stopped", "stop"), ("make", "making"),
+                 ("classes", "class"), ("modeled", "models")):
+        assert stem(a) == stem(b), (a, b)
+    assert stem("this") == "this" and stem("gas") == "gas" and stem("hbm3e") == "hbm3e"
+    assert stem("über") == "über"  # not ASCII: as it is
 
 
-def test_page_file():
-    assert search.page_file("notes/%EB%94%A5/") == "notes/딥/index.html"
-    assert search.page_file("") == "index.html"
-    assert search.page_file("a.html#x") == "a.html"
+def test_shards_by_key():
+    assert search.shard_key("deepseek") == "dee" and search.shard_key("전자") == "전자"
+    # every word a three-letter prefix can match is in the prefix's shard
+    assert shard_of("deepseek", 256) == shard_of("dee", 256) == shard_of("deep", 256)
+    assert {shard_of(t, 64) for t in ("전자", "삼성", "메모", "리를", "a", "b", "c", "hbm")} != {0}
+    assert all(0 <= shard_of(t, 16) < 16 for t in ("전자", "deepseek", "x"))  # the worker's FNV: tests/test_browser_search.py
 
 
-@pytest.mark.skipif(search.pagefind_command() is None, reason="pagefind-bin not installed")
-def test_build_search_index_writes_the_bundle(tmp_path):
-    site = tmp_path / "site"
-    (site / "a").mkdir(parents=True)
-    (site / "a" / "index.html").write_text(PAGE, encoding="utf-8")
-    (site / "pagefind").mkdir()
-    (site / "pagefind" / "stale.txt").write_text("old")
-    result = search.build_search_index(site, [SearchPage("a/"), SearchPage("missing/")])
-    assert result.pages == 1
-    assert any("missing/index.html" in p for p in result.problems)
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    assert not (site / "pagefind" / "stale.txt").exists()
-    assert list((site / "pagefind" / "fragment").iterdir())
-    # the published page is untouched
-    assert (site / "a" / "index.html").read_text(encoding="utf-8") == PAGE
+def test_note_record_sections_follow_the_headings_and_their_anchors():
+    rec = note_record(_note())
+    anchors = heading_anchors(BODY)
+    assert [s[0] for s in rec.sections] == ["", anchors["패키징 경쟁"], anchors["패키징 경쟁"] + "_1"]
+    assert [s[1] for s in rec.sections] == ["", "패키징 경쟁", "패키징 경쟁"]
+    top, packaging, second = (s[2] for s in rec.sections)
+    assert "삼성전자는" in top and "HBM" in top
+    assert "example.com" not in top and "코드안의문장" not in top  # URLs and code are not text
+    assert "걸림돌" in packaging and "chart.png" not in second
+
+
+def test_note_record_weights_title_and_aliases_over_headings_over_body():
+    w = _weights(note_record(_note()))
+    assert w["메모"][0] > w["패키"][0] > w["걸림"][0]  # title > heading > body
+    assert w["하이"][0] >= search.W_TITLE  # an alias counts as the title
+    assert w["걸림"] == (1, 1)  # found in the first "패키징 경쟁" section
+    assert w["딥시"][1] == 2
+    assert w["메모"][1] == 0  # a title word opens the page at its top
+    assert "코드" not in w and "example" not in w
+
+
+def test_note_record_is_a_pure_picklable_function_of_the_note():
+    a, b = note_record(_note()), note_record(_note())
+    assert a == b and pickle.loads(pickle.dumps(a)) == a
+    assert note_record(_note(aliases=())) != a
+
+
+def _pages(n=3):
+    out = []
+    for i in range(n):
+        body = f"## 섹션{i}\n\n삼성전자{i} 문서 word{i} shared text.\n"
+        out.append((f"notes/n{i}/", note_record(_note(body, title=f"노트 {i}", aliases=()))))
+    return out
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_write_search_index_files(tmp_path):
+    out = tmp_path / "idx"
+    result = write_search_index(list(reversed(_pages())), out)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta == {"format": search.FORMAT, "docs": 3, "shards": result.shards, "docs_per_file": search.DOCS_PER_FILE}
+    assert result.pages == 3 and result.files == len(_files(out)) and result.bytes == sum(map(len, _files(out).values()))
+    # documents in URL order, whatever the order given
+    assert json.loads((out / "docs" / "0.json").read_text(encoding="utf-8")) == \
+        [["notes/n0/", "노트 0"], ["notes/n1/", "노트 1"], ["notes/n2/", "노트 2"]]
+    shard = json.loads((out / "shards" / f"{shard_of('문서', result.shards)}.json").read_text(encoding="utf-8"))
+    assert shard["문서"][0::3] == [0, 1, 2]  # doc, weight, section triples
+    assert shard["문서"][2::3] == [1, 1, 1]  # in each note's first heading's section
+    sections = json.loads((out / "text" / "1.json").read_text(encoding="utf-8"))
+    assert sections[1][:2] == ["섹션1", "섹션1"] and "삼성전자1" in sections[1][2]
+
+
+def test_write_search_index_is_deterministic_and_rewrites_only_changed_files(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_search_index(_pages(), a)
+    write_search_index(list(reversed(_pages())), b)
+    assert _files(a) == _files(b)
+    again = write_search_index(_pages(), a)
+    assert again.written == 0
+    pages = _pages()
+    pages[1] = (pages[1][0], note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=())))
+    changed = write_search_index(pages, a)
+    assert 0 < changed.written < changed.files
+    # a note removed: its text file goes
+    fewer = write_search_index(_pages(2), a)
+    assert fewer.pages == 2 and not (a / "text" / "2.json").exists()
+    write_search_index(_pages(2), tmp_path / "c")
+    assert _files(a) == _files(tmp_path / "c")
+
+
+def test_company_pages_are_found_by_name_and_aliases():
+    rec = page_record("SK하이닉스", [("", "", "")], ["하이닉스", "000660"])
+    w = _weights(rec)
+    assert w["하이"][0] >= search.W_TITLE and w["000660"][0] >= search.W_TITLE
 
 
 def test_shrink_material_index(tmp_path):
@@ -107,26 +154,11 @@ def test_shrink_material_index(tmp_path):
     assert not search.shrink_material_index(tmp_path / "absent.json")
 
 
-def test_search_pages_from_json():
-    data = {"notes": [{"url": "a/", "aliases": ["A"]}],
-            "companies": [{"url": "companies/x/", "aliases": ["엑스"], "tickers": ["XX"]}]}
-    pages = search.search_pages_from_json(data)
-    assert pages == [SearchPage("a/", ["A"]), SearchPage("companies/x/", ["엑스", "XX"], body=False)]
-
-
-def test_staging_on_every_core_writes_what_one_process_writes(tmp_path, monkeypatch):
-    site, one, many = tmp_path / "site", tmp_path / "one", tmp_path / "many"
-    jobs = []
-    for i in range(5):
-        (site / f"p{i}").mkdir(parents=True)
-        (site / f"p{i}" / "index.html").write_text(PAGE.replace("실적", f"실적{i}"), encoding="utf-8")
-        jobs.append((f"p{i}/index.html", [f"별칭{i}"], i % 2 == 0))
-    jobs.append(("absent/index.html", [], True))
-    monkeypatch.setattr(search, "STAGE_CHUNK", 2)
-    parallel = search._stage_all(site, many, jobs)
-    assert len(parallel) == 3
-    assert search._stage(site, one, jobs) == (5, parallel[-1][1])
-    assert sum(n for n, _ in parallel) == 5
-    for i in range(5):
-        rel = Path(f"p{i}") / "index.html"
-        assert (many / rel).read_bytes() == (one / rel).read_bytes()
+def test_search_pages_from_json(tmp_path):
+    (tmp_path / "a.md").write_text("---\naliases: [에이]\n---\n본문 딥시크는\n", encoding="utf-8")
+    data = {"notes": [{"src": "a.md", "url": "a/"}],
+            "companies": [{"url": "companies/x/", "name": "엑스", "aliases": ["X corp"], "tickers": ["XX"]}]}
+    pages = search.search_pages_from_json(data, tmp_path)
+    assert [url for url, _ in pages] == ["a/", "companies/x/"]
+    assert "딥시" in pages[0][1].terms.split("\0") and "에이" in pages[0][1].terms.split("\0")
+    assert "xx" in pages[1][1].terms.split("\0")

@@ -1,11 +1,11 @@
 """The adapter's search step (vaultsite_mkdocs/sitesearch.py): Material's search plugin stops
-indexing pages when Pagefind will, and keeps indexing them in serve or with ``search: material``."""
+indexing pages when vaultsite's index is written (the default), and keeps indexing them in
+serve or with ``search: material``."""
 from __future__ import annotations
 
 import pytest
 
 from sitebuild import ROOT, write_config
-from vaultsite import search
 
 
 def _config(tmp_path, **extra):
@@ -27,16 +27,16 @@ def _indexes_pages(cfg) -> bool:
     return any(getattr(h, "__self__", None) is plugin for h in cfg.plugins.events["page_context"])
 
 
-@pytest.mark.skipif(search.pagefind_command() is None, reason="pagefind-bin not installed")
-def test_material_search_plugin_stops_indexing_pages_when_pagefind_will(tmp_path):
-    assert not _indexes_pages(_config(tmp_path, extra={"vaultsite": {"search": "pagefind"}}))
+def test_material_search_plugin_stops_indexing_pages_by_default(tmp_path):
+    assert not _indexes_pages(_config(tmp_path))
+    old = tmp_path / "old"
+    old.mkdir()
+    # "pagefind", the opt-in of earlier versions, means vaultsite's index too
+    assert not _indexes_pages(_config(old, extra={"vaultsite": {"search": "pagefind"}}))
 
 
 def test_material_search_plugin_indexes_pages_with_search_material(tmp_path):
     assert _indexes_pages(_config(tmp_path, extra={"vaultsite": {"search": "material"}}))
-    default = tmp_path / "default"
-    default.mkdir()
-    assert _indexes_pages(_config(default))  # the default, until Pagefind's indexing fits the build budget
 
 
 def test_a_wrong_search_setting_is_an_error_naming_the_key(tmp_path):

@@ -188,6 +188,7 @@ function cleanMarkdown(text) {
     .replace(/\[\[(?:[^\]|]*\|)?([^\]]*)\]\]/g, "$1")
     .replace(/\[![^\]\s]*\][+-]?/g, "")
     .replace(/!?\[([^\]]*)\]/g, "$1")
+    .replace(/[[\]]/g, "")  /* a link's "[" whose "](target)" is blanked */
     .replace(/\*\*|__|~~|==|`|\$\$/g, "")
     .replace(/(^|\s)(?:[>#|*+-]|\d{1,3}[.)])+(?=\s|$)/g, "$1")
     .replace(/\s+/g, " ")
