@@ -86,7 +86,7 @@ def test_serve_after_clashing_edits_equals_a_clean_build(tmp_path_factory, picks
     assert proc.returncode == 0, proc.stderr[-3000:]
     clean_work = root / "clean"
     clean_work.mkdir()
-    # site_url as serve sets it; Material's own search, as serve keeps it (no Pagefind index)
+    # site_url as serve sets it; Material's own search, as serve keeps it (no vaultsite index)
     code, log, clean = build(docs, clean_work, site_url="http://127.0.0.1:8000/",
                              extra={"vaultsite": {"search": "material"}})
     assert code == 0, log[-3000:]

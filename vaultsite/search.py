@@ -33,6 +33,7 @@ No MkDocs here: tests call these functions directly.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -69,7 +70,6 @@ _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_PAIR = re.compile(f"(?=([{_CJK}]{{2}}))")
 _CJK_SINGLE = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
 _WORD = re.compile(f"[^\\W_{_CJK}]+")
-_SPACE = re.compile(r"\s+")
 _PLAIN_HEADING = re.compile(r"[^\[\]*_`<>!^$~&\\]*")  # no mark plain() would take out
 
 
@@ -100,9 +100,6 @@ class SearchIndexResult:
 
 
 # -- terms ---------------------------------------------------------------------------------
-_STEMS: dict[str, str] = {}
-
-
 def stem(word: str) -> str:
     """A light English stemmer (the search worker has the same one, ``stem`` there): plural
     ``s``/``es``/``ies``, ``-ing``/``-ed`` (a doubled consonant undoubled), then a final
@@ -130,20 +127,16 @@ def stem(word: str) -> str:
     return w
 
 
+_stem = functools.lru_cache(maxsize=1 << 16)(stem)
+
+
 def terms(text: str) -> list[str]:
     """The index terms of ``text``: CJK bigrams (a lone syllable as itself) and stemmed
     lower-case words, in no particular order, repeated as often as they occur."""
     text = text.lower()
     out = _CJK_PAIR.findall(text)
     out += _CJK_SINGLE.findall(text)
-    stems = _STEMS
-    for w in _WORD.findall(text):
-        s = stems.get(w)
-        if s is None:
-            s = stem(w)
-            if len(stems) < 100_000:
-                stems[w] = s
-        out.append(s)
+    out += map(_stem, _WORD.findall(text))
     return out
 
 
@@ -168,7 +161,7 @@ def shard_of(term: str, shards: int) -> int:
 def _excerpt_text(text: str) -> str:
     """A section's text as kept for excerpts: whitespace collapsed, cut to SECTION_TEXT (the
     worker drops what is left of Markdown's marks before showing it)."""
-    return _SPACE.sub(" ", text[:SECTION_TEXT * 2]).strip()[:SECTION_TEXT]
+    return " ".join(text[:SECTION_TEXT * 2].split())[:SECTION_TEXT]
 
 
 def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Iterable[str] = ()) -> SearchRecord:
@@ -265,18 +258,23 @@ class _Writer:
         self.root = root
         self.result = result
         self.kept: set[str] = set()
+        self.fresh = not root.exists()  # nothing to compare with
+        for folder in ("shards", "docs", "text"):
+            (root / folder).mkdir(parents=True, exist_ok=True)
 
     def write(self, rel: str, data: bytes) -> None:
         path = self.root / rel
         self.kept.add(rel)
         self.result.files += 1
         self.result.bytes += len(data)
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        if not self.fresh:
+            try:
+                if path.stat().st_size == len(data) and path.read_bytes() == data:
+                    return
+            except OSError:
+                pass
+        with open(path, "wb") as fh:
+            fh.write(data)
         self.result.written += 1
 
     def prune(self) -> None:

@@ -21,8 +21,9 @@ It also weighs the built site's heaviest pages (HTML bytes and elements, parsed 
 the hooks build; load time in headless Chromium when ``/usr/bin/chromium`` and
 Playwright are there, ``page_weight.py``): issue 19 wants no page over a second.
 On the built sites it also measures search in Chromium (``search_results``): time to the
-first result after typing, bytes the first search downloads, with the hooks (Pagefind) and in
-plain Material, and the build-time cost and size of the Pagefind index.
+first result after typing, bytes the first search downloads, with the hooks (vaultsite's
+chunked index) and in plain Material, and the build-time cost and size of the index
+(``search_index_cost``; alone: ``run_bench.py --index-cost VAULT``).
 Medians go to ``tests/bench/RESULTS.md`` with the date and the machine.
 """
 from __future__ import annotations
@@ -257,7 +258,17 @@ def main() -> None:
     ap.add_argument("--full-max", type=int, default=5000,
                     help="larger vaults (e.g. 20,000) get the timed builds and memory only")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
+    ap.add_argument("--index-cost", type=Path, metavar="VAULT",
+                    help="only measure the search index's build cost on VAULT (no build) and print it")
+    ap.add_argument("--search-site", type=Path, metavar="SITE",
+                    help="only measure search in Chromium on the built site SITE and print it")
     args = ap.parse_args()
+    if args.search_site:
+        print(json.dumps(search_latency(args.search_site), indent=1))
+        return
+    if args.index_cost:
+        print(json.dumps(search_index_cost(args.index_cost), indent=1))
+        return
     WORK.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     results: dict[int, dict] = {}
@@ -313,7 +324,7 @@ def search_latency(site: Path, query: str = SEARCH_QUERY, runs: int = 3) -> dict
     local server): seconds from typing ``query`` to the first result shown (median of
     ``runs`` fresh page loads), and the bytes the search fetched: everything requested
     from typing to the first result, plus what the search worker fetched at page load (the
-    search index, the Pagefind runtime and page list). Also the size on disk of the index."""
+    index's meta file, Material's cut index). Also the size on disk of the index."""
     import functools
     import threading
 
@@ -344,7 +355,7 @@ def search_latency(site: Path, query: str = SEARCH_QUERY, runs: int = 3) -> dict
                 page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=120_000)
                 seconds.append(time.perf_counter() - t0)
                 got = sum(r.sizes()["responseBodySize"] for i, r in enumerate(finished)
-                          if i >= at_load or "/pagefind/" in r.url or "/search/" in r.url or "/workers/" in r.url)
+                          if i >= at_load or "/search/" in r.url or "/workers/" in r.url)
                 sizes.append(got)
                 context.close()
             browser.close()
@@ -352,34 +363,57 @@ def search_latency(site: Path, query: str = SEARCH_QUERY, runs: int = 3) -> dict
         server.shutdown()
         server.server_close()
     index = site / "search" / "search_index.json"
-    bundle = site / "pagefind"
+    bundle = site / "search" / "vaultsite"
+    files = [f for f in bundle.rglob("*") if f.is_file()] if bundle.exists() else []
     return {"first_result": statistics.median(seconds), "runs": seconds, "bytes": max(sizes),
             "material_index_bytes": index.stat().st_size if index.exists() else 0,
-            "pagefind_bytes": sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()) if bundle.exists() else 0}
+            "index_bytes": sum(f.stat().st_size for f in files), "index_files": len(files)}
 
 
-def search_index_cost(site: Path) -> dict:
-    """The build-time cost of the search index: the post-build step run again on a built site
-    (same pages, same work), its seconds (Python expansion and Pagefind) and Pagefind's peak
-    memory."""
-    import resource
-
-    from vaultsite.search import build_search_index, search_pages_from_json
-
-    data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = build_search_index(site, search_pages_from_json(data))
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"pages": result.pages, "seconds": result.seconds, "expand_seconds": result.expand_seconds,
-            "bytes": result.bytes, "pagefind_peak_mb": (peak if peak > before else 0) / 1024,
-            "problems": result.problems[:5]}
+def search_index_cost(vault: Path) -> dict:
+    """The build-time cost of the search index on the vault ``vault``, in a child process: CPU
+    seconds of the records (``note_record`` over every note, on parsed forms whose layers the
+    build computes anyway for tags and dates) and of the writer (``write_search_index``), the
+    memory they add to the process (peak RSS growth), the size of the records and the index."""
+    code = r"""
+import json, os, pickle, resource, sys, tempfile, time
+from vaultsite import build, search
+from vaultsite.parsed import ParsedNote
+notes = []
+for src in build.scan_dir(sys.argv[1]):
+    if build.is_note_path(src.src):
+        facts = build.read_note(src)
+        if facts.note is not None:
+            p = ParsedNote(facts.note.body); p.markup; p.headings
+            notes.append((facts.note, p))
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.process_time()
+records = [search.note_record(n, p) for n, p in notes]
+t1 = time.process_time()
+pages = [(f"{i:06d}/", r) for i, r in enumerate(records)]
+with tempfile.TemporaryDirectory() as out:
+    result = search.write_search_index(pages, out)
+    t2 = time.process_time()
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"notes": len(notes), "records_seconds": t1 - t0, "write_seconds": t2 - t1,
+                  "extra_peak_mb": max(rss1 - rss0, 0) / 1024,
+                  "records_mb": sum(len(pickle.dumps(r)) for r in records) / 1e6,
+                  "bytes": result.bytes, "files": result.files, "shards": result.shards}))
+"""
+    proc = subprocess.run([sys.executable, "-c", code, str(vault)], capture_output=True, text=True,
+                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-2000:]}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["seconds"] = out["records_seconds"] + out["write_seconds"]
+    return out
 
 
 def search_results(size: int) -> dict:
-    """Search with the hooks (Pagefind) and in plain Material, side by side, on the sites the
-    timed builds of ``size`` notes left behind."""
+    """Search with the hooks (vaultsite's index) and in plain Material, side by side, on the
+    sites the timed builds of ``size`` notes left behind."""
     base = WORK / f"cfg{size}"
-    out = {"hooks": search_latency(base / "site-hooks"), "index": search_index_cost(base / "site-hooks")}
+    out = {"hooks": search_latency(base / "site-hooks"), "index": search_index_cost(WORK / f"vault{size}")}
     if (base / "site-plain").exists():
         out["plain"] = search_latency(base / "site-plain")
     return out
@@ -472,8 +506,10 @@ def goals(results: dict[int, dict]) -> list[str]:
         side = f" (plain Material: {plain['first_result']:.1f} s, {plain['bytes'] / 1e6:.1f} MB)" if plain else ""
         ok = h["first_result"] <= SEARCH_GOAL["seconds"] and h["bytes"] <= SEARCH_GOAL["bytes"]
         index = q.get("index") or {}
-        built = (f"; index {index['bytes'] / 1e6:.1f} MB built in {index['seconds']:.1f} s"
-                 if index.get("bytes") is not None and index.get("seconds") is not None else "")
+        built = (f"; index {h.get('index_bytes', 0) / 1e6:.0f} MB in {h.get('index_files', 0):,} files, built in "
+                 f"{index['seconds']:.1f} s CPU (records {index['records_seconds']:.1f} s, writer "
+                 f"{index['write_seconds']:.1f} s), +{index['extra_peak_mb']:.0f} MB"
+                 if index.get("seconds") is not None and index.get("records_seconds") is not None else "")
         out.append(f"| search ({size:,}), `{SEARCH_QUERY}` | first result <= 1 s, first search <= 1 MB | "
                    f"{h['first_result']:.2f} s, {h['bytes'] / 1e6:.2f} MB{side}{built} | {yes(ok)} |")
     return out
