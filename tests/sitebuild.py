@@ -79,8 +79,6 @@ def search_texts(site: Path) -> dict[str, str]:
         return out
     meta = json.loads((bundle / "meta.json").read_text(encoding="utf-8"))
     for doc in range(meta["docs"]):
-        docs = json.loads((bundle / "docs" / f"{doc // meta['docs_per_file']}.json").read_text(encoding="utf-8"))
-        url, title = docs[doc % meta["docs_per_file"]]
-        sections = json.loads((bundle / "text" / f"{doc}.json").read_text(encoding="utf-8"))
+        url, title, sections = json.loads((bundle / "docs" / f"{doc}.json").read_text(encoding="utf-8"))
         out[unquote(url).lstrip("/")] = " ".join([title] + [f"{h} {t}" for _, h, t in sections]).strip()
     return out

@@ -105,15 +105,15 @@ def test_write_search_index_files(tmp_path):
     out = tmp_path / "idx"
     result = write_search_index(list(reversed(_pages())), out)
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    assert meta == {"format": search.FORMAT, "docs": 3, "shards": result.shards, "docs_per_file": search.DOCS_PER_FILE}
+    assert meta == {"format": search.FORMAT, "docs": 3, "shards": result.shards}
     assert result.pages == 3 and result.files == len(_files(out)) and result.bytes == sum(map(len, _files(out).values()))
     # documents in URL order, whatever the order given
-    assert json.loads((out / "docs" / "0.json").read_text(encoding="utf-8")) == \
-        [["notes/n0/", "노트 0"], ["notes/n1/", "노트 1"], ["notes/n2/", "노트 2"]]
+    docs = [json.loads((out / "docs" / f"{i}.json").read_text(encoding="utf-8")) for i in range(3)]
+    assert [d[:2] for d in docs] == [["notes/n0/", "노트 0"], ["notes/n1/", "노트 1"], ["notes/n2/", "노트 2"]]
     shard = json.loads((out / "shards" / f"{shard_of('문서', result.shards)}.json").read_text(encoding="utf-8"))
     assert shard["문서"][0::3] == [0, 1, 2]  # doc, weight, section triples
     assert shard["문서"][2::3] == [1, 1, 1]  # in each note's first heading's section
-    sections = json.loads((out / "text" / "1.json").read_text(encoding="utf-8"))
+    sections = docs[1][2]
     assert sections[1][:2] == ["섹션1", "섹션1"] and "삼성전자1" in sections[1][2]
 
 
@@ -128,9 +128,9 @@ def test_write_search_index_is_deterministic_and_rewrites_only_changed_files(tmp
     pages[1] = (pages[1][0], note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=())))
     changed = write_search_index(pages, a)
     assert 0 < changed.written < changed.files
-    # a note removed: its text file goes
+    # a note removed: its file goes
     fewer = write_search_index(_pages(2), a)
-    assert fewer.pages == 2 and not (a / "text" / "2.json").exists()
+    assert fewer.pages == 2 and not (a / "docs" / "2.json").exists()
     write_search_index(_pages(2), tmp_path / "c")
     assert _files(a) == _files(tmp_path / "c")
 

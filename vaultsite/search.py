@@ -25,9 +25,8 @@ the same bytes for the same vault, rewriting only files whose bytes changed:
 * ``meta.json``: format version, number of documents and of shards;
 * ``shards/<n>.json``: ``{term: [doc, weight, section, doc, weight, section, ...]}`` for the
   terms that hash (:func:`shard_of`) to shard ``n``;
-* ``docs/<n>.json``: ``[[url, title], ...]`` of documents ``64n`` to ``64n + 63``;
-* ``text/<doc>.json``: the document's sections ``[[anchor, heading, text], ...]`` for
-  excerpts and for the result's section link.
+* ``docs/<doc>.json``: ``[url, title, [[anchor, heading, text], ...]]``, what a result shows
+  (one file a result: a search fetches only those it shows).
 
 No MkDocs here: tests call these functions directly.
 """
@@ -50,9 +49,7 @@ from .parsed import ParsedNote, parse
 #: The index folder inside the site.
 BUNDLE = "search/vaultsite"
 #: Bumped when the files' format changes (the worker checks it).
-FORMAT = 1
-#: Documents per ``docs/<n>.json`` file.
-DOCS_PER_FILE = 64
+FORMAT = 2
 #: Weights of a term by where it stands (a byte: at most 255 in all).
 W_TITLE = 60  # the title or an alias
 W_HEADING = 16  # a heading
@@ -251,6 +248,9 @@ def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+FOLDERS = ("shards", "docs")
+
+
 class _Writer:
     """Writes files under one folder, leaving those whose bytes did not change."""
 
@@ -259,7 +259,7 @@ class _Writer:
         self.result = result
         self.kept: set[str] = set()
         self.fresh = not root.exists()  # nothing to compare with
-        for folder in ("shards", "docs", "text"):
+        for folder in FOLDERS:
             (root / folder).mkdir(parents=True, exist_ok=True)
 
     def write(self, rel: str, data: bytes) -> None:
@@ -279,7 +279,7 @@ class _Writer:
 
     def prune(self) -> None:
         """Remove files of an earlier index that this one no longer has."""
-        for folder in ("shards", "docs", "text"):
+        for folder in FOLDERS:
             d = self.root / folder
             if not d.is_dir():
                 continue
@@ -313,17 +313,13 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
         buckets[shard_of(t, shards)].append(t)
     root = Path(out_dir)
     writer = _Writer(root, result)
-    writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards,
-                                      "docs_per_file": DOCS_PER_FILE}))
+    writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards}))
     for n, bucket in enumerate(buckets):
         bucket.sort()
         writer.write(f"shards/{n}.json", _dumps({t: index[t] for t in bucket}))
     del index
-    for first in range(0, len(docs), DOCS_PER_FILE):
-        writer.write(f"docs/{first // DOCS_PER_FILE}.json",
-                     _dumps([[url, rec.title] for url, rec in docs[first:first + DOCS_PER_FILE]]))
-    for doc, (_, rec) in enumerate(docs):
-        writer.write(f"text/{doc}.json", _dumps([list(s) for s in rec.sections]))
+    for doc, (url, rec) in enumerate(docs):
+        writer.write(f"docs/{doc}.json", _dumps([url, rec.title, rec.sections]))
     writer.prune()
     result.pages = len(docs)
     result.shards = shards

@@ -325,43 +325,33 @@ def search_latency(site: Path, query: str = SEARCH_QUERY, runs: int = 3) -> dict
     ``runs`` fresh page loads), and the bytes the search fetched: everything requested
     from typing to the first result, plus what the search worker fetched at page load (the
     index's meta file, Material's cut index). Also the size on disk of the index."""
-    import functools
-    import threading
-
     from playwright.sync_api import sync_playwright
-    from browsing import CHROMIUM, CHROMIUM_ARGS
-    from test_browser import PREFIX, _QuietServer, _SubPathHandler
+    from browsing import CHROMIUM, CHROMIUM_ARGS, serve_site
 
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_SubPathHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
     seconds, sizes = [], []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            for _ in range(runs):
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                finished: list = []
-                page.on("requestfinished", lambda req: finished.append(req))
-                page.goto(base, timeout=120_000)
-                page.wait_for_load_state("networkidle", timeout=120_000)
-                at_load = len(finished)
-                box = page.locator("input.md-search__input")
-                box.click()
-                t0 = time.perf_counter()
-                box.fill(query)
-                box.press("End")
-                page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=120_000)
-                seconds.append(time.perf_counter() - t0)
-                got = sum(r.sizes()["responseBodySize"] for i, r in enumerate(finished)
-                          if i >= at_load or "/search/" in r.url or "/workers/" in r.url)
-                sizes.append(got)
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_site(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            finished: list = []
+            page.on("requestfinished", lambda req: finished.append(req))
+            page.goto(base, timeout=120_000)
+            page.wait_for_load_state("networkidle", timeout=120_000)
+            at_load = len(finished)
+            box = page.locator("input.md-search__input")
+            box.click()
+            t0 = time.perf_counter()
+            box.fill(query)
+            box.press("End")
+            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=120_000)
+            seconds.append(time.perf_counter() - t0)
+            page.wait_for_load_state("networkidle", timeout=120_000)  # the second answer's texts too
+            got = sum(r.sizes()["responseBodySize"] for i, r in enumerate(finished)
+                      if i >= at_load or "/search/" in r.url or "/workers/" in r.url)
+            sizes.append(got)
+            context.close()
+        browser.close()
     index = site / "search" / "search_index.json"
     bundle = site / "search" / "vaultsite"
     files = [f for f in bundle.rglob("*") if f.is_file()] if bundle.exists() else []

@@ -5,7 +5,7 @@
    the result list, keyboard navigation and highlighting stay Material's. This worker
    answers from the index in `search/vaultsite/` (written after the build by
    vaultsite.search.write_search_index): a query fetches the shards of its terms, then the
-   titles and section texts of the results it shows, never the whole index.
+   title, URL and section texts of each result it shows (one file each), never the whole index.
 
    Terms are made as in vaultsite/search.py (keep the two in step): Hangul, Han and kana
    runs as overlapping bigrams (a lone syllable as itself), other words in lower case with
@@ -19,8 +19,8 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const FORMAT = 1;
-const FIRST = 10;        /* results in the first answer */
+const FORMAT = 2;
+const FIRST = 6;         /* results in the first answer (one round of 6 parallel fetches) */
 const SHOWN = 30;        /* results in the second answer */
 const SECTIONS = 3;      /* sections shown under a result */
 const CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uac00-\\ud7a3";
@@ -224,12 +224,7 @@ function para(html) {
 
 async function item(hit, re, terms) {
   /* One Material result: the page first (no anchor), then its best sections. */
-  const per = meta.docs_per_file;
-  const [info, sections] = await Promise.all([
-    load(`docs/${Math.floor(hit.doc / per)}.json`).then(list => list[hit.doc % per]),
-    load(`text/${hit.doc}.json`),
-  ]);
-  const [url, title] = info;
+  const [url, title, sections] = await load(`docs/${hit.doc}.json`);
   const has = s => re && (new RegExp(re.source, "iu").test(cleanMarkdown(s[2])) || new RegExp(re.source, "iu").test(s[1]));
   const docs = [{location: url, title: highlight(title, re), text: para(excerpt(sections[0] ? sections[0][2] : "", re)),
                  score: hit.score, terms}];
@@ -247,7 +242,7 @@ async function item(hit, re, terms) {
 }
 
 async function query(id, value) {
-  /* Answer with the first FIRST results at once (Material shows ten before any scrolling),
+  /* Answer with the first FIRST results at once (a browser fetches six files at a time),
      then again with up to SHOWN. */
   const {slots, marks} = parse(value.trim());
   if (!slots.length) { postMessage({type: RESULT, data: {items: [], suggest: [], count: 0}}); return; }
