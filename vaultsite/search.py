@@ -65,7 +65,6 @@ SHARD_BYTES = 24_000
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_PAIR = re.compile(f"(?=([{_CJK}]{{2}}))")
-_CJK_SINGLE = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
 _WORD = re.compile(f"[^\\W_{_CJK}]+")
 _PLAIN_HEADING = re.compile(r"[^\[\]*_`<>!^$~&\\]*")  # no mark plain() would take out
 
@@ -132,7 +131,7 @@ def terms(text: str) -> list[str]:
     lower-case words, in no particular order, repeated as often as they occur."""
     text = text.lower()
     out = _CJK_PAIR.findall(text)
-    out += _CJK_SINGLE.findall(text)
+    out += [r for r in _CJK_RUN.findall(text) if len(r) == 1]
     out += map(_stem, _WORD.findall(text))
     return out
 
