@@ -379,5 +379,6 @@ def shrink_material_index(path: str | os.PathLike) -> bool:
         config, _ = json.JSONDecoder().raw_decode(head, len(prefix))
     except (OSError, ValueError):
         return False
-    p.write_text(json.dumps({"config": config, "docs": []}, ensure_ascii=False), encoding="utf-8")
+    # As Material writes it (ASCII, compact): a cached build's merged index is the same bytes.
+    p.write_text(json.dumps({"config": config, "docs": []}, separators=(",", ":"), default=str), encoding="utf-8")
     return True
