@@ -383,3 +383,43 @@ def test_event_chips_capped(site):
             assert more.get_text() == f"+{len(names) - 3}"
             seen += 1
     assert seen  # some events name more than three companies
+
+
+# -- in the browser ------------------------------------------------------------------
+from browsing import BROWSER, serve_site  # noqa: E402
+
+
+@BROWSER[0]
+@BROWSER[1]
+def test_filter_rides_across_a_split_year(site, browser, tmp_path):
+    """A company chosen on the first page of a split year holds on its next page (the pager
+    carries the query) and on that page's month links; the '+N' chip names the rest on hover."""
+    with serve_site(site) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(base + "timeline/2023/")
+        page.select_option("form[data-vs-filter] select[name=company]", "nvidia")
+        page.wait_for_url("**/timeline/2023/?company=nvidia")
+        shown = page.evaluate("() => [...document.querySelectorAll('.vs-event')].filter(li => li.offsetParent)"
+                              ".map(li => li.dataset.companies)")
+        assert shown and all("nvidia" in c.split() for c in shown)
+        page.click("nav.vs-pager a[href*='page/2']")
+        page.wait_for_url("**/timeline/2023/page/2/?company=nvidia")
+        page.wait_for_function("() => document.querySelector('form[data-vs-filter] select[name=company]').value === 'nvidia'")
+        state = page.evaluate("() => [...document.querySelectorAll('.vs-event')].map(li => [li.dataset.companies, !!li.offsetParent])")
+        assert any(v for _, v in state) and any(not v for _, v in state)
+        assert all("nvidia" in c.split() for c, v in state if v)
+        # the month index's links to the first page carry the choice back
+        back = [h for h in page.eval_on_selector_all("nav.vs-months a", "els => els.map(a => a.href)") if "/page/" not in h]
+        assert back and all("company=nvidia" in h for h in back)
+        # the '+N' chip: no title, its companies shown by CSS on hover
+        page.select_option("form[data-vs-filter] select[name=company]", "")
+        more = page.locator(".vs-chip--more").first
+        more.scroll_into_view_if_needed()
+        more.hover()
+        shown_after = page.evaluate("el => getComputedStyle(el, '::after').content", more.element_handle())
+        assert more.get_attribute("data-more") in shown_after
+        page.screenshot(path=str(tmp_path / "split-year.png"))
+        assert errors == []
+        page.close()
