@@ -1,7 +1,9 @@
-"""Generated pages stay small (issue 19): the timeline is a page a year, each tag has a page of
-its notes, long folder and tag listings are paginated; links, chips and ``vault.json`` point at
-the page an entry is on.  One real build of a generated vault spanning several years, many
-tags (nested too) and a folder of more than ``PAGE_SIZE`` notes."""
+"""Generated pages stay small (issue 19): the timeline is a page a year (a big year over several
+pages, by whole months), each tag has a page of its notes, long folder and tag listings are
+paginated; links, chips, the month index and ``vault.json`` point at the page an entry is on.
+One real build of a generated vault spanning several years, one of them of more than
+``TIMELINE_PAGE_SIZE`` events, many tags (nested too) and a folder of more than ``PAGE_SIZE``
+notes."""
 from __future__ import annotations
 
 import json
@@ -15,9 +17,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitebuild import build, schema
-from vaultsite.build import PAGE_SIZE, paged_srcs, tag_page_srcs, timeline_anchor
+from vaultsite.build import (PAGE_SIZE, TIMELINE_PAGE_SIZE, event_timeline_urls, paged_srcs, tag_page_srcs,
+                             timeline_anchor, timeline_pages)
 
 N_ARCHIVE = PAGE_SIZE + 23
+#: Notes of 2023 beside the archive's: two events each (the note's date, the dated sentence),
+#: so that 2023 has more than ``TIMELINE_PAGE_SIZE`` events and takes two pages.
+N_JOURNAL = TIMELINE_PAGE_SIZE // 2 - 20
 YEARS = ["2021", "2022", "2023", "2024"]
 COMPANIES = ["NVIDIA", "삼성전자", "TSMC"]
 TOPICS = ["AI", "반도체", "메모리", "Deep Learning", "시장"]
@@ -39,6 +45,13 @@ def _vault(docs: Path) -> None:
         (docs / "archive" / f"기록 {i:04d}.md").write_text(
             "---\n" + f"title: 기록 {i:04d}\ndate: {year}-{month:02d}-01\ntags: {json.dumps(tags, ensure_ascii=False)}\n"
             + "---\n\n" + body, encoding="utf-8")
+    (docs / "journal").mkdir()
+    for i in range(N_JOURNAL):
+        month = 12 - i * 12 // N_JOURNAL
+        company = COMPANIES[i % len(COMPANIES)]
+        (docs / "journal" / f"일지 {i:03d}.md").write_text(
+            f"---\ntitle: 일지 {i:03d}\ndate: 2023-{month:02d}-{i % 27 + 1:02d}\ntags: [일지]\n---\n\n"
+            f"2023년 {month}월 {i % 27 + 2}일 {company}가 공장 {i}호를 열었다.\n", encoding="utf-8")
     (docs / "notes" / "허브.md").write_text(
         "---\ntitle: 허브\ndate: 2020-05-05\ntags: [연구, Hub]\n---\n\n"
         "2019년 7월 1일 TSMC가 공장을 지었다. #투자/반도체/장비\n", encoding="utf-8")
@@ -106,26 +119,124 @@ def test_timeline_index_lists_years_with_counts(site, vault):
     assert not art(soup_of(site, "timeline/")).select(".vs-event")
 
 
-def test_every_event_on_its_year_page(site, vault):
+def test_timeline_pages_by_whole_months():
+    """A year of more than ``size`` events is split before the month that would overflow a
+    page; only a month bigger than a page is cut; ``event_timeline_urls`` follows the cut."""
+    dates = ["2024-05-01"] * 3 + ["2024-04-02"] * 5 + ["2024-03"] * 2 + ["2024"] + ["2023-01-01"] * 9 + ["2022"]
+    events = [{"date": d} for d in dates]
+    pages = timeline_pages(events, 4)
+    assert [(p.src, p.start, p.end, p.months) for p in pages] == [
+        ("timeline/2024.md", 0, 3, ("m-2024-05",)),
+        ("timeline/2024/page/2.md", 3, 7, ("m-2024-04",)),
+        ("timeline/2024/page/3.md", 7, 11, ("m-2024-03", "m-2024")),  # April's last event, March, the year
+        ("timeline/2023.md", 11, 15, ("m-2023-01",)),
+        ("timeline/2023/page/2.md", 15, 19, ()),
+        ("timeline/2023/page/3.md", 19, 20, ()),
+        ("timeline/2022.md", 20, 21, ("m-2022",)),
+    ]
+    urls = event_timeline_urls(events, pages)
+    assert len(urls) == len(events)
+    assert urls[2] == "timeline/2024/#m-2024-05" and urls[3] == "timeline/2024/page/2/#m-2024-04"
+    assert urls[7] == "timeline/2024/page/3/#m-2024-04" and urls[10] == "timeline/2024/page/3/#m-2024"
+    assert urls[19] == "timeline/2023/page/3/#m-2023-01" and urls[20] == "timeline/2022/#m-2022"
+    # a year that fits is one page, whatever its months
+    assert [p.src for p in timeline_pages(events, 100)] == ["timeline/2024.md", "timeline/2023.md", "timeline/2022.md"]
+
+
+def _timeline_pages(site: Path, year: str) -> list[str]:
+    """The pages of ``year``'s timeline, following its pager."""
+    first = f"timeline/{year}/"
+    return [first] + sorted({target(first, a["href"]) for a in art(soup_of(site, first)).select("nav.vs-pager a[href*='page/']")})
+
+
+def test_every_event_on_its_timeline_page(site, vault):
     per_year = defaultdict(list)
     for e in vault["events"]:
         per_year[e["date"][:4]].append(e)
+    assert len(per_year["2023"]) > TIMELINE_PAGE_SIZE  # the vault has a year to split
     for year, events in per_year.items():
-        a = art(soup_of(site, f"timeline/{year}/"))
-        items = a.select("li.vs-event")
-        assert len(items) == len(events), year
-        assert {li.time["datetime"][:4] for li in items} == {year}
-        sections = {s["id"] for s in a.select("section.vs-month")}
+        pages = _timeline_pages(site, year)
+        assert (len(pages) > 1) == (len(events) > TIMELINE_PAGE_SIZE), year
+        on_page = {}
+        for p in pages:
+            a = art(soup_of(site, p))
+            items = a.select("li.vs-event")
+            assert 0 < len(items) <= TIMELINE_PAGE_SIZE, p
+            assert {li.time["datetime"][:4] for li in items} == {year}
+            for sec in a.select("section.vs-month"):
+                for li in sec.select("li.vs-event"):
+                    text = li.select_one(".vs-event-text, a").get_text(strip=True)
+                    on_page.setdefault((li.time["datetime"], text), []).append(p + "#" + sec["id"])
+        assert sum(len(v) for v in on_page.values()) == len(events), year
+        # vault.json names the page and month section each event is listed on
         for e in events:
-            page, anchor = e["timeline"].split("#")
-            assert page == f"timeline/{year}/" and anchor == timeline_anchor(e["date"]) and anchor in sections
-        # the month index links to the sections on the page
-        months = {m["href"].lstrip("#") for m in a.select("nav.vs-months a")}
-        assert months == sections
+            assert unquote(e["timeline"]) in on_page[(e["date"], e["text"])], e
+            assert e["timeline"].split("#")[1] == timeline_anchor(e["date"])
     # a fact links back to its note
     li = art(soup_of(site, "timeline/2023/")).select_one("li.vs-event--fact")
     note = target("timeline/2023/", li.select_one("a.vs-event-source")["href"])
-    assert soup_of(site, note).select_one("article h1").get_text(strip=True).startswith("기록")
+    assert soup_of(site, note).select_one("article h1").get_text(strip=True).startswith(("기록", "일지"))
+
+
+def test_month_index_links_to_the_page_of_each_month(site, vault):
+    """Every page of a split year has the whole year's month index, and each month links to
+    the page it begins on; so does the timeline's index."""
+    pages = _timeline_pages(site, "2023")
+    assert len(pages) == 2
+    months = sorted({timeline_anchor(e["date"]) for e in vault["events"] if e["date"][:4] == "2023"}, reverse=True)
+    first_page = {}
+    for e in vault["events"]:  # newest first: the first seen is on the page the month begins
+        if e["date"][:4] == "2023":
+            first_page.setdefault(timeline_anchor(e["date"]), unquote(e["timeline"]).split("#")[0])
+    for p in pages:
+        nav = art(soup_of(site, p)).select("nav.vs-months a")
+        links = [target(p, a["href"]) for a in nav]
+        assert [x.split("#")[1] for x in links] == months, p
+        for x in links:
+            page, anchor = x.split("#")
+            assert page == first_page[anchor], (p, x)
+            assert art(soup_of(site, page)).find("section", id=anchor) is not None
+        # links to the year's other page carry the filter's query (the script looks for the class)
+        for a in nav:
+            assert ("vs-year-link" in (a.get("class") or [])) == (target(p, a["href"]).split("#")[0] != p)
+    index = {target("timeline/", a["href"]) for a in art(soup_of(site, "timeline/")).select("td a.vs-year-link[href*='#']")}
+    assert {x for x in index if x.startswith("timeline/2023")} == {first_page[m] + "#" + m for m in months if m != "m-2023"}
+
+
+def test_split_year_pages_share_filters_and_pager(site, vault):
+    first, second = _timeline_pages(site, "2023")
+    forms = [art(soup_of(site, p)).select_one("form[data-vs-filter=timeline]") for p in (first, second)]
+    options = [[o["value"] for o in f.select("select option")] for f in forms]
+    assert options[0] == options[1]  # the whole year's choices on every page
+    events = [e for e in vault["events"] if e["date"].startswith("2023")]
+    assert {o for o in options[0] if o} == {c for e in events for c in e["companies"]} | {t for e in events for t in e["tags"]}
+    for here, other in ((first, second), (second, first)):
+        a = art(soup_of(site, here))
+        links = {target(here, x["href"]) for x in a.select("nav.vs-pager a") if "년" not in x.get_text()}
+        assert other in links, here
+        assert all("vs-year-link" in x["class"] for x in a.select("nav.vs-pager a")), here
+        assert a.select_one(".vs-filter-empty.vs-hidden") is not None
+        assert "1/2" in a.select_one(".vs-lead").get_text() or "2/2" in a.select_one(".vs-lead").get_text()
+
+
+def test_no_tooltips_on_listing_entries(site):
+    """Material mounts a tooltip on every ``[title]`` in the content at load: the generated
+    listings give their entries none (a chip's ``+N`` names the rest in ``data-more``)."""
+    for url in ("timeline/2023/", "timeline/2023/page/2/", "missing/", "archive/", "tags/", "timeline/"):
+        assert not art(soup_of(site, url)).select("[title]:not(a.headerlink)"), url
+    more = [x for p in _timeline_pages(site, "2023") for x in art(soup_of(site, p)).select(".vs-chip--more")]
+    assert more and all(x["data-more"] for x in more)
+
+
+def test_long_pager_is_windowed():
+    from vaultsite.render import PAGER_WINDOW, _pager
+
+    srcs = paged_srcs("a/index.md", 30 * PAGE_SIZE)
+    assert len(_pager(srcs, 0)) < PAGER_WINDOW
+    got = _pager(srcs, 14)
+    assert [p.get("n") for p in got] == [1, None, 12, 13, 14, 15, 16, 17, 18, None, 30]
+    assert [p["n"] for p in got if p.get("current")] == [15]
+    assert [p["n"] for p in _pager(srcs[:PAGER_WINDOW], 3)] == list(range(1, PAGER_WINDOW + 1))
 
 
 def test_year_page_filter_markup(site, vault):
@@ -272,3 +383,43 @@ def test_event_chips_capped(site):
             assert more.get_text() == f"+{len(names) - 3}"
             seen += 1
     assert seen  # some events name more than three companies
+
+
+# -- in the browser ------------------------------------------------------------------
+from browsing import BROWSER, serve_site  # noqa: E402
+
+
+@BROWSER[0]
+@BROWSER[1]
+def test_filter_rides_across_a_split_year(site, browser, tmp_path):
+    """A company chosen on the first page of a split year holds on its next page (the pager
+    carries the query) and on that page's month links; the '+N' chip names the rest on hover."""
+    with serve_site(site) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(base + "timeline/2023/")
+        page.select_option("form[data-vs-filter] select[name=company]", "nvidia")
+        page.wait_for_url("**/timeline/2023/?company=nvidia")
+        shown = page.evaluate("() => [...document.querySelectorAll('.vs-event')].filter(li => li.offsetParent)"
+                              ".map(li => li.dataset.companies)")
+        assert shown and all("nvidia" in c.split() for c in shown)
+        page.click("nav.vs-pager a[href*='page/2']")
+        page.wait_for_url("**/timeline/2023/page/2/?company=nvidia")
+        page.wait_for_function("() => document.querySelector('form[data-vs-filter] select[name=company]').value === 'nvidia'")
+        state = page.evaluate("() => [...document.querySelectorAll('.vs-event')].map(li => [li.dataset.companies, !!li.offsetParent])")
+        assert any(v for _, v in state) and any(not v for _, v in state)
+        assert all("nvidia" in c.split() for c, v in state if v)
+        # the month index's links to the first page carry the choice back
+        back = [h for h in page.eval_on_selector_all("nav.vs-months a", "els => els.map(a => a.href)") if "/page/" not in h]
+        assert back and all("company=nvidia" in h for h in back)
+        # the '+N' chip: no title, its companies shown by CSS on hover
+        page.select_option("form[data-vs-filter] select[name=company]", "")
+        more = page.locator(".vs-chip--more").first
+        more.scroll_into_view_if_needed()
+        more.hover()
+        shown_after = page.evaluate("el => getComputedStyle(el, '::after').content", more.element_handle())
+        assert more.get_attribute("data-more") in shown_after
+        page.screenshot(path=str(tmp_path / "split-year.png"))
+        assert errors == []
+        page.close()

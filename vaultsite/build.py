@@ -49,8 +49,14 @@ HOME = "index.md"  # the site's root page; generated when the vault has no home 
 TIMELINE_DIR = "timeline"  # timeline/<year>.md: one page per year (timeline.md is the index)
 TAGS_DIR = "tags"  # tags/<tag>.md: one page per tag (tags.md is the index)
 #: At most this many entries on one page of a folder index or a tag page; more go on
-#: ``<folder>/page/2.md``, ... (a page of 5,000 links is seconds of browser work).
-PAGE_SIZE = 500
+#: ``<folder>/page/2.md``, ... Every link costs the browser work at load (Material mounts its
+#: instant preview on each link of the content): 500 links were about a second on the
+#: benchmark machine, 200 stay well under (``tests/bench/page_weight.py --kinds``).
+PAGE_SIZE = 200
+#: At most this many events on one timeline page: a year with more is split, by whole months
+#: where it can, into ``timeline/<year>.md``, ``timeline/<year>/page/2.md``, ... (an event is
+#: a few links and chips: 900 of them took seconds to load).
+TIMELINE_PAGE_SIZE = 200
 
 
 @dataclass
@@ -397,6 +403,7 @@ class Vault:
     by_url: dict[str, Note] = field(default_factory=dict)
     events_by_company: dict[str, list[dict]] = field(default_factory=dict)  # fact events, newest first
     tag_pages: dict[str, str] = field(default_factory=dict)  # tag (display name) -> its page src
+    timeline: list = field(default_factory=list)  # the timeline's pages (``timeline_pages``)
     unplaced_dates: int = 0
     #: Generated pages of the last build with their inputs, reused while the inputs compare
     #: equal (``render._by_inputs``); the adapter sets one dict for a ``mkdocs serve`` session.
@@ -531,6 +538,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     vault.tag_pages = tag_page_srcs([name for name, _ in vault.tag_index.tags()])
     _companies(vault, facts_by_src, registry, company_ignore)
     _events(vault, facts_by_src)
+    vault.timeline = timeline_pages(vault.events)
     vault.resolver.pages = generated_page_srcs(vault)
     _links(vault, facts_by_src, cache)
     vault.problems.extend(index.problems)
@@ -554,7 +562,7 @@ def generated_page_srcs(vault: Vault) -> set[str]:
     for folder, n in per_folder.items():
         if folder:
             pages.update(paged_srcs(folder + "/index.md", n)[1:])
-    pages.update(timeline_year_src(y) for y in timeline_years(vault.events))
+    pages.update(p.src for p in vault.timeline)
     for cid, src in vault.company_pages.items():
         pages.update(company_note_srcs(vault, cid))
     if vault.tag_index is not None:
@@ -590,9 +598,62 @@ def timeline_anchor(date: str) -> str:
     return "m-" + date[:7]
 
 
-def event_timeline_url(event: dict) -> str:
-    """Where ``event`` is listed: its year page and month section (site-relative URL)."""
-    return page_url(timeline_year_src(event["date"][:4])) + "#" + timeline_anchor(event["date"])
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of the timeline: ``events[start:end]`` of the vault's (newest first) events,
+    all of ``year``; ``part`` counts from 0 within the year; ``months``: the anchors
+    (``timeline_anchor``) of the months whose first event is on this page."""
+
+    year: str
+    part: int
+    src: str
+    start: int
+    end: int
+    months: tuple[str, ...]
+
+
+def timeline_pages(events: list[dict], size: int = TIMELINE_PAGE_SIZE) -> list[TimelinePage]:
+    """The timeline's pages, newest first: a page a year, a year of more than ``size`` events
+    split into pages of at most ``size``, by whole months (a page ends before the month that
+    would overflow it); only a month of more than ``size`` events is cut, and goes on over
+    the next page.  ``paged_srcs`` names the pages (``timeline/2025.md``,
+    ``timeline/2025/page/2.md``, ...)."""
+    groups: list[list[int]] = []  # [start, end] of runs of one month (or year-only) anchor
+    for i, e in enumerate(events):
+        if groups and events[groups[-1][0]]["date"][:7] == e["date"][:7]:
+            groups[-1][1] = i + 1
+        else:
+            groups.append([i, i + 1])
+    cuts: dict[str, list[list[int]]] = {}  # year -> its pages' [start, end]
+    for start, end in groups:
+        pages = cuts.setdefault(events[start]["date"][:4], [])
+        if pages and pages[-1][1] - pages[-1][0] + end - start <= size:
+            pages[-1][1] = end  # the whole month fits on the page being filled
+            continue
+        while start < end:  # a new page; a month of more than ``size`` events takes several
+            pages.append([start, min(end, start + size)])
+            start = pages[-1][1]
+    out: list[TimelinePage] = []
+    for year in cuts:
+        srcs = paged_srcs(timeline_year_src(year), len(cuts[year]), 1)
+        for part, ((start, end), src) in enumerate(zip(cuts[year], srcs)):
+            months = []
+            for i in range(start, end):
+                anchor = timeline_anchor(events[i]["date"])
+                if (i == 0 or timeline_anchor(events[i - 1]["date"]) != anchor) and anchor not in months:
+                    months.append(anchor)
+            out.append(TimelinePage(year, part, src, start, end, tuple(months)))
+    return out
+
+
+def event_timeline_urls(events: list[dict], pages: list[TimelinePage] | None = None) -> list[str]:
+    """Where each of ``events`` is listed: its timeline page and month section (site-relative
+    URLs, in the order of ``events``)."""
+    out: list[str] = []
+    for p in pages if pages is not None else timeline_pages(events):
+        url = page_url(p.src)
+        out.extend(url + "#" + timeline_anchor(events[i]["date"]) for i in range(p.start, p.end))
+    return out
 
 
 def paged_srcs(first: str, count: int, size: int = PAGE_SIZE) -> list[str]:

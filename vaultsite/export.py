@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from .build import GENERATED, Vault, event_timeline_url, page_url
+from .build import GENERATED, Vault, event_timeline_urls, page_url
 from .labels import labels
 from .mdext import tag_anchor
 
@@ -105,7 +105,7 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
             "evidence_note": _url_of(vault, company.evidence_src),
         })
     events = [{**{k: e[k] for k in ("date", "precision", "text", "note", "anchor", "companies", "tags", "kind")},
-               "timeline": event_timeline_url(e)} for e in vault.events]
+               "timeline": where} for e, where in zip(vault.events, event_timeline_urls(vault.events, vault.timeline or None))]
     missing = [{"target": m["target"], "from": m["from"], "count": m["count"]} for m in vault.missing.values()]
     problems = [{"src": p.src, "problem": p.problem, "level": p.level} for p in vault.problems]
     out = {"notes": entries, "tags": tags, "events": events, "companies": companies,

@@ -25,7 +25,7 @@ from . import excalidraw
 from . import properties as properties_mod
 from . import build as build_mod
 from .build import (COMPANY_DIR, GENERATED, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
-                    timeline_year_src, timeline_years, url_between)
+                    timeline_pages, timeline_year_src, timeline_years, url_between)
 from .labels import labels, month_short, period_label
 from .links import page_src_of, plain_heading, split_wikilink
 from .mdext import tag_anchor
@@ -419,11 +419,26 @@ def _period_label(date: str, language: str | None = "ko") -> str:
     return period_label(date, language)
 
 
+#: A pager of more pages than this shows the first and last pages and those near the current
+#: one (a 20,000-note folder would otherwise put 100 links above and below its listing).
+PAGER_WINDOW = 11
+
+
 def _pager(srcs: list[str], here: int) -> list[dict]:
-    """Links to every page of a paginated listing, from page ``here`` (0-based)."""
+    """Links to the pages of a paginated listing, from page ``here`` (0-based): all of them, or
+    for a long listing the first, the last and the three either side of ``here``, a gap
+    (``{"gap": True}``) where pages are left out."""
     if len(srcs) < 2:
         return []
-    return [{"n": i + 1, "href": _rel(srcs[here], s), "current": i == here} for i, s in enumerate(srcs)]
+    keep = range(len(srcs))
+    if len(srcs) > PAGER_WINDOW:
+        keep = sorted({0, len(srcs) - 1} | set(range(max(0, here - 3), min(len(srcs), here + 4))))
+    out: list[dict] = []
+    for i in keep:
+        if out and i - out[-1]["n"] > 0:
+            out.append({"gap": True})
+        out.append({"n": i + 1, "href": _rel(srcs[here], srcs[i]), "current": i == here})
+    return out
 
 
 def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dict], href_key: str | None,
@@ -552,8 +567,19 @@ def _company_name(vault: Vault, cid: str) -> str:
     return company.name if company else cid
 
 
+def _timeline_layout(vault: Vault) -> list:
+    return vault.timeline if vault.timeline or not vault.events else timeline_pages(vault.events)
+
+
+def _month_pages(layout: list) -> dict[tuple[str, str], str]:
+    """(year, month anchor) -> the src of the timeline page where that month begins."""
+    return {(p.year, m): p.src for p in layout for m in p.months}
+
+
 def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
-    """The timeline's index: its years, newest first, with their counts and months."""
+    """The timeline's index: its years, newest first, with their counts and months (each
+    month links to the page of its year where it begins)."""
+    starts = _month_pages(_timeline_layout(vault))
     years = []
     for year in timeline_years(vault.events):
         years.append({"year": year, "facts": 0, "notes": 0, "months": [],
@@ -563,50 +589,72 @@ def timeline_page(vault: Vault, src: str = GENERATED["timeline"]) -> str:
         y = by_year[e["date"][:4]]
         y["facts" if e["kind"] == "fact" else "notes"] += 1
         if len(e["date"]) >= 7 and (not y["months"] or y["months"][-1]["month"] != e["date"][:7]):
+            anchor = timeline_anchor(e["date"])
             y["months"].append({"month": e["date"][:7], "label": month_short(e["date"], vault.language),
-                                "href": y["href"] + "#" + timeline_anchor(e["date"])})
+                                "href": _rel(src, starts[(y["year"], anchor)], "#" + anchor)})
     return _render(vault.page_memo, "timeline.md.j2", src, years=years, L=_labels(vault),
                    facts=sum(y["facts"] for y in years))
 
 
 def timeline_year_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
-    """A timeline page per year (``timeline/2025.md``): a month index, the company and tag
-    filters (their choice rides in the URL's query, so it holds from year to year) and the
-    year's events, newest first."""
-    by_year: dict[str, list[dict]] = defaultdict(list)
-    for e in vault.events:
-        by_year[e["date"][:4]].append(e)
-    years = list(by_year)
+    """The timeline's pages (``build.timeline_pages``): a year a page, a big year over several
+    (at most ``TIMELINE_PAGE_SIZE`` events each, by whole months).  Each has the year's month
+    index (every month of the year, linking to the page it begins on), the pager of the year's
+    pages, and the company and tag filters with every choice of the whole year (their choice
+    rides in the URL's query, so it holds from page to page and year to year)."""
+    layout = _timeline_layout(vault)
+    years = timeline_years(vault.events)
     names = _names_and_pages(vault)
+    parts: dict[str, list] = defaultdict(list)
+    for p in layout:
+        parts[p.year].append(p)
     out = {}
     for i, year in enumerate(years):
-        src = timeline_year_src(year)
-        if src in existing:
-            continue
-        events = by_year[year]
+        pages = parts[year]
+        events = vault.events[pages[0].start:pages[-1].end]
         nav = {"newer": years[i - 1] if i > 0 else None, "older": years[i + 1] if i + 1 < len(years) else None}
-        out[src] = _by_inputs(vault.page_memo, ("timeline-year", src), (events, years, names, vault.language),
-                              lambda: _timeline_year(vault, src, year, events, years, nav))
+        cuts = [(p.start, p.end, p.months) for p in pages]
+        for p in pages:
+            if p.src in existing:
+                continue
+            out[p.src] = _by_inputs(vault.page_memo, ("timeline-year", p.src),
+                                    (events, cuts, years, names, vault.language),
+                                    lambda p=p: _timeline_year(vault, p, pages, years, nav))
     return out
 
 
-def _timeline_year(vault: Vault, src: str, year: str, events: list[dict], years: list[str], nav: dict) -> str:
+def _timeline_year(vault: Vault, page, pages: list, years: list[str], nav: dict) -> str:
+    src, year = page.src, page.year
+    year_events = vault.events[pages[0].start:pages[-1].end]
     groups: list[dict] = []
-    for e in events:
+    for e in vault.events[page.start:page.end]:
         label = _period_label(e["date"], vault.language)
         if not groups or groups[-1]["label"] != label:
             groups.append({"label": label, "year": year, "id": timeline_anchor(e["date"]), "events": []})
         groups[-1]["events"].append(_event_view(vault, e, src))
-    companies = sorted({c for e in events for c in e.get("companies", [])},
+    # the month index: every month of the year, with its count, on whichever page it begins
+    months: list[dict] = []
+    starts = _month_pages(pages)
+    for e in year_events:
+        anchor = timeline_anchor(e["date"])
+        if not months or months[-1]["id"] != anchor:
+            target = starts[(year, anchor)]
+            months.append({"id": anchor, "label": _period_label(e["date"], vault.language), "count": 0,
+                           "href": ("" if target == src else _rel(src, target)) + "#" + anchor})
+        months[-1]["count"] += 1
+    companies = sorted({c for e in year_events for c in e.get("companies", [])},
                        key=lambda c: _company_name(vault, c).casefold())
-    tags = sorted({t for e in events for t in e.get("tags", [])}, key=str.casefold)
+    tags = sorted({t for e in year_events for t in e.get("tags", [])}, key=str.casefold)
     year_links = [{"year": y, "href": _rel(src, timeline_year_src(y)), "current": y == year} for y in years]
     return _render_fresh("timeline_year.md.j2",
-        year=year, groups=groups, years=year_links,
+        year=year, groups=groups, years=year_links, months=months,
+        pager=_pager([p.src for p in pages], page.part), pager_class="vs-year-link",
+        page_no=page.part + 1, pages=len(pages),
+        first=page.start - pages[0].start + 1, last=page.end - pages[0].start,
         index_href=_rel(src, GENERATED["timeline"]),
         newer={"year": nav["newer"], "href": _rel(src, timeline_year_src(nav["newer"]))} if nav["newer"] else None,
         older={"year": nav["older"], "href": _rel(src, timeline_year_src(nav["older"]))} if nav["older"] else None,
-        facts=sum(1 for e in events if e["kind"] == "fact"),
+        facts=sum(1 for e in year_events if e["kind"] == "fact"),
         companies=[{"id": c, "name": _company_name(vault, c)} for c in companies],
         tags=tags, L=_labels(vault),
     )

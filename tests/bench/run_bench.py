@@ -17,9 +17,9 @@ memory read from ``/usr/bin/time -v``:
 
 and measures, in ``mkdocs serve`` with the hooks, how long a newly added note
 takes to be served, and until its backlink shows on the note it links to.
-It also weighs the built site's heaviest pages (HTML bytes and elements, parsed from
-the hooks build; load time in headless Chromium when ``/usr/bin/chromium`` and
-Playwright are there, ``page_weight.py``): issue 19 wants no page over a second.
+It also weighs the heaviest page of every kind of the built site (HTML bytes and elements, parsed
+from the hooks build; load time in headless Chromium beside a plain note page when
+``/usr/bin/chromium`` and Playwright are there, ``page_weight.py``): issue 19 wants no page over a second.
 On the built sites it also measures search in Chromium (``search_results``): time to the
 first result after typing, bytes the first search downloads, with the hooks (vaultsite's
 chunked index) and in plain Material, and the build-time cost and size of the index
@@ -415,13 +415,17 @@ PAGE_LOAD_GOAL = 1.0  # seconds, every page of the 5,000-note site (issue 19)
 
 
 def heaviest_pages(cfg: Path, top: int = 3) -> list[dict]:
-    """The heaviest pages of the site ``cfg`` builds (its last build): bytes, elements and,
-    if Chromium is there, the load time."""
+    """The heaviest page of every kind (``page_weight.heaviest_by_kind``: note, timeline page,
+    tag page, folder index, listing page 2+, ...) of the site ``cfg`` builds (its last build):
+    bytes, elements and, if Chromium is there, the load time (``load_s``), the time until it
+    is painted and idle (``ready_s``) and that of a plain note page loaded beside it
+    (``ref_s``).  ``top`` is kept for old callers; every kind is weighed."""
     site = Path(re.search(r'^site_dir: (.+)$', cfg.read_text(encoding="utf-8"), re.M).group(1).strip('"'))
-    rows = page_weight.heaviest(site, top)
-    times = page_weight.load_times(site, [r["url"] for r in rows]) or {}
+    rows = page_weight.heaviest_by_kind(site)
+    prof = page_weight.profile(site, [r["url"] for r in rows]) or {}
     for r in rows:
-        r["load_s"] = times.get(r["url"])
+        got = prof.get(r["url"], {})
+        r["load_s"], r["ready_s"], r["ref_s"] = got.get("load_s"), got.get("ready_s"), got.get("ref_s")
     return rows
 
 
@@ -580,12 +584,15 @@ def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
         a, b = sizes[0], sizes[-1]
         growth = results[b]["time"]["hooks"] / results[a]["time"]["hooks"]
         lines += ["", f"Growth with hooks, {a:,} -> {b:,} notes: {growth:.2f}x for {b / a:.0f}x the notes."]
-    lines += ["", "Heaviest pages of the hooks build (HTML bytes, elements, load in headless Chromium):", ""]
-    lines += ["| notes | page | MB | elements | load |", "| ---: | --- | ---: | ---: | ---: |"]
+    lines += ["", "Heaviest page of each kind of the hooks build (HTML bytes, elements; in headless Chromium: "
+              "to the load event, until painted and idle, and a plain note page's time in the same run):", ""]
+    lines += ["| notes | kind | page | MB | elements | load | ready | plain page |",
+              "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for size, e in sorted(results.items()):
         for p in e.get("pages") or []:
-            load = "n/a" if p.get("load_s") is None else f"{p['load_s']:.2f} s"
-            lines.append(f"| {size:,} | `{p['url']}` | {p['bytes'] / 1e6:.2f} | {p['elements']:,} | {load} |")
+            sec = lambda v: "n/a" if v is None else f"{v:.2f} s"  # noqa: E731
+            lines.append(f"| {size:,} | {p.get('kind', '')} | `{p['url']}` | {p['bytes'] / 1e6:.2f} | {p['elements']:,} | "
+                         f"{sec(p.get('load_s'))} | {sec(p.get('ready_s'))} | {sec(p.get('ref_s'))} |")
     lines += ["", *goals(results)]
     history = history_table()
     if history:

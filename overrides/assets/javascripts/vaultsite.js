@@ -4,12 +4,14 @@
 (function () {
   "use strict";
 
-  /* The timeline is a page a year: the filter's choice rides in the URL's query
-   * (?company=…&tag=…&notes=0), and every link to another year carries it along. */
+  /* The timeline is a page a year (a big year over several pages): the filter's choice rides
+   * in the URL's query (?company=…&tag=…&notes=0), and every link to another year or page
+   * (a.vs-year-link) carries it along. */
   function carryQuery(root, qs) {
     root.querySelectorAll("a.vs-year-link").forEach(function (a) {
       var href = a.getAttribute("href"), hash = "", i = href.indexOf("#");
       if (i >= 0) { hash = href.slice(i); href = href.slice(0, i); }
+      if (!qs && href.indexOf("?") < 0) return; /* nothing to carry, nothing to drop */
       href = href.split("?")[0];
       a.setAttribute("href", href + (qs ? "?" + qs : "") + hash);
     });
@@ -29,23 +31,35 @@
     var q = new URLSearchParams(location.search);
     var form = root.querySelector("form[data-vs-filter]");
     if (!form) { carryQuery(root, q.toString()); return; }
+    var filtered = false; /* whether any event is hidden now: a page loads with none */
     function apply() {
       var company = form.company.value, tag = form.tag.value, notes = form.notes.checked;
-      root.querySelectorAll(".vs-event").forEach(function (li) {
-        var ok = (!company || (" " + li.dataset.companies + " ").indexOf(" " + company + " ") >= 0)
-          && (!tag || ("|" + li.dataset.tags + "|").indexOf("|" + tag + "|") >= 0)
-          && (notes || li.dataset.kind !== "note");
-        li.classList.toggle("vs-hidden", !ok);
-      });
-      root.querySelectorAll(".vs-month").forEach(function (sec) {
-        sec.classList.toggle("vs-hidden", !sec.querySelector(".vs-event:not(.vs-hidden)"));
-      });
       var params = new URLSearchParams();
       if (company) params.set("company", company);
       if (tag) params.set("tag", tag);
       if (!notes) params.set("notes", "0");
       var qs = params.toString();
-      history.replaceState(history.state, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+      /* Nothing chosen on a page that shows everything: no class to touch on hundreds of
+       * events (the page's first paint is not delayed by a filter that filters nothing). */
+      if (qs || filtered) {
+        var shown = 0;
+        root.querySelectorAll(".vs-event").forEach(function (li) {
+          var ok = (!company || (" " + li.dataset.companies + " ").indexOf(" " + company + " ") >= 0)
+            && (!tag || ("|" + li.dataset.tags + "|").indexOf("|" + tag + "|") >= 0)
+            && (notes || li.dataset.kind !== "note");
+          li.classList.toggle("vs-hidden", !ok);
+          if (ok) shown++;
+        });
+        root.querySelectorAll(".vs-month").forEach(function (sec) {
+          sec.classList.toggle("vs-hidden", !sec.querySelector(".vs-event:not(.vs-hidden)"));
+        });
+        var empty = root.querySelector(".vs-filter-empty");
+        if (empty) empty.classList.toggle("vs-hidden", shown > 0);
+        filtered = !!qs;
+      }
+      if (qs || location.search) {
+        history.replaceState(history.state, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+      }
       carryQuery(root, qs);
     }
     choose(form.company, q.get("company"));
