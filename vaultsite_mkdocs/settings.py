@@ -14,6 +14,7 @@ own).  A wrong value stops the build with an error that names the key::
         exclude: [private, "*/drafts"]  # folders never published
         home: Home.md            # the home note, when docs/ has no index.md
         search: material         # or pagefind: a chunked Korean index (opt-in, see README)
+        related: true            # related notes under each note (false: not computed)
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -80,6 +81,7 @@ class VaultSettings(base.Config):
     home = c.Optional(c.Type(str))  # the note published at the site root when docs/ has no index.md
     # the site search: a Pagefind index behind Material's search box, or Material's own index
     search = c.Choice(("pagefind", "material"), default="material")  # pagefind: see README, Search
+    related = c.Type(bool, default=True)  # related notes under each note (vaultsite.related)
     speedups = c.SubConfig(Speedups)
 
 
