@@ -9,16 +9,20 @@ Each note has *keys*, and two notes are related by the keys they share:
 * ``cited``: a note that links to both of them (co-citation);
 
 and a direct link between them (either way) counts too.  A key weighs by its rarity, an
-IDF: ``log(1 + N / df)`` where ``df`` is the number of notes holding it, so a tag on 3,000
-notes weighs little and a tag on three weighs much.
+IDF: ``log(N / df)`` where ``df`` is the number of notes holding it, so a tag on 3,000 of
+5,000 notes weighs 0.5 and a tag on three weighs 7.4 (a key on every note weighs nothing
+and is dropped).  A direct link weighs the IDF of the linking note's out-degree: a link
+from an index of everything says less than one from a note with three links.
 
 Candidates come from the keys' postings (key -> notes holding it).  A *hub* key, held by
 more than ``HUB_CAP`` notes (``#투자`` on 3,000 notes, a company every note names, an index
 note linking everything), would make that walk quadratic, so only ``HUB_CAP`` of its
-postings are walked: the ones nearest the note in (date, path) order.  Every candidate is
-then scored over *all* the keys it shares with the note (a hub key still adds its small
-weight), so the cap decides who is considered, never how a considered note scores.  The
-work per note is bounded by its number of keys times ``HUB_CAP``: linear in the vault.
+postings are walked, shared between the note's hubs: the ones nearest the note in (date,
+path) order.  A considered note is scored over *all* the keys it shares with the note (a
+hub key still adds its small weight), so the cap decides who is considered, never how a
+considered note scores; and only as many candidates get their hub keys checked as can
+still reach the top five (``_top``).  The work per note is bounded by its number of keys
+times ``HUB_CAP``: linear in the vault.
 
 Text similarity is left out: a useful one (TF-IDF over Korean text with particles glued
 to nouns) needs a morphological tokeniser and a nearest-neighbour index, far more than
@@ -31,8 +35,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
+from operator import itemgetter
 
 from .labels import labels
 from .textutil import fold
@@ -60,98 +65,136 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
     ``company_name``: company id -> display name."""
     L = labels(language)
     by_src = {n.src: n for n in notes}
-    n_notes = len(by_src)
-    if n_notes < 2:
+    if len(by_src) < 2:
         return {}
-    # The order postings are walked in, and ties broken by: date, then path.
-    order = {src: i for i, src in enumerate(sorted(by_src, key=lambda s: (by_src[s].date or "", s)))}
-
-    keys: dict[str, list[tuple]] = {}
-    postings: dict[tuple, list[str]] = defaultdict(list)
-    out: dict[str, list[str]] = {}
-    incoming: dict[str, list[str]] = defaultdict(list)
-    for src in sorted(by_src, key=order.__getitem__):
-        targets = [t for t in dict.fromkeys(out_links.get(src, ())) if t in by_src and t != src]
-        out[src] = targets
+    # Notes are numbered in the order postings are walked and ties broken by: date, then
+    # path; keys are numbered as met.  Integers hash and compare fastest.
+    srcs = sorted(by_src, key=lambda s: (by_src[s].date or "", s))
+    n_notes = len(srcs)
+    number = {src: i for i, src in enumerate(srcs)}
+    out: list[list[int]] = []
+    incoming: list[list[int]] = [[] for _ in srcs]
+    for i, src in enumerate(srcs):
+        targets = [number[t] for t in dict.fromkeys(out_links.get(src, ())) if t in number and t != src]
+        out.append(targets)
         for t in targets:
-            incoming[t].append(src)
-    for src in sorted(by_src, key=order.__getitem__):
+            incoming[t].append(i)
+    key_id: dict[tuple, int] = {}
+    key_of: list[tuple] = []  # key number -> (kind, value)
+    postings: list[list[int]] = []
+    keys: list[list[int]] = []
+    for i, src in enumerate(srcs):
         ks = [("company", c) for c in dict.fromkeys(note_companies.get(src, ()))]
         ks += [("tag", t) for t in dict.fromkeys(note_tags.get(src, ()))]
-        ks += [("target", t) for t in out[src]]
-        ks += [("cited", c) for c in incoming.get(src, ())]
-        keys[src] = ks
+        ks += [("target", srcs[t]) for t in out[i]]
+        ks += [("cited", srcs[c]) for c in incoming[i]]
+        mine = []
         for k in ks:
-            postings[k].append(src)  # in ``order``: the outer loop walks it
+            kid = key_id.get(k)
+            if kid is None:
+                kid = key_id[k] = len(key_of)
+                key_of.append(k)
+                postings.append([])
+            postings[kid].append(i)  # in note order: this loop walks it
+            mine.append(kid)
+        keys.append(mine)
 
     def idf(df: int) -> float:
-        return math.log(1.0 + n_notes / max(df, 1))
+        return math.log(n_notes / max(df, 1))
 
-    weight = {k: idf(len(p)) for k, p in postings.items()}
-    positions = {k: [order[s] for s in p] for k, p in postings.items() if len(p) > hub_cap}
-
-    def link_weight(linker: str) -> float:
-        return LINK_WEIGHT * idf(len(out[linker]))
-
-    keyset = {src: frozenset(ks) for src, ks in keys.items()}
-    titles = {src: fold(n.title) for src, n in by_src.items()}
+    weight = [idf(len(p)) for p in postings]
+    # A key every note holds says nothing (weight 0): it is dropped, like a stop word.
+    keys = [[k for k in ks if weight[k] > 0] for ks in keys]
+    keyset = [frozenset(ks) for ks in keys]
+    link_w = [LINK_WEIGHT * idf(len(o)) if o else 0.0 for o in out]
+    titles = [fold(by_src[s].title) for s in srcs]
     result: dict[str, list[dict]] = {}
-    for src in sorted(by_src, key=order.__getitem__):
-        mine = keys[src]
-        score: dict[str, float] = defaultdict(float)
+    for i, src in enumerate(srcs):
+        # Rare keys and direct links: every note holding them, scored as it is met.
+        score: dict[int, float] = defaultdict(float)
         hubs = []
-        for k in mine:
+        for k in keys[i]:
             p = postings[k]
-            if len(p) <= hub_cap:  # every note holding it, scored as it is met
+            if len(p) <= hub_cap:
                 w = weight[k]
                 for other in p:
                     score[other] += w
-            else:  # a hub: its hub_cap postings nearest this note in (date, path) order
+            else:
                 hubs.append(k)
-                i = bisect_left(positions[k], order[src])
-                lo = max(0, min(i - hub_cap // 2, len(p) - hub_cap))
-                for other in p[lo:lo + hub_cap]:
-                    score[other] += 0.0
-        for k in hubs:  # a hub key adds its (small) weight to every candidate holding it
-            w = weight[k]
-            for other in score:
-                if k in keyset[other]:
-                    score[other] += w
-        for other in out[src]:
-            score[other] += link_weight(src)
-        for other in incoming.get(src, ()):
-            score[other] += link_weight(other)
-        score.pop(src, None)
-        best = heapq.nsmallest(limit, ((-round(s, 6), titles[o], o) for o, s in score.items() if s > 0))
+        w = link_w[i]
+        for other in out[i]:
+            score[other] += w
+        for other in incoming[i]:
+            score[other] += link_w[other]
+        if hubs:
+            # Hubs: hub_cap postings in all, the nearest this note in (date, path) order,
+            # are candidates too.
+            per = max(4, hub_cap // len(hubs))
+            for k in hubs:
+                p = postings[k]
+                at = bisect_left(p, i)
+                lo = max(0, min(at - per // 2, len(p) - per))
+                for other in p[lo:lo + per]:
+                    if other not in score:
+                        score[other] = 0.0
+        score.pop(i, None)
+        best = _top(score, frozenset(hubs), weight, keyset, titles, limit)
         if not best:
             continue
         rows = []
-        linked = set(out[src]) | set(incoming.get(src, ()))
+        linked = set(out[i]) | set(incoming[i])
         for neg, _, other in best:
             shared: dict[str, list[str]] = {}
             theirs = keyset[other]
-            for k in mine:
+            for k in keys[i]:
                 if k in theirs:
-                    shared.setdefault(k[0], []).append(k[1])
+                    kind, value = key_of[k]
+                    shared.setdefault(kind, []).append((weight[k], value))
             if other in linked:
                 shared["link"] = []
-            n = by_src[other]
-            rows.append({"src": other, "url": n.url, "title": n.title, "score": round(-neg, 3),
-                         "reasons": _reasons(shared, weight, by_src, company_name, L)})
+            n = by_src[srcs[other]]
+            rows.append({"src": n.src, "url": n.url, "title": n.title, "score": round(-neg, 3),
+                         "reasons": _reasons(shared, by_src, company_name, L)})
         result[src] = rows
     return result
 
 
-def _reasons(shared: dict[str, list[str]], weight: dict, by_src: dict, company_name, L: dict) -> list[dict]:
-    """Why two notes are related, strongest kind of reason first within the fixed order:
-    companies, tags, a direct link, shared links, notes citing both."""
+def _top(partial: dict[int, float], hubs: frozenset, weight: list, keyset: list, titles: list, limit: int) -> list:
+    """The ``limit`` best candidates as ``(-score, folded title, note number)``, best first,
+    where a candidate's score is its ``partial`` score (rare keys, links) plus the weight of
+    every hub key it shares.  The hubs add at most the sum of their weights, so candidates
+    are taken in order of partial score and the hubs are checked only until no later one
+    can reach the list (the threshold algorithm): exact, and most notes check few."""
+    if not hubs:
+        return heapq.nsmallest(limit, ((-round(s, 6), titles[o], o) for o, s in partial.items() if s > 0))
+    bound = sum(weight[k] for k in hubs) + 1e-9
+    best: list = []  # the best rows so far, best first
+    for other, s in sorted(partial.items(), key=itemgetter(1), reverse=True):
+        if len(best) == limit and s + bound < -best[-1][0]:
+            break
+        shared = hubs & keyset[other]
+        if shared:
+            s += sum([weight[k] for k in shared])
+        if s <= 0:
+            continue
+        row = (-round(s, 6), titles[other], other)
+        if len(best) < limit:
+            insort(best, row)
+        elif row < best[-1]:
+            best.pop()
+            insort(best, row)
+    return best
+
+
+def _reasons(shared: dict[str, list], by_src: dict, company_name, L: dict) -> list[dict]:
+    """Why two notes are related, in a fixed order of kinds: companies, tags, a direct link,
+    shared links, notes citing both; within a kind the rarest (heaviest) key first.
+    ``shared``: kind -> [(weight, value)]."""
     out = []
     for kind in _KINDS:
         if kind not in shared:
             continue
-        values = shared[kind]
-        # the rarest (heaviest) first, then by name: the same order every build
-        values = sorted(values, key=lambda v: (-weight[(kind, v)], v))[:REASON_NAMES]
+        values = [v for _, v in sorted(shared[kind], key=lambda wv: (-wv[0], wv[1]))[:REASON_NAMES]]
         if kind == "company":
             names = [company_name(v) for v in values]
         elif kind == "tag":
