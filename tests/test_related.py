@@ -214,7 +214,7 @@ def test_company_page_quotes_every_mention_marked(site):
     assert list(by_title) == ["GPU demand", "HBM 공급", "AI 가속기"]  # newest first
     quotes = [(q.select_one(".vs-mention-kind").get_text(), q.select_one(".vs-context").get_text())
               for q in by_title["HBM 공급"].select("li.vs-quote")]
-    assert quotes == [("🔗 링크", "SK하이닉스는 엔비디아에 HBM3E를 공급한다."),
+    assert quotes == [("링크", "SK하이닉스는 엔비디아에 HBM3E를 공급한다."),
                       ("텍스트", "엔비디아의 새 GPU가 나오면서 수요가 늘었다."),
                       ("텍스트", "하반기에도 엔비디아 물량이 이어진다.")]
     assert by_title["HBM 공급"].select_one(".vs-mention-count").get_text() == "3회 언급, 링크 1"

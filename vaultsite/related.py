@@ -46,6 +46,9 @@ from .textutil import fold
 LIMIT = 5
 #: The most postings walked for one key when looking for candidates (see the module doc).
 HUB_CAP = 64
+#: The most candidates of one note whose hub keys are checked, best partial score first (see
+#: ``_top``): in a vault where every note shares a dozen hubs, the threshold stops late.
+MAX_SCORED = 128
 #: A direct link between the two notes weighs this many times the IDF of the link.
 LINK_WEIGHT = 1.0
 #: The most names a reason lists ("태그: #a, #b, #c").
@@ -164,12 +167,15 @@ def _top(partial: dict[int, float], hubs: frozenset, weight: list, keyset: list,
     where a candidate's score is its ``partial`` score (rare keys, links) plus the weight of
     every hub key it shares.  The hubs add at most the sum of their weights, so candidates
     are taken in order of partial score and the hubs are checked only until no later one
-    can reach the list (the threshold algorithm): exact, and most notes check few."""
+    can reach the list (the threshold algorithm), and for ``MAX_SCORED`` candidates at most:
+    exact whenever the threshold stops first, as it does unless most candidates share many
+    hubs (then the ``MAX_SCORED`` best by rare keys and links are ranked exactly)."""
     if not hubs:
         return heapq.nsmallest(limit, ((-round(s, 6), titles[o], o) for o, s in partial.items() if s > 0))
     bound = sum(weight[k] for k in hubs) + 1e-9
     best: list = []  # the best rows so far, best first
-    for other, s in sorted(partial.items(), key=itemgetter(1), reverse=True):
+    # Partial ties keep the candidates' order of discovery, which the vault alone decides.
+    for other, s in heapq.nlargest(MAX_SCORED, partial.items(), key=itemgetter(1)):
         if len(best) == limit and s + bound < -best[-1][0]:
             break
         shared = hubs & keyset[other]
