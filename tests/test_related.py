@@ -131,10 +131,10 @@ def test_threshold_search_equals_scoring_every_candidate():
     fast = related_mod.related_notes(notes, links, tags, companies, str.upper, hub_cap=8)
     original = related_mod._top
 
-    def every(partial, hubs, weight, keyset, titles, limit):
+    def every(partial, hubs, weight, hubset, titles, limit):
         rows = []
         for other, s in partial.items():
-            s += sum(weight[k] for k in hubs & keyset[other])
+            s += sum(weight[k] for k in hubs & hubset[other])
             if s > 0:
                 rows.append((-round(s, 6), titles[other], other))
         return sorted(rows)[:limit]

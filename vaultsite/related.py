@@ -48,7 +48,7 @@ LIMIT = 5
 HUB_CAP = 64
 #: The most candidates of one note whose hub keys are checked, best partial score first (see
 #: ``_top``): in a vault where every note shares a dozen hubs, the threshold stops late.
-MAX_SCORED = 128
+MAX_SCORED = 32
 #: A direct link between the two notes weighs this many times the IDF of the link.
 LINK_WEIGHT = 1.0
 #: The most names a reason lists ("태그: #a, #b, #c").
@@ -109,6 +109,7 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
     # A key every note holds says nothing (weight 0): it is dropped, like a stop word.
     keys = [[k for k in ks if weight[k] > 0] for ks in keys]
     keyset = [frozenset(ks) for ks in keys]
+    hubset = [frozenset(k for k in ks if len(postings[k]) > hub_cap) for ks in keys]  # a note's hub keys
     link_w = [LINK_WEIGHT * idf(len(o)) if o else 0.0 for o in out]
     titles = [fold(by_src[s].title) for s in srcs]
     result: dict[str, list[dict]] = {}
@@ -141,18 +142,17 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
                     if other not in score:
                         score[other] = 0.0
         score.pop(i, None)
-        best = _top(score, frozenset(hubs), weight, keyset, titles, limit)
+        best = _top(score, frozenset(hubs), weight, hubset, titles, limit)
         if not best:
             continue
         rows = []
         linked = set(out[i]) | set(incoming[i])
+        mine = keyset[i]
         for neg, _, other in best:
             shared: dict[str, list[str]] = {}
-            theirs = keyset[other]
-            for k in keys[i]:
-                if k in theirs:
-                    kind, value = key_of[k]
-                    shared.setdefault(kind, []).append((weight[k], value))
+            for k in mine & keyset[other]:
+                kind, value = key_of[k]
+                shared.setdefault(kind, []).append((-weight[k], value))
             if other in linked:
                 shared["link"] = []
             n = by_src[srcs[other]]
@@ -162,7 +162,7 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
     return result
 
 
-def _top(partial: dict[int, float], hubs: frozenset, weight: list, keyset: list, titles: list, limit: int) -> list:
+def _top(partial: dict[int, float], hubs: frozenset, weight: list, hubset: list, titles: list, limit: int) -> list:
     """The ``limit`` best candidates as ``(-score, folded title, note number)``, best first,
     where a candidate's score is its ``partial`` score (rare keys, links) plus the weight of
     every hub key it shares.  The hubs add at most the sum of their weights, so candidates
@@ -174,14 +174,16 @@ def _top(partial: dict[int, float], hubs: frozenset, weight: list, keyset: list,
         return heapq.nsmallest(limit, ((-round(s, 6), titles[o], o) for o, s in partial.items() if s > 0))
     bound = sum(weight[k] for k in hubs) + 1e-9
     best: list = []  # the best rows so far, best first
+    worst = -1.0  # the score of the last of ``limit`` rows once there are as many
     # Partial ties keep the candidates' order of discovery, which the vault alone decides.
-    for other, s in heapq.nlargest(MAX_SCORED, partial.items(), key=itemgetter(1)):
-        if len(best) == limit and s + bound < -best[-1][0]:
+    ranked = sorted(partial.items(), key=itemgetter(1), reverse=True)
+    for other, s in ranked[:MAX_SCORED]:
+        if s + bound < worst:
             break
-        shared = hubs & keyset[other]
+        shared = hubs & hubset[other]
         if shared:
             s += sum([weight[k] for k in shared])
-        if s <= 0:
+        if s <= 0 or s < worst - 1e-9:
             continue
         row = (-round(s, 6), titles[other], other)
         if len(best) < limit:
@@ -189,18 +191,22 @@ def _top(partial: dict[int, float], hubs: frozenset, weight: list, keyset: list,
         elif row < best[-1]:
             best.pop()
             insort(best, row)
+        else:
+            continue
+        if len(best) == limit:
+            worst = -best[-1][0]
     return best
 
 
 def _reasons(shared: dict[str, list], by_src: dict, company_name, L: dict) -> list[dict]:
     """Why two notes are related, in a fixed order of kinds: companies, tags, a direct link,
     shared links, notes citing both; within a kind the rarest (heaviest) key first.
-    ``shared``: kind -> [(weight, value)]."""
+    ``shared``: kind -> [(-weight, value)]."""
     out = []
     for kind in _KINDS:
         if kind not in shared:
             continue
-        values = [v for _, v in sorted(shared[kind], key=lambda wv: (-wv[0], wv[1]))[:REASON_NAMES]]
+        values = [v for _, v in sorted(shared[kind])[:REASON_NAMES]]
         if kind == "company":
             names = [company_name(v) for v in values]
         elif kind == "tag":
