@@ -18,18 +18,19 @@ Candidates come from the keys' postings (key -> notes holding it).  A *hub* key,
 more than ``HUB_CAP`` notes (``#투자`` on 3,000 notes, a company every note names, an index
 note linking everything), would make that walk quadratic, so only ``HUB_CAP`` of its
 postings are walked, shared between the note's hubs: the ones nearest the note in (date,
-path) order.  A considered note is scored over *all* the keys it shares with the note (a
-hub key still adds its small weight), so the cap decides who is considered, never how a
-considered note scores; and only as many candidates get their hub keys checked as can
-still reach the top five (``_top``).  The work per note is bounded by its number of keys
-times ``HUB_CAP``: linear in the vault.
+path) order.  A candidate is ranked by *all* the keys it shares with the note (a hub key
+still adds its small weight), so the cap decides who is considered, never how a considered
+note scores.  Hub keys are checked for the candidates best by their rarer keys and links
+only, as long as one could still reach the top five and for ``MAX_SCORED`` at most
+(``_top``).  The work per note is bounded by its number of keys times ``HUB_CAP``: linear
+in the vault.
 
 Text similarity is left out: a useful one (TF-IDF over Korean text with particles glued
 to nouns) needs a morphological tokeniser and a nearest-neighbour index, far more than
 this feature's budget of build time; links, tags and companies are what the user wrote
 on purpose.
 
-Ties are broken by title, then path, so the same vault gives the same lists.
+Ties are broken by title, then by date and path, so the same vault gives the same lists.
 """
 from __future__ import annotations
 
