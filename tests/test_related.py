@@ -192,19 +192,27 @@ def test_vault_json_has_related_lists_and_company_mentions(site):
     notes = {n["title"]: n for n in data["notes"]}
     assert [r["title"] for r in notes["HBM 공급"]["related"]] == [t for t, _ in EXPECTED_KO["HBM 공급"]]
     first = notes["HBM 공급"]["related"][0]
-    assert first["url"] == notes["GPU demand"]["url"] and first["src"] == "notes/GPU demand.md" and first["score"] > 0
-    assert [x["kind"] for x in first["reasons"]] == ["company", "tag", "target", "cited"]
+    assert first["url"] == notes["GPU demand"]["url"] and first["score"] > 0
+    assert first["reasons"] == [{"kind": "company", "names": ["NVIDIA"]}, {"kind": "tag", "names": ["#HBM"]},
+                                {"kind": "target", "names": ["NVIDIA", "AI 가속기"]},
+                                {"kind": "cited", "names": ["Reading list"]}]
     assert notes["요리"]["related"] == []
     nvidia = next(c for c in data["companies"] if c["id"] == "nvidia")
     mentions = {m["note"]: m for m in nvidia["mentions"]}
     hbm = notes["HBM 공급"]["url"]
-    assert mentions[hbm] == {"note": hbm, "count": 3, "linked": 1, "sentences": [
-        {"text": "SK하이닉스는 엔비디아에 HBM3E를 공급한다.", "linked": True},
-        {"text": "엔비디아의 새 GPU가 나오면서 수요가 늘었다.", "linked": False},
-        {"text": "하반기에도 엔비디아 물량이 이어진다.", "linked": False}]}
+    assert mentions[hbm] == {"note": hbm, "count": 3, "linked": 1}
     # [[NVIDIA]] is a linked mention even though a link target is no prose
-    assert mentions[notes["GPU demand"]["url"]]["sentences"] == [
-        {"text": "NVIDIA keeps buying HBM.", "linked": True}, {"text": "Nvidia said demand is strong.", "linked": False}]
+    assert mentions[notes["GPU demand"]["url"]] == {"note": notes["GPU demand"]["url"], "count": 2, "linked": 1}
+
+
+def test_mentions_in_the_core_keep_every_sentence_in_order():
+    vault = build_vault(scan_dir(str(VAULT)))
+    by_title = {n["title"]: n for n in vault.company_notes["nvidia"]}
+    assert by_title["HBM 공급"]["mentions"] == (
+        ("SK하이닉스는 엔비디아에 HBM3E를 공급한다.", True), ("엔비디아의 새 GPU가 나오면서 수요가 늘었다.", False),
+        ("하반기에도 엔비디아 물량이 이어진다.", False))
+    assert by_title["GPU demand"]["mentions"] == (("NVIDIA keeps buying HBM.", True),
+                                                 ("Nvidia said demand is strong.", False))
 
 
 def test_company_page_quotes_every_mention_marked(site):

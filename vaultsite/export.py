@@ -46,8 +46,10 @@ def note_entry(vault: Vault, note) -> dict:
                    "embed": r.embed} for r in vault.links.get(note.src, [])],
         "backlinks": [{"url": b["url"], "title": b["title"], "context": b["context"]}
                       for b in vault.backlinks.get(note.src, [])],
-        "related": [{"url": r["url"], "src": r["src"], "title": r["title"], "score": r["score"],
-                     "reasons": r["reasons"]} for r in vault.related.get(note.src, [])],
+        # what the page shows under the note; the reasons' words are the page's (labels)
+        "related": [{"url": r["url"], "title": r["title"], "score": r["score"],
+                     "reasons": [{"kind": x["kind"], "names": x["names"]} for x in r["reasons"]]}
+                    for r in vault.related.get(note.src, [])],
     }
 
 
@@ -100,10 +102,9 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
             "id": company.id, "name": company.name, "tickers": list(company.tickers),
             "aliases": list(company.aliases), "url": page_url(vault.company_pages[company.id]),
             "notes": [n["url"] for n in vault.company_notes.get(company.id, [])],
-            # Per note: how often it names the company, how many of those are links, and the
-            # sentences (at most build.MENTIONS_PER_NOTE, each once) marked linked or not.
-            "mentions": [{"note": n["url"], "count": n.get("count", 0), "linked": n.get("linked", 0),
-                          "sentences": [{"text": t, "linked": k} for t, k in n.get("mentions", ())]}
+            # Per note: how often it names the company and how many of those are links (the
+            # sentences are on the company's page: here they would add megabytes).
+            "mentions": [{"note": n["url"], "count": n.get("count", 0), "linked": n.get("linked", 0)}
                          for n in vault.company_notes.get(company.id, [])],
             "discovered": bool(company.discovered),
             "exchange": company.exchange, "country": company.country,
