@@ -46,8 +46,10 @@ def note_entry(vault: Vault, note) -> dict:
                    "embed": r.embed} for r in vault.links.get(note.src, [])],
         "backlinks": [{"url": b["url"], "title": b["title"], "context": b["context"]}
                       for b in vault.backlinks.get(note.src, [])],
-        # what the page shows under the note; the reasons' words are the page's (labels)
-        "related": [{"url": r["url"], "title": r["title"], "score": r["score"],
+        # What the page shows under the note, best first (its words are the page's labels).
+        # No score: it holds the vault's size (an IDF), so any note added would change every
+        # note's entry, and the entries are reused by the page signature (vault_json_bytes).
+        "related": [{"url": r["url"], "title": r["title"],
                      "reasons": [{"kind": x["kind"], "names": x["names"]} for x in r["reasons"]]}
                     for r in vault.related.get(note.src, [])],
     }
