@@ -139,3 +139,38 @@ def test_no_broken_internal_links(seed_site):
         if not target.exists():
             broken.append(f"{html.relative_to(site)} -> {ref}")
     assert not broken, "\n".join(broken[:30])
+
+
+def test_company_pages_quote_every_mention_marked(seed_site):
+    """Each company page quotes every sentence of a note that names the company (up to the
+    caps), in order, each marked linked or plain text by a labelled marker; vault.json has
+    the same counts and the core the same sentences."""
+    import posixpath
+
+    from sitebuild import ROOT
+    from vaultsite.build import build_vault, scan_dir
+
+    core = build_vault(scan_dir(str(ROOT / "docs")))
+    sentences = {(cid, unquote(n["url"])): n["mentions"] for cid, notes in core.company_notes.items() for n in notes}
+    site = seed_site["site"]
+    data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    several = 0
+    for company in data["companies"]:
+        soup = page(site, unquote(company["url"]) + "index.html")
+        mentions = {unquote(m["note"]): m for m in company["mentions"]}
+        items = soup.select("ul.vs-mentions > li.vs-mention-note")
+        assert items, company["id"]
+        assert soup.select_one(".vs-mention-legend") is not None
+        for li in items:
+            href = unquote(li.select_one("a")["href"])
+            note = posixpath.normpath(posixpath.join(unquote(company["url"]), href)) + "/"
+            want = [{"text": t, "linked": k} for t, k in sentences[(company["id"], note)]]
+            quotes = li.select("li.vs-quote")
+            assert [q.select_one(".vs-context").get_text() for q in quotes] == [s["text"] for s in want]
+            for q, s in zip(quotes, want):
+                kind = q.select_one(".vs-mention-kind")
+                assert kind.get_text() == ("링크" if s["linked"] else "텍스트") and kind["title"]
+                assert ("vs-quote--linked" if s["linked"] else "vs-quote--plain") in q["class"]
+            assert mentions[note]["count"] >= len(want) >= 1
+            several += len(quotes) > 1
+    assert several, "no note quotes more than one sentence: only the first mention is shown"

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from . import attachments as attachments_mod
 from . import canvas as canvas_mod
@@ -26,6 +26,7 @@ from . import excalidraw
 from . import forkpool
 from . import properties as properties_mod
 from . import publish
+from . import related as related_mod
 from . import dates as dates_mod
 from . import search as search_mod
 from . import tags as tags_mod
@@ -316,7 +317,7 @@ def read_note(source: Source) -> NoteFacts:
     titled = parsed.with_title(note.title)
     mentions = registry.find_mentions(titled)
     facts.mentions = {fingerprint: mentions}
-    facts.company_summary = {fingerprint: _mention_summary(note, mentions, titled)}
+    facts.company_summary = {fingerprint: _mention_summary(note, mentions, titled, facts.raw_links, registry)}
     facts.event_companies = {fingerprint: [_ids(registry.find_mentions(ev.text)) for ev in events]}
     return facts
 
@@ -421,6 +422,9 @@ class Vault:
     attachment_output: dict[str, tuple] = field(default_factory=dict)
     #: note src -> its search record (``vaultsite.search.note_record``, read with the note)
     search_records: dict = field(default_factory=dict)
+    #: note src -> its related notes, best first (``vaultsite.related``); empty when the
+    #: setting ``related`` is off.
+    related: dict[str, list[dict]] = field(default_factory=dict)
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -433,7 +437,8 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
                 registry: companies_mod.Registry | None = None,
                 synonyms: dict[str, str] | None = None,
                 company_ignore: Iterable[str] = (), *,
-                exclude: list[str] | tuple = (), home: str | None = None, language: str | None = "ko") -> Vault:
+                exclude: list[str] | tuple = (), home: str | None = None, language: str | None = "ko",
+                related: bool = True) -> Vault:
     """The whole core in one call.
 
     ``registry``: the company registry to start from (default: the packaged one); a user's
@@ -443,7 +448,8 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     case-insensitively, never applied to the registry.  ``exclude``: folders (or glob patterns)
     never published; ``home``: the note to publish at the site root when ``docs/`` has no
     ``index.md`` (default: ``Home.md``, ``README.md`` or ``index.md`` at the vault root);
-    ``language``: the site's language (``theme.language``) for the words of generated pages.
+    ``language``: the site's language (``theme.language``) for the words of generated pages;
+    ``related``: compute each note's related notes (``vaultsite.related``).
     """
     cache = cache or Cache()
     vault = Vault(language=language or "ko")
@@ -541,6 +547,8 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     vault.timeline = timeline_pages(vault.events)
     vault.resolver.pages = generated_page_srcs(vault)
     _links(vault, facts_by_src, cache)
+    if related:
+        _related(vault)
     vault.problems.extend(index.problems)
     vault.problems.extend(vault.resolver.refused)
     return vault
@@ -784,6 +792,21 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
     vault.missing = missing
 
 
+def _related(vault: Vault) -> None:
+    out_links: dict[str, list[str]] = defaultdict(list)
+    for target, entries in vault.backlinks.items():
+        for b in entries:
+            out_links[b["src"]].append(target)
+    registry = vault.registry
+
+    def company_name(cid: str) -> str:
+        company = registry.get(cid)
+        return company.name if company else cid
+
+    vault.related = related_mod.related_notes(vault.notes, out_links, vault.note_tags, vault.note_companies,
+                                              company_name, vault.language)
+
+
 def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts], synonyms: dict[str, str] | None = None) -> None:
     index = tags_mod.TagIndex(synonyms)
     for note in vault.notes:
@@ -824,7 +847,8 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
                 # a note published as plain text (vaultsite.limits) names no company
                 mentions = [] if facts.plain else registry.find_mentions(ParsedNote(note.body).with_title(note.title))
                 facts.mentions = {fingerprint: mentions}
-            summary = facts.company_summary[fingerprint] = _mention_summary(note, mentions)
+            summary = facts.company_summary[fingerprint] = _mention_summary(note, mentions, None, facts.raw_links,
+                                                                            registry)
         ids = list(summary)
         if note.folder == COMPANY_DIR:
             own = next((c.id for c in registry.companies() if c.note_src == note.src), None)
@@ -832,9 +856,10 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
                 ids.insert(0, own)
         vault.note_companies[note.src] = ids
         for cid in ids:
-            ctx, count = summary.get(cid, ("", 0))
+            ctx, count, sentences, linked = summary.get(cid, ("", 0, (), 0))
             notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
-                                  "date": note.date, "context": ctx, "count": count})
+                                  "date": note.date, "context": ctx, "count": count, "linked": linked,
+                                  "mentions": sentences})
     vault.registry = registry
     vault.company_notes = dict(notes_of)
     for company in registry.companies():
@@ -849,18 +874,91 @@ def _ignored(company, ignored: set[str]) -> bool:
     return any(fold(n) in ignored for n in names)
 
 
-def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None) -> dict[str, tuple[str, int]]:
-    """company id -> (sentence around its first mention, number of mentions), in order of appearance.
-    ``titled``: the parsed ``title + "\n" + body`` the mentions were found in."""
+#: The sentences kept of one note's mentions of one company (distinct sentences, in order):
+#: a company page quotes at most this many per note.
+MENTIONS_PER_NOTE = 5
+
+
+def _linked_company(raw: RawLink, registry) -> str | None:
+    """The company a link names by its target (``[[NVIDIA]]``, ``[[companies/NVIDIA|엔비디아]]``,
+    ``[엔비디아](../companies/nvidia.md)``): the target's file name is a company's name, alias,
+    ticker or id.  External links name none."""
+    if raw.wiki:
+        name = raw.target.split("|", 1)[0].split("#", 1)[0]
+    else:
+        href = raw.target.strip("<> ")
+        if not href or href.startswith("#") or "://" in href or href.startswith(("//", "mailto:")):
+            return None
+        name = unquote(href.split("#", 1)[0].split("?", 1)[0]).rstrip("/")
+    name = name.strip().rsplit("/", 1)[-1]
+    if name.casefold().endswith((".md", ".txt")):
+        name = name.rsplit(".", 1)[0]
+    if not name:
+        return None
+    company = registry.resolve(name) or registry.get(name)
+    return company.id if company else None
+
+
+def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, links=(),
+                     registry=None) -> dict[str, tuple]:
+    """company id -> (sentence around its first mention, number of mentions, its sentences,
+    number of linked mentions), in order of appearance.  ``titled``: the parsed
+    ``title + "\n" + body`` the mentions were found in.
+
+    A mention inside a link whose target names the company (``[[NVIDIA|엔비디아]]``,
+    ``[엔비디아](companies/nvidia.md)``) is *linked*; so is a link naming the company whose
+    text is no mention (``[[NVIDIA]]``: a link target is not prose, so the matcher never
+    sees it).  ``links``: the note's ``RawLink``s; ``registry``: what names a company.
+    The sentences are ``(text, linked)``, each distinct sentence once (linked if any of its
+    mentions is), at most ``MENTIONS_PER_NOTE``."""
     text = titled.text if titled is not None else note.title + "\n" + note.body
-    out: dict[str, tuple[str, int]] = {}
+    shift = len(text) - len(note.body)  # body offsets -> offsets in ``text``
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if registry is not None:
+        for raw in links:
+            if raw.embed or raw.start < 0:
+                continue
+            cid = _linked_company(raw, registry)
+            if cid is not None:
+                spans[cid].append((raw.start + shift, raw.end + shift))
+    found = []  # (start, end, company id, linked)
+    used: set[tuple] = set()
     for m in mentions:
-        if m.company_id in out:
-            ctx, n = out[m.company_id]
-            out[m.company_id] = (ctx, n + 1)
-        else:
-            out[m.company_id] = (sentence_around(text, m.start, m.end), 1)
-    return out
+        linked = False
+        for span in spans.get(m.company_id, ()):
+            if span[0] <= m.start and m.end <= span[1]:
+                linked = True
+                used.add((m.company_id, span))
+                break
+        found.append((m.start, m.end, m.company_id, linked))
+    for cid, cid_spans in spans.items():
+        for span in cid_spans:
+            if (cid, span) not in used:
+                found.append((span[0], span[1], cid, True))
+    if len(found) > len(mentions):
+        found.sort()
+    out: dict[str, list] = {}
+    for start, end, cid, linked in found:
+        entry = out.get(cid)
+        if entry is None:
+            sentence = sentence_around(text, start, end)
+            out[cid] = [sentence, 1, [(sentence, linked)], int(linked), 1]
+            continue
+        entry[1] += 1
+        entry[3] += int(linked)
+        kept = entry[2]
+        # Sentences are read while fewer than the cap are kept, and for a while longer (a
+        # thousand mentions on one line must not read that line a thousand times).
+        if entry[4] >= 4 * MENTIONS_PER_NOTE or (len(kept) >= MENTIONS_PER_NOTE and (kept[-1][1] or not linked)):
+            continue
+        entry[4] += 1
+        sentence = sentence_around(text, start, end)
+        if kept[-1][0] == sentence:  # another mention in the same sentence
+            if linked and not kept[-1][1]:
+                kept[-1] = (sentence, True)
+        elif len(kept) < MENTIONS_PER_NOTE:
+            kept.append((sentence, linked))
+    return {cid: (ctx, n, tuple(kept), k) for cid, (ctx, n, kept, k, _) in out.items()}
 
 
 @lru_cache(maxsize=1)

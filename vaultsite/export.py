@@ -46,6 +46,12 @@ def note_entry(vault: Vault, note) -> dict:
                    "embed": r.embed} for r in vault.links.get(note.src, [])],
         "backlinks": [{"url": b["url"], "title": b["title"], "context": b["context"]}
                       for b in vault.backlinks.get(note.src, [])],
+        # What the page shows under the note, best first (its words are the page's labels).
+        # No score: it holds the vault's size (an IDF), so any note added would change every
+        # note's entry, and the entries are reused by the page signature (vault_json_bytes).
+        "related": [{"url": r["url"], "title": r["title"],
+                     "reasons": [{"kind": x["kind"], "names": x["names"]} for x in r["reasons"]]}
+                    for r in vault.related.get(note.src, [])],
     }
 
 
@@ -98,6 +104,10 @@ def vault_json(vault: Vault, notes: bool = True) -> dict:
             "id": company.id, "name": company.name, "tickers": list(company.tickers),
             "aliases": list(company.aliases), "url": page_url(vault.company_pages[company.id]),
             "notes": [n["url"] for n in vault.company_notes.get(company.id, [])],
+            # Per note: how often it names the company and how many of those are links (the
+            # sentences are on the company's page: here they would add megabytes).
+            "mentions": [{"note": n["url"], "count": n.get("count", 0), "linked": n.get("linked", 0)}
+                         for n in vault.company_notes.get(company.id, [])],
             "discovered": bool(company.discovered),
             "exchange": company.exchange, "country": company.country,
             # A discovered company: the sentence that named it with evidence, and that note.

@@ -2,7 +2,8 @@
 
 Every page gets a signature of everything that goes into its HTML: for a note,
 its own file version, what its links and embeds resolve to (and the versions
-of embedded notes), its backlinks, tag chips and company chips; for a
+of embedded notes), its backlinks, tag chips, company chips and related notes
+(their addresses, titles and reasons); for a
 generated page, its generated Markdown.  A rebuild renders only the pages
 whose signature changed; the navigation's signature changing (a folder
 appeared, a small folder gained a note) means every page is rebuilt.  The
@@ -45,6 +46,8 @@ def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int |
             versions.get(note.src), note.title, tuple(links), back,
             tuple(vault.note_tags.get(note.src, [])), tuple(vault.note_companies.get(note.src, [])),
             tuple(sorted(vault.company_pages.get(c, "") for c in vault.note_companies.get(note.src, []))),
+            tuple((r["url"], r["title"], tuple(x["text"] for x in r["reasons"]))
+                  for r in vault.related.get(note.src, ())),
         )
     return out
 

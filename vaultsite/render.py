@@ -442,23 +442,27 @@ def _pager(srcs: list[str], here: int) -> list[dict]:
 
 
 def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dict], href_key: str | None,
-              view=None, **context) -> dict[str, str]:
+              view=None, views=None, **context) -> dict[str, str]:
     """A listing over ``srcs`` (``build.paged_srcs``), ``PAGE_SIZE`` entries a page; each entry's
     ``href_key`` holds the target page src, made relative to the page it lands on (or
-    ``view(entry, page src)`` makes the entry); a callable in ``context`` is called with the
-    page's src."""
+    ``view(entry, page src)`` makes the entry, or ``views(entries, page src)`` makes a page's
+    entries at once); a callable in ``context`` is called with the page's src."""
     out = {}
     for i, src in enumerate(srcs):
         chunk = items[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
         ctx = {k: (v(src) if callable(v) else v) for k, v in context.items()}
 
         def build(src=src, chunk=chunk, i=i, ctx=ctx) -> str:
-            entries = [view(n, src) if view else {**n, "href": _rel(src, n[href_key])} for n in chunk]
+            if views is not None:
+                entries = views(chunk, src)
+            else:
+                entries = [view(n, src) if view else {**n, "href": _rel(src, n[href_key])} for n in chunk]
             return _render_fresh(template, page_no=i + 1, pages=len(srcs), pager=_pager(srcs, i),
                                  first=i * PAGE_SIZE + 1, notes=entries, **ctx)
 
         # The entries' links follow from the raw entries and the page: compared first, made
-        # only for a page that changed (a serve rebuild or a cached build).
+        # only for a page that changed (a serve rebuild or a cached build).  ``views`` is a
+        # function of the raw entries and the page too.
         out[src] = _by_inputs(memo if view is None else None, (template, src), (chunk, srcs, ctx), build)
     return out
 
@@ -712,10 +716,31 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
                       lambda: _company_section(vault, company, company_id, src))
 
 
+#: The most mention sentences one company page (or one further page of its notes) quotes:
+#: past it, notes are listed with their mention counts only.  Each note quotes at most
+#: ``build.MENTIONS_PER_NOTE`` sentences.
+MENTION_SENTENCES_PER_PAGE = 250
+
+
+def _mention_views(entries: list[dict], here: str, hrefs: dict | None = None) -> list[dict]:
+    """A company's notes as a page lists them: each with its mention count and its sentences
+    (``{"text", "linked"}``), within ``MENTION_SENTENCES_PER_PAGE`` for the page."""
+    budget = MENTION_SENTENCES_PER_PAGE
+    out = []
+    for n in entries:
+        quotes = [{"text": t, "linked": linked} for t, linked in n.get("mentions", ())[:max(budget, 0)] if t]
+        budget -= len(quotes)
+        href = _rel(here, n["page_src"])
+        out.append({"title": n["title"], "date": n["date"], "href": href, "count": n.get("count", 0),
+                    "linked": n.get("linked", 0), "quotes": quotes,
+                    "unquoted": len(n.get("mentions", ())) - len(quotes)})
+    return out
+
+
 def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
     notes = sorted(vault.company_notes.get(company_id, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
     listed = [n for n in notes if vault.index.notes[n["src"]].page_src != src]
-    note_views = [{**n, "href": _rel(src, vault.index.notes[n["src"]].page_src)} for n in listed[:PAGE_SIZE]]
+    note_views = _mention_views([{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in listed[:PAGE_SIZE]], src)
     srcs = paged_srcs(src, len(listed))
     events = [_event_view(vault, e, src) for e in vault.events_by_company.get(company_id, [])]
     co = Counter()
@@ -746,6 +771,7 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         listed = [{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in notes
                   if vault.index.notes[n["src"]].page_src != src]
         pages = _paginate(vault.page_memo, "company_notes.md.j2", srcs, listed, "page_src",
+                          views=_mention_views,
                           name=company.name, total=len(listed), L=_labels(vault), company_href=lambda here, src=src: _rel(here, src))
         out.update({k: v for k, v in pages.items() if k != src and k not in existing})
     return out
@@ -861,7 +887,7 @@ def home_page(vault: Vault, src: str = HOME) -> str:
 
 
 def page_context(vault: Vault, note: Note) -> dict:
-    """``context["vs_note"]`` for ``overrides/partials`` (note header, backlinks): what the
+    """``context["vs_note"]`` for ``overrides/partials`` (note header, backlinks, related notes): what the
     adapter's ``on_page_context`` sets for a note's page, labels in the site's language."""
     companies = []
     for cid in vault.note_companies.get(note.src, []):
@@ -877,6 +903,8 @@ def page_context(vault: Vault, note: Note) -> dict:
         "src": note.src,
         "companies": companies,
         "backlinks": vault.backlinks.get(note.src, []),
+        "related": [{"url": r["url"], "title": r["title"], "reasons": [x["text"] for x in r["reasons"]]}
+                    for r in vault.related.get(note.src, [])],
         "cssclasses": list((note.extra or {}).get("cssclasses") or []),
         "labels": _labels(vault),
     }

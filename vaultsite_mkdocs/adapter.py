@@ -225,7 +225,8 @@ class VaultAdapter:
         settings = state.settings
         vault = build_vault(sources, cache, registry=registry, synonyms=synonyms,
                             company_ignore=settings["company_ignore"], exclude=settings["exclude"],
-                            home=settings["home"], language=config.theme.get("language"))
+                            home=settings["home"], language=config.theme.get("language"),
+                            related=settings["related"])
         for src in vault.unpublished:  # publish: false, draft: true, excluded folders
             f = by_src.pop(src, None)
             if f is not None:

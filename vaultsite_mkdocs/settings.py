@@ -14,6 +14,7 @@ own).  A wrong value stops the build with an error that names the key::
         exclude: [private, "*/drafts"]  # folders never published
         home: Home.md            # the home note, when docs/ has no index.md
         search: vaultsite        # the chunked Korean index (default); material: Material's own
+        related: true            # related notes under each note (false: not computed)
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -81,6 +82,7 @@ class VaultSettings(base.Config):
     # the site search: vaultsite's chunked index behind Material's search box, or Material's own
     # index; "pagefind" (the opt-in of earlier versions) means the chunked index too
     search = c.Choice(("vaultsite", "pagefind", "material"), default="vaultsite")  # see README, Search
+    related = c.Type(bool, default=True)  # related notes under each note (vaultsite.related)
     speedups = c.SubConfig(Speedups)
 
 

@@ -127,9 +127,51 @@
     if (a) hide();
   }
 
+  // The companies index: its table comes sorted by number of notes; the control (hidden
+  // until this runs) re-sorts the rows by name, notes or last mention, and keeps the choice
+  // in the URL's query (?sort=name), so a reload or a shared link shows the same order.
+  var SORTS = {
+    name: function (a, b) { return cmpName(a, b); },
+    count: function (a, b) { return (+b.dataset.count - +a.dataset.count) || cmpName(a, b); },
+    last: function (a, b) {
+      var x = a.dataset.last || "", y = b.dataset.last || "";
+      return x === y ? cmpName(a, b) : (x < y ? 1 : -1);
+    }
+  };
+  function cmpName(a, b) { return a.dataset.name.localeCompare(b.dataset.name, document.documentElement.lang || undefined); }
+
+  function setupSort(root) {
+    root.querySelectorAll(".vs-sort[data-sort-table]").forEach(function (bar) {
+      var table = document.getElementById(bar.dataset.sortTable);
+      var body = table && table.tBodies[0];
+      if (!body) return;
+      function apply(key, remember) {
+        if (!SORTS[key]) key = "count";
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(SORTS[key]);
+        rows.forEach(function (tr) { body.appendChild(tr); });
+        bar.querySelectorAll("button[data-sort]").forEach(function (b) {
+          b.setAttribute("aria-pressed", b.dataset.sort === key ? "true" : "false");
+        });
+        table.dataset.sorted = key;
+        if (remember) {
+          var url = new URL(window.location.href);
+          if (key === "count") url.searchParams.delete("sort"); else url.searchParams.set("sort", key);
+          history.replaceState(history.state, "", url.toString());
+        }
+      }
+      bar.querySelectorAll("button[data-sort]").forEach(function (b) {
+        b.addEventListener("click", function () { apply(b.dataset.sort, true); });
+      });
+      bar.hidden = false;
+      apply(new URLSearchParams(window.location.search).get("sort") || "count", false);
+    });
+  }
+
   function init() {
     hide();
     setupTimelineFilter(document);
+    setupSort(document);
   }
 
   document.addEventListener("mouseover", onOver);

@@ -1,0 +1,280 @@
+"""Related notes under each note (``vaultsite.related``) and company pages that quote every
+mention, linked ones marked apart (issue 20, items 3 and 4).
+
+The fixture ``tests/fixtures/related_vault`` holds Korean and English notes that share tags,
+companies and links, a company note (``companies/NVIDIA.md``), a note sharing nothing
+(``요리``) and an unpublished draft that shares everything.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from sitebuild import build, schema, write_config
+from vaultsite import related as related_mod
+from vaultsite.build import build_vault, scan_dir
+
+HERE = Path(__file__).parent
+VAULT = HERE / "fixtures" / "related_vault"
+
+#: note title -> [(related title, reasons)], best first (ko).
+EXPECTED_KO = {
+    "HBM 공급": [
+        ("GPU demand", ["같은 기업: NVIDIA", "태그: #HBM", "같은 노트를 링크: NVIDIA, AI 가속기",
+                        "함께 링크한 노트: Reading list"]),
+        ("AI 가속기", ["같은 기업: NVIDIA", "직접 링크"]),
+        ("메모리 가격", ["같은 기업: SK hynix", "태그: #HBM", "함께 링크한 노트: Reading list"]),
+        ("NVIDIA", ["같은 기업: NVIDIA", "직접 링크"]),
+        ("Reading list", ["직접 링크"]),
+    ],
+    "메모리 가격": [
+        ("HBM 공급", ["같은 기업: SK hynix", "태그: #HBM", "함께 링크한 노트: Reading list"]),
+        ("GPU demand", ["태그: #HBM", "함께 링크한 노트: Reading list"]),
+        ("Reading list", ["직접 링크"]),
+    ],
+    "AI 가속기": [
+        ("HBM 공급", ["같은 기업: NVIDIA", "직접 링크"]),
+        ("NVIDIA", ["같은 기업: NVIDIA", "함께 링크한 노트: GPU demand, HBM 공급"]),
+        ("GPU demand", ["같은 기업: NVIDIA", "직접 링크"]),
+        ("Reading list", ["같은 노트를 링크: HBM 공급"]),
+    ],
+}
+
+
+def _lists(vault) -> dict[str, list[tuple[str, list[str]]]]:
+    title = {n.src: n.title for n in vault.notes}
+    return {title[src]: [(r["title"], [x["text"] for x in r["reasons"]]) for r in rows]
+            for src, rows in vault.related.items()}
+
+
+# -- the core ---------------------------------------------------------------------------------
+
+def test_related_lists_their_order_and_reasons():
+    lists = _lists(build_vault(scan_dir(str(VAULT))))
+    for title, want in EXPECTED_KO.items():
+        assert lists[title] == want, title
+    assert "요리" not in lists  # it shares nothing with any note
+    everything = json.dumps(lists, ensure_ascii=False)
+    assert "Secret draft" not in everything  # unpublished: never related
+
+
+def test_reasons_follow_the_language():
+    lists = _lists(build_vault(scan_dir(str(VAULT)), language="en"))
+    assert lists["메모리 가격"][0] == ("HBM 공급", ["Same company: SK hynix", "Tags: #HBM",
+                                                   "Linked together from: Reading list"])
+    assert ("NVIDIA", ["Same company: NVIDIA", "Linked directly"]) in lists["GPU demand"]
+
+
+def test_same_vault_same_lists_and_the_setting_turns_it_off():
+    a = build_vault(scan_dir(str(VAULT)))
+    b = build_vault(scan_dir(str(VAULT)))
+    assert a.related == b.related
+    assert build_vault(scan_dir(str(VAULT)), related=False).related == {}
+
+
+def _synthetic(n: int, hub_every: int = 1):
+    """``n`` notes: a tag on every ``hub_every``-th note (a hub), a company on all but one,
+    a small tag per group of 5, and a chain of links."""
+    notes = [SimpleNamespace(src=f"n{i:05d}.md", url=f"n{i:05d}/", title=f"노트 {i:05d}",
+                             date=f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}") for i in range(n)]
+    tags = {x.src: ([f"g{i // 5}"] + (["투자"] if i % hub_every == 0 else [])) for i, x in enumerate(notes)}
+    companies = {x.src: (["nvidia"] if i else []) for i, x in enumerate(notes)}
+    links = {x.src: [notes[i + 1].src] for i, x in enumerate(notes[:-1])}
+    return notes, links, tags, companies
+
+
+def test_hub_keys_are_capped_and_the_work_stays_linear():
+    """A tag on every note and a company on all but one: the walk per note stays bounded, so
+    four times the notes cost about four times the time (not sixteen)."""
+    def run(n):
+        notes, links, tags, companies = _synthetic(n)
+        started = time.process_time()
+        got = related_mod.related_notes(notes, links, tags, companies, str.upper)
+        return time.process_time() - started, got
+
+    small, got = run(1000)
+    big, _ = run(4000)
+    assert big < 8 * small + 0.5, (small, big)
+    # the group of five shares its rare tag: those four come first, then the linked neighbour
+    first = got["n00012.md"]
+    assert {r["src"] for r in first[:4]} >= {"n00011.md", "n00013.md", "n00014.md"}
+    assert all(len(rows) <= related_mod.LIMIT for rows in got.values())
+    for rows in got.values():  # best first, and no note is related to itself
+        assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+
+
+def test_a_note_with_only_hub_keys_still_gets_neighbours():
+    """Its candidates are the hub's postings nearest it in date order, scored exactly."""
+    notes = [SimpleNamespace(src=f"n{i:04d}.md", url=f"n{i:04d}/", title=f"n{i:04d}", date=f"2020-01-01")
+             for i in range(300)]
+    tags = {x.src: ["투자"] for x in notes[:299]}
+    got = related_mod.related_notes(notes, {}, tags, {}, str, hub_cap=16)
+    rows = got["n0150.md"]
+    assert len(rows) == related_mod.LIMIT
+    assert all(r["reasons"] == [{"kind": "tag", "names": ["#투자"], "text": "태그: #투자"}] for r in rows)
+    assert "n0299.md" not in got  # it holds no key
+
+
+def test_threshold_search_equals_scoring_every_candidate():
+    """``_top`` stops early; scoring every candidate gives the same five."""
+    notes, links, tags, companies = _synthetic(400, hub_every=2)
+    fast = related_mod.related_notes(notes, links, tags, companies, str.upper, hub_cap=8)
+    original = related_mod._top
+
+    def every(partial, hubs, weight, hubset, titles, limit):
+        rows = []
+        for other, s in partial.items():
+            s += sum(weight[k] for k in hubs & hubset[other])
+            if s > 0:
+                rows.append((-round(s, 6), titles[other], other))
+        return sorted(rows)[:limit]
+
+    related_mod._top = every
+    try:
+        slow = related_mod.related_notes(notes, links, tags, companies, str.upper, hub_cap=8)
+    finally:
+        related_mod._top = original
+    assert fast == slow
+
+
+# -- real builds ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("related-build")
+    code, log, site_dir = build(VAULT, work, strict=True)
+    assert code == 0, log[-4000:]
+    return site_dir
+
+
+def _soup(site: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((site / rel / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+def _related_on_page(site: Path, rel: str) -> list[tuple[str, str]]:
+    aside = _soup(site, rel).select_one("aside.vs-related-notes")
+    if aside is None:
+        return []
+    return [(li.select_one("a").get_text(), li.select_one(".vs-related-reason").get_text())
+            for li in aside.select("li")]
+
+
+def test_note_pages_show_related_notes_with_reasons(site):
+    got = _related_on_page(site, "notes/HBM 공급")
+    assert got == [(t, " · ".join(r)) for t, r in EXPECTED_KO["HBM 공급"]]
+    soup = _soup(site, "notes/HBM 공급")
+    aside = soup.select_one("aside.vs-related-notes")
+    assert aside.find("h2").get_text(strip=True) == "관련 노트"
+    # after the note's content and its backlinks
+    assert soup.select_one("aside.vs-backlinks").find_next("aside") is aside
+    hrefs = [a["href"] for a in aside.select("a")]
+    assert hrefs[0] == "../GPU%20demand/" and hrefs[3] == "../../companies/NVIDIA/"
+    for href in hrefs:  # every link lands on a page of the site
+        target = (site / "notes" / "HBM 공급" / unquote(href)).resolve()
+        assert (target / "index.html").is_file(), href
+    assert _related_on_page(site, "notes/요리") == []
+    assert "Secret draft" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+
+
+def test_vault_json_has_related_lists_and_company_mentions(site):
+    data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema())
+    notes = {n["title"]: n for n in data["notes"]}
+    assert [r["title"] for r in notes["HBM 공급"]["related"]] == [t for t, _ in EXPECTED_KO["HBM 공급"]]
+    first = notes["HBM 공급"]["related"][0]
+    assert first["url"] == notes["GPU demand"]["url"] and "score" not in first  # the size of the vault is in it
+    assert first["reasons"] == [{"kind": "company", "names": ["NVIDIA"]}, {"kind": "tag", "names": ["#HBM"]},
+                                {"kind": "target", "names": ["NVIDIA", "AI 가속기"]},
+                                {"kind": "cited", "names": ["Reading list"]}]
+    assert notes["요리"]["related"] == []
+    nvidia = next(c for c in data["companies"] if c["id"] == "nvidia")
+    mentions = {m["note"]: m for m in nvidia["mentions"]}
+    hbm = notes["HBM 공급"]["url"]
+    assert mentions[hbm] == {"note": hbm, "count": 3, "linked": 1}
+    # [[NVIDIA]] is a linked mention even though a link target is no prose
+    assert mentions[notes["GPU demand"]["url"]] == {"note": notes["GPU demand"]["url"], "count": 2, "linked": 1}
+
+
+def test_mentions_in_the_core_keep_every_sentence_in_order():
+    vault = build_vault(scan_dir(str(VAULT)))
+    by_title = {n["title"]: n for n in vault.company_notes["nvidia"]}
+    assert by_title["HBM 공급"]["mentions"] == (
+        ("SK하이닉스는 엔비디아에 HBM3E를 공급한다.", True), ("엔비디아의 새 GPU가 나오면서 수요가 늘었다.", False),
+        ("하반기에도 엔비디아 물량이 이어진다.", False))
+    assert by_title["GPU demand"]["mentions"] == (("NVIDIA keeps buying HBM.", True),
+                                                 ("Nvidia said demand is strong.", False))
+
+
+def test_company_page_quotes_every_mention_marked(site):
+    soup = _soup(site, "companies/NVIDIA")
+    items = soup.select("ul.vs-mentions > li.vs-mention-note")
+    by_title = {li.select_one("a").get_text(): li for li in items}
+    assert list(by_title) == ["GPU demand", "HBM 공급", "AI 가속기"]  # newest first
+    quotes = [(q.select_one(".vs-mention-kind").get_text(), q.select_one(".vs-context").get_text())
+              for q in by_title["HBM 공급"].select("li.vs-quote")]
+    assert quotes == [("링크", "SK하이닉스는 엔비디아에 HBM3E를 공급한다."),
+                      ("텍스트", "엔비디아의 새 GPU가 나오면서 수요가 늘었다."),
+                      ("텍스트", "하반기에도 엔비디아 물량이 이어진다.")]
+    assert by_title["HBM 공급"].select_one(".vs-mention-count").get_text() == "3회 언급, 링크 1"
+    # the marker is a labelled word with a title, not a colour
+    kinds = by_title["GPU demand"].select(".vs-mention-kind")
+    assert [k["title"] for k in kinds] == ["노트가 기업 노트나 페이지로 링크한 언급", "본문에 이름만 적힌 언급"]
+    assert soup.select_one(".vs-mention-legend") is not None
+
+
+def test_companies_index_can_be_sorted(site):
+    soup = _soup(site, "companies")
+    bar = soup.select_one(".vs-sort")
+    assert bar is not None and bar.has_attr("hidden")  # shown by the script; the table works without it
+    assert [b["data-sort"] for b in bar.select("button")] == ["count", "name", "last"]
+    rows = soup.select(f"table#{bar['data-sort-table']} tbody tr")
+    assert [r["data-name"] for r in rows] == ["NVIDIA", "SK hynix", "Samsung Electronics"]  # by notes, then name
+    assert [r["data-count"] for r in rows] == ["4", "2", "1"]
+    assert [r["data-last"] for r in rows] == ["2025-04-02", "2025-03-01", "2025-01-15"]
+
+
+def test_related_setting_off(tmp_path):
+    code, log, site = build(VAULT, tmp_path, strict=True, extra={"vaultsite": {"related": False}})
+    assert code == 0, log[-3000:]
+    assert _related_on_page(site, "notes/HBM 공급") == []
+    data = json.loads((site / "vault.json").read_text(encoding="utf-8"))
+    assert all(n["related"] == [] for n in data["notes"])
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_serve_rebuild_after_a_change_to_another_notes_related_list(tmp_path):
+    """Tagging ``메모리 가격`` with ``#요리`` changes the related list of ``요리``, whose file did
+    not change: a serve rebuild must render ``요리`` again, identical to a clean build."""
+    docs = tmp_path / "docs"
+    shutil.copytree(VAULT, docs)
+    text = (docs / "notes" / "메모리 가격.md").read_text(encoding="utf-8")
+    edits = [["write", "notes/메모리 가격.md", text.replace("tags: [HBM, 메모리]", "tags: [HBM, 메모리, 요리]")],
+             ["write", "notes/GPU demand.md", "---\ndate: 2025-04-02\n---\nNo tags now. [[요리]]\n"]]
+    (tmp_path / "edits.json").write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
+    served = tmp_path / "served"
+    cfg = write_config(docs, served, tmp_path / "serve.yml")
+    proc = subprocess.run([sys.executable, str(HERE / "serve_sequence.py"), str(cfg), str(served), str(docs),
+                           str(tmp_path / "edits.json")], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [t for t, _ in _related_on_page(served, "notes/요리")] == ["GPU demand", "메모리 가격"]
+    clean_work = tmp_path / "clean"
+    clean_work.mkdir()
+    code, log, clean = build(docs, clean_work, site_url="http://127.0.0.1:8000/",
+                             extra={"vaultsite": {"search": "material"}})
+    assert code == 0, log[-3000:]
+    a, b = _files(served), _files(clean)
+    assert sorted(a) == sorted(b)
+    assert [rel for rel in a if a[rel] != b[rel] and not rel.startswith("sitemap")] == []

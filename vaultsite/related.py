@@ -1,0 +1,221 @@
+"""Related notes: up to five notes shown under each note, each with the reason.
+
+Computed once per build from inverted indexes, never by comparing every pair of notes.
+Each note has *keys*, and two notes are related by the keys they share:
+
+* ``tag``: a tag both carry;
+* ``company``: a company both mention;
+* ``target``: a note both link to (shared outgoing links);
+* ``cited``: a note that links to both of them (co-citation);
+
+and a direct link between them (either way) counts too.  A key weighs by its rarity, an
+IDF: ``log(N / df)`` where ``df`` is the number of notes holding it, so a tag on 3,000 of
+5,000 notes weighs 0.5 and a tag on three weighs 7.4 (a key on every note weighs nothing
+and is dropped).  A direct link weighs the IDF of the linking note's out-degree: a link
+from an index of everything says less than one from a note with three links.
+
+Candidates come from the keys' postings (key -> notes holding it).  A *hub* key, held by
+more than ``HUB_CAP`` notes (``#투자`` on 3,000 notes, a company every note names, an index
+note linking everything), would make that walk quadratic, so only ``HUB_CAP`` of its
+postings are walked, shared between the note's hubs: the ones nearest the note in (date,
+path) order.  A candidate is ranked by *all* the keys it shares with the note (a hub key
+still adds its small weight), so the cap decides who is considered, never how a considered
+note scores.  Hub keys are checked for the candidates best by their rarer keys and links
+only, as long as one could still reach the top five and for ``MAX_SCORED`` at most
+(``_top``).  The work per note is bounded by its number of keys times ``HUB_CAP``: linear
+in the vault.
+
+Text similarity is left out: a useful one (TF-IDF over Korean text with particles glued
+to nouns) needs a morphological tokeniser and a nearest-neighbour index, far more than
+this feature's budget of build time; links, tags and companies are what the user wrote
+on purpose.
+
+Ties are broken by title, then by date and path, so the same vault gives the same lists.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_left, insort
+from collections import defaultdict
+from operator import itemgetter
+
+from .labels import labels
+from .textutil import fold
+
+#: How many related notes a note shows.
+LIMIT = 5
+#: The most postings walked for one key when looking for candidates (see the module doc).
+HUB_CAP = 64
+#: The most candidates of one note whose hub keys are checked, best partial score first (see
+#: ``_top``): in a vault where every note shares a dozen hubs, the threshold stops late.
+MAX_SCORED = 32
+#: A direct link between the two notes weighs this many times the IDF of the link.
+LINK_WEIGHT = 1.0
+#: The most names a reason lists ("태그: #a, #b, #c").
+REASON_NAMES = 3
+_KINDS = ("company", "tag", "link", "target", "cited")  # the order reasons are shown in
+
+
+def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, list[str]],
+                  note_companies: dict[str, list[str]], company_name, language: str | None = "ko",
+                  limit: int = LIMIT, hub_cap: int = HUB_CAP) -> dict[str, list[dict]]:
+    """note src -> its related notes, best first: ``{"src", "url", "title", "score",
+    "reasons": [{"kind", "names", "text"}]}``.
+
+    ``notes``: the published notes (objects with ``src``, ``url``, ``title``, ``date``);
+    ``out_links``: note src -> the srcs of the notes it links to (published ones, each once);
+    ``note_tags`` / ``note_companies``: note src -> tag names / company ids;
+    ``company_name``: company id -> display name."""
+    L = labels(language)
+    by_src = {n.src: n for n in notes}
+    if len(by_src) < 2:
+        return {}
+    # Notes are numbered in the order postings are walked and ties broken by: date, then
+    # path; keys are numbered as met.  Integers hash and compare fastest.
+    srcs = sorted(by_src, key=lambda s: (by_src[s].date or "", s))
+    n_notes = len(srcs)
+    number = {src: i for i, src in enumerate(srcs)}
+    out: list[list[int]] = []
+    incoming: list[list[int]] = [[] for _ in srcs]
+    for i, src in enumerate(srcs):
+        targets = [number[t] for t in dict.fromkeys(out_links.get(src, ())) if t in number and t != src]
+        out.append(targets)
+        for t in targets:
+            incoming[t].append(i)
+    key_id: dict[tuple, int] = {}
+    key_of: list[tuple] = []  # key number -> (kind, value)
+    postings: list[list[int]] = []
+    keys: list[list[int]] = []
+    for i, src in enumerate(srcs):
+        ks = [("company", c) for c in dict.fromkeys(note_companies.get(src, ()))]
+        ks += [("tag", t) for t in dict.fromkeys(note_tags.get(src, ()))]
+        ks += [("target", srcs[t]) for t in out[i]]
+        ks += [("cited", srcs[c]) for c in incoming[i]]
+        mine = []
+        for k in ks:
+            kid = key_id.get(k)
+            if kid is None:
+                kid = key_id[k] = len(key_of)
+                key_of.append(k)
+                postings.append([])
+            postings[kid].append(i)  # in note order: this loop walks it
+            mine.append(kid)
+        keys.append(mine)
+
+    def idf(df: int) -> float:
+        return math.log(n_notes / max(df, 1))
+
+    weight = [idf(len(p)) for p in postings]
+    # A key every note holds says nothing (weight 0): it is dropped, like a stop word.
+    keys = [[k for k in ks if weight[k] > 0] for ks in keys]
+    keyset = [frozenset(ks) for ks in keys]
+    hubset = [frozenset(k for k in ks if len(postings[k]) > hub_cap) for ks in keys]  # a note's hub keys
+    link_w = [LINK_WEIGHT * idf(len(o)) if o else 0.0 for o in out]
+    titles = [fold(by_src[s].title) for s in srcs]
+    result: dict[str, list[dict]] = {}
+    for i, src in enumerate(srcs):
+        # Rare keys and direct links: every note holding them, scored as it is met.
+        score: dict[int, float] = defaultdict(float)
+        hubs = []
+        for k in keys[i]:
+            p = postings[k]
+            if len(p) <= hub_cap:
+                w = weight[k]
+                for other in p:
+                    score[other] += w
+            else:
+                hubs.append(k)
+        w = link_w[i]
+        for other in out[i]:
+            score[other] += w
+        for other in incoming[i]:
+            score[other] += link_w[other]
+        if hubs:
+            # Hubs: hub_cap postings in all, the nearest this note in (date, path) order,
+            # are candidates too.
+            per = max(4, hub_cap // len(hubs))
+            for k in hubs:
+                p = postings[k]
+                at = bisect_left(p, i)
+                lo = max(0, min(at - per // 2, len(p) - per))
+                for other in p[lo:lo + per]:
+                    if other not in score:
+                        score[other] = 0.0
+        score.pop(i, None)
+        best = _top(score, frozenset(hubs), weight, hubset, titles, limit)
+        if not best:
+            continue
+        rows = []
+        linked = set(out[i]) | set(incoming[i])
+        mine = keyset[i]
+        for neg, _, other in best:
+            shared: dict[str, list[str]] = {}
+            for k in mine & keyset[other]:
+                kind, value = key_of[k]
+                shared.setdefault(kind, []).append((-weight[k], value))
+            if other in linked:
+                shared["link"] = []
+            n = by_src[srcs[other]]
+            rows.append({"src": n.src, "url": n.url, "title": n.title, "score": round(-neg, 3),
+                         "reasons": _reasons(shared, by_src, company_name, L)})
+        result[src] = rows
+    return result
+
+
+def _top(partial: dict[int, float], hubs: frozenset, weight: list, hubset: list, titles: list, limit: int) -> list:
+    """The ``limit`` best candidates as ``(-score, folded title, note number)``, best first,
+    where a candidate's score is its ``partial`` score (rare keys, links) plus the weight of
+    every hub key it shares.  The hubs add at most the sum of their weights, so candidates
+    are taken in order of partial score and the hubs are checked only until no later one
+    can reach the list (the threshold algorithm), and for ``MAX_SCORED`` candidates at most:
+    exact whenever the threshold stops first, as it does unless most candidates share many
+    hubs (then the ``MAX_SCORED`` best by rare keys and links are ranked exactly)."""
+    if not hubs:
+        return heapq.nsmallest(limit, ((-round(s, 6), titles[o], o) for o, s in partial.items() if s > 0))
+    bound = sum(weight[k] for k in hubs) + 1e-9
+    best: list = []  # the best rows so far, best first
+    worst = -1.0  # the score of the last of ``limit`` rows once there are as many
+    # Partial ties keep the candidates' order of discovery, which the vault alone decides.
+    ranked = sorted(partial.items(), key=itemgetter(1), reverse=True)
+    for other, s in ranked[:MAX_SCORED]:
+        if s + bound < worst:
+            break
+        shared = hubs & hubset[other]
+        if shared:
+            s += sum([weight[k] for k in shared])
+        if s <= 0 or s < worst - 1e-9:
+            continue
+        row = (-round(s, 6), titles[other], other)
+        if len(best) < limit:
+            insort(best, row)
+        elif row < best[-1]:
+            best.pop()
+            insort(best, row)
+        else:
+            continue
+        if len(best) == limit:
+            worst = -best[-1][0]
+    return best
+
+
+def _reasons(shared: dict[str, list], by_src: dict, company_name, L: dict) -> list[dict]:
+    """Why two notes are related, in a fixed order of kinds: companies, tags, a direct link,
+    shared links, notes citing both; within a kind the rarest (heaviest) key first.
+    ``shared``: kind -> [(-weight, value)]."""
+    out = []
+    for kind in _KINDS:
+        if kind not in shared:
+            continue
+        values = [v for _, v in sorted(shared[kind])[:REASON_NAMES]]
+        if kind == "company":
+            names = [company_name(v) for v in values]
+        elif kind == "tag":
+            names = ["#" + v for v in values]
+        elif kind == "link":
+            names = []
+        else:
+            names = [by_src[v].title for v in values]
+        text = L["related_" + kind] + (": " + ", ".join(names) if names else "")
+        out.append({"kind": kind, "names": names, "text": text})
+    return out
