@@ -425,6 +425,8 @@ class Vault:
     #: note src -> its related notes, best first (``vaultsite.related``); empty when the
     #: setting ``related`` is off.
     related: dict[str, list[dict]] = field(default_factory=dict)
+    #: note src -> its file's mtime: the date of a note that gives none (``vaultsite.latest``).
+    mtimes: dict[str, float] = field(default_factory=dict)
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -525,6 +527,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
         vault.by_page[note.page_src] = note
         vault.by_url[note.url] = note
         vault.search_records[note.src] = facts.search
+        vault.mtimes[note.src] = source.mtime
         facts_by_src[note.src] = facts
     cache.prune({s.key for s in sources})
     if withheld:

@@ -16,6 +16,7 @@ import hashlib
 
 from . import excalidraw
 from .build import Vault
+from .latest import first_image, home_note, latest_notes
 
 
 def _h(*parts) -> str:
@@ -29,6 +30,7 @@ def _h(*parts) -> str:
 def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int | str]:
     """page src -> signature for every note page.  ``versions``: note src -> (size, mtime)."""
     out: dict[str, str] = {}
+    home = home_note(vault)
     for note in vault.notes:
         links = []
         for rec in vault.links.get(note.src, []):
@@ -48,8 +50,20 @@ def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int |
             tuple(sorted(vault.company_pages.get(c, "") for c in vault.note_companies.get(note.src, []))),
             tuple((r["url"], r["title"], tuple(x["text"] for x in r["reasons"]))
                   for r in vault.related.get(note.src, ())),
+            _latest_inputs(vault) if note is home else None,
+            # a cover named in front matter is found by name, not by a link: its preview image
+            first_image(vault, note) if (note.extra or {}).get("cover") else None,
         )
     return out
+
+
+def _latest_inputs(vault: Vault) -> tuple:
+    """What the latest-notes section under the vault's own home note shows of other notes."""
+    return tuple((n.page_src, n.title, when.date, when.from_file, tuple(vault.note_tags.get(n.src, [])),
+                  tuple((c, vault.company_pages.get(c), vault.registry.get(c).name if vault.registry.get(c) else None)
+                        for c in vault.note_companies.get(n.src, [])),
+                  tuple(vault.tag_pages.get(t) for t in vault.note_tags.get(n.src, [])))
+                 for n, when in latest_notes(vault))
 
 
 def generated_signatures(pages: dict[str, str]) -> dict[str, int | str]:

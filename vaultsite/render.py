@@ -24,6 +24,7 @@ from . import canvas as canvas_mod
 from . import excalidraw
 from . import properties as properties_mod
 from . import build as build_mod
+from . import latest as latest_mod
 from .build import (COMPANY_DIR, GENERATED, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
                     timeline_pages, timeline_year_src, timeline_years, url_between)
 from .labels import labels, month_short, period_label
@@ -856,7 +857,7 @@ def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
     return {src: text for src, text in pages.items() if page_url(src) not in vault.by_url}
 
 
-HOME_LATEST = 30
+HOME_LATEST = latest_mod.LATEST
 
 
 def _tag_href(vault: Vault, src: str, name: str, tags_href: str) -> str:
@@ -865,15 +866,37 @@ def _tag_href(vault: Vault, src: str, name: str, tags_href: str) -> str:
     return _rel(src, page) if page else tags_href + "#" + tag_anchor(name)
 
 
+def latest_view(vault: Vault, src: str) -> list[dict]:
+    """The latest notes (``vaultsite.latest``) as the listing on page ``src`` shows them: date
+    (the file's when the note gives none), title, companies and tags, linked from ``src``."""
+    tags_href = _rel(src, GENERATED["tags"])
+    out = []
+    for n, when in latest_mod.latest_notes(vault):
+        companies = []
+        for cid in vault.note_companies.get(n.src, [])[:4]:
+            company = vault.registry.get(cid) if vault.registry else None
+            if company and cid in vault.company_pages:
+                companies.append({"name": company.name, "href": _rel(src, vault.company_pages[cid])})
+        out.append({"title": n.title, "date": when.date, "from_file": when.from_file,
+                    "href": _rel(src, n.page_src), "companies": companies,
+                    "tags": [{"name": t, "href": _tag_href(vault, src, t, tags_href)}
+                             for t in vault.note_tags.get(n.src, [])[:6]]})
+    return out
+
+
+def home_section(vault: Vault, src: str) -> str:
+    """The latest notes under the vault's own home note (``latest.home_note``), reused in
+    ``mkdocs serve`` while the listing is unchanged."""
+    notes = latest_view(vault, src)
+    return _render(vault.page_memo, "home_latest.md.j2", src, notes=notes, L=_labels(vault))
+
+
 def home_page(vault: Vault, src: str = HOME) -> str:
     """The site's root page when the vault has no home note: the latest notes, the tags,
     and the generated pages."""
     L = _labels(vault)
-    dated = sorted(vault.notes, key=lambda n: (n.date or "", n.title), reverse=True)[:HOME_LATEST]
+    notes = latest_view(vault, src)
     tags_href = _rel(src, GENERATED["tags"])
-    notes = [{"title": n.title, "date": n.date, "href": _rel(src, n.page_src),
-              "tags": [{"name": t, "href": _tag_href(vault, src, t, tags_href)} for t in vault.note_tags.get(n.src, [])[:6]]}
-             for n in dated]
     tags = []
     if vault.tag_index is not None:
         for name, srcs in vault.tag_index.tags():

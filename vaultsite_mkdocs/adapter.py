@@ -35,7 +35,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from vaultsite import export, render, sanitize
+from vaultsite import export, latest, render, sanitize
 from vaultsite import tags as tags_mod
 from vaultsite.build import Cache, Vault, build_vault, is_note_path
 from vaultsite.companies import Registry
@@ -50,6 +50,7 @@ from .buildcache import BuildCache
 from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
+from .feeds import head_context, write_feeds
 from .sitesearch import skip_material_indexing, write_site_search
 from .scan import vault_sources
 from .serve import IncrementalServe
@@ -384,6 +385,8 @@ class VaultAdapter:
         cid = state.company_of_page.get(src)
         if cid:
             extra = render.company_section(state.vault, cid, src)
+        elif note is latest.home_note(state.vault):  # the vault's own home note: the latest notes below it
+            extra = render.home_section(state.vault, src)
         return render.note_source(state.vault, note, extra)
 
     @staticmethod
@@ -444,6 +447,7 @@ class VaultAdapter:
         if state is None or state.vault is None:
             return context
         vault = state.vault
+        head_context(state.settings, vault, context, page)  # feed links, description, social previews
         note = vault.note_for_page(nfc(page.file.src_uri))
         if note is None:
             return context
@@ -500,6 +504,7 @@ class VaultAdapter:
             vault.problems.append(p)
             log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
         site = config.site_dir
+        write_feeds(state.settings, vault, config)
         # In mkdocs serve, the entries of notes whose page did not change are reused.
         serve = self.serve if self.serve.active else None
         with open(os.path.join(site, "vault.json"), "wb") as fh:

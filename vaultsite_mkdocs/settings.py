@@ -15,6 +15,8 @@ own).  A wrong value stops the build with an error that names the key::
         home: Home.md            # the home note, when docs/ has no index.md
         search: vaultsite        # the chunked Korean index (default); material: Material's own
         related: true            # related notes under each note (false: not computed)
+        feed: true               # feed.xml (Atom; rss.xml too with site_url), linked from every page
+        social: true             # description, Open Graph and Twitter card tags on every page
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -83,6 +85,8 @@ class VaultSettings(base.Config):
     # index; "pagefind" (the opt-in of earlier versions) means the chunked index too
     search = c.Choice(("vaultsite", "pagefind", "material"), default="vaultsite")  # see README, Search
     related = c.Type(bool, default=True)  # related notes under each note (vaultsite.related)
+    feed = c.Type(bool, default=True)  # feed.xml of the latest notes (rss.xml too with site_url)
+    social = c.Type(bool, default=True)  # description + Open Graph / Twitter card tags in every page's head
     speedups = c.SubConfig(Speedups)
 
 
