@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote, urljoin
 
 from .build import Vault
-from .latest import first_image, home_note, summary
+from .latest import first_image, home_note, summary, xml_text
 from .media import file_url_from
 from .model import Note
 
@@ -36,7 +36,7 @@ def page_meta(vault: Vault, note: Note | None, page_src: str, title: str, *, sit
     site_url = (site_url or "").strip()
     is_home = note is not None and note is home_note(vault) or page_src == "index.md"
     meta = {
-        "title": site_name if is_home and site_name else title,
+        "title": xml_text(site_name if is_home and site_name else title),  # no control characters
         "description": None,
         "type": "website" if is_home or note is None else "article",
         "url": canonical_url if site_url and canonical_url else None,
@@ -51,7 +51,7 @@ def page_meta(vault: Vault, note: Note | None, page_src: str, title: str, *, sit
     if is_home and site_description and not (note.description or "").strip():
         meta["description"] = None  # the site's own description says best what the site is
     else:
-        meta["description"] = description(note) or None
+        meta["description"] = xml_text(description(note)) or None
     if not is_home and note.date:
         meta["published"] = note.date
     image = first_image(vault, note)
