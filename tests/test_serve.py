@@ -174,5 +174,29 @@ def test_new_note_is_served_and_backlinked(server):
     assert any(b["title"] == NEW_NOTE for b in new["backlinks"])
 
 
+def test_new_note_reaches_the_home_page_and_the_feed(server):
+    """docs/index.md is the vault's own home note: its latest-notes section and feed.xml follow
+    a note added while serving."""
+    import feedparser
+
+    base, docs = server["base"], server["docs"]
+    title = "서브 피드 노트"
+    status, home = _get(base)
+    assert status == 200 and title not in home
+    (docs / "notes" / f"{title}.md").write_text(
+        f"---\ntitle: {title}\ndate: 2030-01-02\n---\n\n피드에 실릴 새 노트.\n", encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while True:
+        _, home = _get(base)
+        latest = BeautifulSoup(home, "lxml").select(".vs-home-latest li a")
+        _, feed = _get(base + "feed.xml")
+        entries = feedparser.parse(feed).entries if feed else []
+        if latest and latest[0].get_text() == title and entries and entries[0].title == title:
+            break
+        assert time.monotonic() < deadline, f"home and feed.xml 30 s after the note was written:\n{_log_tail(server)}"
+        time.sleep(0.2)
+    assert entries[0].published.startswith("2030-01-02")
+
+
 def test_click_is_not_a_version_that_breaks_live_reload():
     assert importlib.metadata.version("click") not in {"8.3.0", "8.3.1", "8.3.2"}
