@@ -20,8 +20,8 @@ def head_context(settings, vault, context: dict, page) -> None:
     """``context["vs_head"]`` for every page: the feed links and the page's preview.  A
     page with no description of its own gets its summary as ``page.meta.description``,
     which Material prints as the one ``<meta name="description">``."""
-    config = context.get("config")
-    site_url = (getattr(config, "site_url", None) or "") if config is not None else ""
+    config = context["config"]
+    site_url = config.site_url or ""
     head: dict = {"feeds": [], "social": None}
     if settings["feed"]:
         head["feeds"].append({"href": feed_mod.ATOM, "type": "application/atom+xml"})
@@ -33,7 +33,8 @@ def head_context(settings, vault, context: dict, page) -> None:
         # page.title is escaped already (the adapter's _escape_page_meta); the note's own title is not
         title = note.title if note is not None else html.unescape(page.title or "")
         meta = social.page_meta(vault, note, src, title, site_name=config.site_name or "",
-                                site_description=config.site_description or "", site_url=site_url, canonical_url=page.canonical_url)
+                                site_description=config.site_description or "", site_url=site_url,
+                                canonical_url=page.canonical_url)
         if meta["description"] and not page.meta.get("description"):
             page.meta["description"] = html.escape(meta["description"], quote=True)  # Material prints it raw
         head["social"] = meta
