@@ -46,6 +46,7 @@ GENERATED = {
     "companies": f"{COMPANY_DIR}/index.md",
     "missing": "missing.md",
 }
+GRAPH_PAGE = "graph.md"  # the global graph view (vaultsite.graph), when the setting is on
 HOME = "index.md"  # the site's root page; generated when the vault has no home note
 TIMELINE_DIR = "timeline"  # timeline/<year>.md: one page per year (timeline.md is the index)
 TAGS_DIR = "tags"  # tags/<tag>.md: one page per tag (tags.md is the index)
@@ -427,6 +428,8 @@ class Vault:
     related: dict[str, list[dict]] = field(default_factory=dict)
     #: note src -> its file's mtime: the date of a note that gives none (``vaultsite.latest``).
     mtimes: dict[str, float] = field(default_factory=dict)
+    #: The graph view is on (``extra.vaultsite.graph``): the graph page and each note's local graph.
+    graph: bool = True
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -440,7 +443,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
                 synonyms: dict[str, str] | None = None,
                 company_ignore: Iterable[str] = (), *,
                 exclude: list[str] | tuple = (), home: str | None = None, language: str | None = "ko",
-                related: bool = True) -> Vault:
+                related: bool = True, graph: bool = True) -> Vault:
     """The whole core in one call.
 
     ``registry``: the company registry to start from (default: the packaged one); a user's
@@ -451,10 +454,11 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     never published; ``home``: the note to publish at the site root when ``docs/`` has no
     ``index.md`` (default: ``Home.md``, ``README.md`` or ``index.md`` at the vault root);
     ``language``: the site's language (``theme.language``) for the words of generated pages;
-    ``related``: compute each note's related notes (``vaultsite.related``).
+    ``related``: compute each note's related notes (``vaultsite.related``);
+    ``graph``: the graph view is on (its page is one of the generated pages).
     """
     cache = cache or Cache()
-    vault = Vault(language=language or "ko")
+    vault = Vault(language=language or "ko", graph=graph)
     index = vault.index
     rule = publish.Rule(exclude)
     hidden = [s for s in sources if rule.hidden(s.src)]
@@ -562,6 +566,8 @@ def generated_page_srcs(vault: Vault) -> set[str]:
     pages = set(GENERATED.values()) | set(vault.company_pages.values())
     if vault.generated_home:
         pages.add(HOME)
+    if vault.graph:
+        pages.add(GRAPH_PAGE)
     per_folder: dict[str, int] = defaultdict(int)
     for note in vault.notes:
         folder = posixpath.dirname(note.page_src)

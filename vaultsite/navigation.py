@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .build import GENERATED, Vault, page_url
+from .build import GENERATED, GRAPH_PAGE, Vault, page_url
 from .labels import labels
 from .render import folder_label
 
@@ -57,4 +57,6 @@ def build_nav(vault: Vault, pages: set[str]) -> list:
     for key in ("timeline", "companies", "tags", "missing"):
         if GENERATED[key] in pages:
             nav.append({L[key]: GENERATED[key]})
+    if vault.graph and GRAPH_PAGE in pages:
+        nav.append({L["graph"]: GRAPH_PAGE})
     return nav

@@ -25,7 +25,7 @@ from . import excalidraw
 from . import properties as properties_mod
 from . import build as build_mod
 from . import latest as latest_mod
-from .build import (COMPANY_DIR, GENERATED, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
+from .build import (COMPANY_DIR, GENERATED, GRAPH_PAGE, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
                     timeline_pages, timeline_year_src, timeline_years, url_between)
 from .labels import labels, month_short, period_label
 from .links import page_src_of, plain_heading, split_wikilink
@@ -851,10 +851,28 @@ def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
             pages[src] = company_page(vault, cid)
     if vault.generated_home and HOME not in existing and "README.md" not in existing:
         pages[HOME] = home_page(vault)
+    if vault.graph and not _address_taken(GRAPH_PAGE, pages, existing):
+        pages[GRAPH_PAGE] = graph_page(vault)
     pages.update(company_note_pages(vault, existing))
     # A note owns its address even when a generated page would share it: ``cycle.md`` and the
     # folder index ``cycle/index.md`` are both ``cycle/``, and MkDocs would silently keep one.
     return {src: text for src, text in pages.items() if page_url(src) not in vault.by_url}
+
+
+def _address_taken(src: str, pages: dict[str, str], existing: set[str]) -> bool:
+    """A page of the vault or of the emitters already has ``src``'s address (``graph/index.md``
+    for ``graph.md``)."""
+    url = page_url(src)
+    return any(page_url(p) == url for p in (*pages, *existing) if p.endswith(".md"))
+
+
+def graph_page(vault: Vault, src: str = GRAPH_PAGE) -> str:
+    """The global graph page: a canvas the script fills from ``vs-graph/graph.json``
+    (``vaultsite.graph``); the page itself holds no graph data."""
+    root = "../" * page_url(src).count("/")
+    links = sum(len(b) for b in vault.backlinks.values())  # one per (linking note, linked note)
+    return _render(vault.page_memo, "graph.md.j2", src, title=_labels(vault)["graph"], root=root.rstrip("/") or ".",
+                   data=root + "vs-graph/graph.json", notes=len(vault.notes), links=links, L=_labels(vault))
 
 
 HOME_LATEST = latest_mod.LATEST
@@ -903,6 +921,8 @@ def home_page(vault: Vault, src: str = HOME) -> str:
             tags.append({"name": name, "count": len(srcs), "href": _tag_href(vault, src, name, tags_href)})
         tags.sort(key=lambda t: (-t["count"], t["name"].casefold()))
     links = [{"label": L[key], "href": _rel(src, GENERATED[key])} for key in ("timeline", "companies", "tags")]
+    if vault.graph:
+        links.append({"label": L["graph"], "href": _rel(src, GRAPH_PAGE)})
     if vault.missing:
         links.append({"label": L["missing"], "href": _rel(src, GENERATED["missing"])})
     return _render(vault.page_memo, "home.md.j2", src, title=L["home"], notes=notes, tags=tags[:60], links=links,
@@ -929,5 +949,6 @@ def page_context(vault: Vault, note: Note) -> dict:
         "related": [{"url": r["url"], "title": r["title"], "reasons": [x["text"] for x in r["reasons"]]}
                     for r in vault.related.get(note.src, [])],
         "cssclasses": list((note.extra or {}).get("cssclasses") or []),
+        "graph": vault.graph,  # the local graph (its data: vs-graph/n/<page URL>index.json)
         "labels": _labels(vault),
     }

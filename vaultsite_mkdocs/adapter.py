@@ -35,7 +35,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from vaultsite import export, latest, render, sanitize
+from vaultsite import export, graph, latest, render, sanitize
 from vaultsite import tags as tags_mod
 from vaultsite.build import Cache, Vault, build_vault, is_note_path
 from vaultsite.companies import Registry
@@ -121,6 +121,7 @@ class VaultAdapter:
         self._registry: Registry | None = None
         self._synonym_files: tuple = ()
         self._synonyms: dict | None = None
+        self.graph_memo: dict = {}  # graph files last written (mkdocs serve writes only changes)
 
     # -- helpers the speed-ups call ----------------------------------------------------------
     def note_for_page(self, page_src: str) -> Note | None:
@@ -227,7 +228,8 @@ class VaultAdapter:
         vault = build_vault(sources, cache, registry=registry, synonyms=synonyms,
                             company_ignore=settings["company_ignore"], exclude=settings["exclude"],
                             home=settings["home"], language=config.theme.get("language"),
-                            related=settings["related"])
+                            related=settings["related"],
+                            graph=settings["graph"])
         for src in vault.unpublished:  # publish: false, draft: true, excluded folders
             f = by_src.pop(src, None)
             if f is not None:
@@ -512,6 +514,8 @@ class VaultAdapter:
                                              serve.vault_json if serve else None))
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
+        if state.settings["graph"]:
+            graph.write_graph(vault, site, self.graph_memo if self.serving.on else None)
         write_site_search(vault, site, self.serving.on or state.settings["search"] == "material")
         if serve is not None:
             serve.finish(site)

@@ -17,6 +17,7 @@ own).  A wrong value stops the build with an error that names the key::
         related: true            # related notes under each note (false: not computed)
         feed: true               # feed.xml (Atom; rss.xml too with site_url), linked from every page
         social: true             # description, Open Graph and Twitter card tags on every page
+        graph: true              # the graph view (local graph on notes, the graph page)
         speedups:                # each optional speed-up can be switched off
           parallel_pages: true
 """
@@ -87,6 +88,7 @@ class VaultSettings(base.Config):
     related = c.Type(bool, default=True)  # related notes under each note (vaultsite.related)
     feed = c.Type(bool, default=True)  # feed.xml of the latest notes (rss.xml too with site_url)
     social = c.Type(bool, default=True)  # description + Open Graph / Twitter card tags in every page's head
+    graph = c.Type(bool, default=True)  # the graph view: a local graph on every note, the graph page
     speedups = c.SubConfig(Speedups)
 
 

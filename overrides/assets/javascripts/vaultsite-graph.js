@@ -1,0 +1,526 @@
+/* vaultsite: the graph view (a note's local graph, the vault's global graph page).
+ *
+ * Data: vs-graph/graph.json (the whole vault, integer ids, parallel arrays) on the graph page;
+ * vs-graph/n/<note URL>index.json (one note's depth-1 neighbourhood) on a note page, and its
+ * neighbours' files for depth 2.  Both are written once per build (vaultsite/graph.py).
+ *
+ * Layout: d3-force in a worker (workers/vaultsite-graph-layout.js).  Drawing: one <canvas>,
+ * batched paths (all edges in one or two strokes, nodes one fill per colour), nothing drawn
+ * outside the view, labels only where they can be read; frames are drawn only when something
+ * changed.  Material's instant navigation swaps pages without reloading scripts: graphs are
+ * (re)made on every page through Material's document$ observable and the old ones stopped.
+ *
+ * Test hook: window.vaultsiteGraph.instances[k].state() (nodes drawn, positions on screen,
+ * view), .find(title), .focus(title).
+ */
+(function () {
+  "use strict";
+
+  var SELF = document.currentScript ? document.currentScript.src : location.href;
+  var WORKER = new URL("workers/vaultsite-graph-layout.js", SELF).href;
+  /* readable on Material's light (default) and dark (slate) backgrounds */
+  var PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
+                 "#ff9da7", "#9c755f", "#8cd17d", "#499894", "#d37295"];
+  var TAG = 1, COMPANY = 2;
+  var api = window.vaultsiteGraph = window.vaultsiteGraph || {instances: []};
+
+  function encodePath(u) {
+    return u.split("/").map(encodeURIComponent).join("/");
+  }
+
+  function hashColour(key) {
+    var h = 0;
+    for (var i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+    return PALETTE[Math.abs(h) % PALETTE.length];
+  }
+
+  function fetchJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + url);
+      return r.json();
+    });
+  }
+
+  /* The data any graph is drawn from: notes (with folder and tags), optional tag and
+   * company nodes, and edges as pairs of node indexes. */
+  function Model() {
+    this.title = []; this.url = []; this.kind = []; this.folder = []; this.tags = [];
+    this.companies = []; this.key = {}; this.edges = [];
+    this.tagNames = []; this.tagUrls = []; this.companyNames = []; this.companyUrls = [];
+  }
+
+  Model.prototype.addNote = function (title, url, folder, tags, companies) {
+    var k = this.key["n:" + url];
+    if (k !== undefined) return k;
+    k = this.title.length;
+    this.key["n:" + url] = k;
+    this.title.push(title); this.url.push(url); this.kind.push(0); this.folder.push(folder);
+    this.tags.push(tags); this.companies.push(companies);
+    return k;
+  };
+
+  function fromGlobal(d) {
+    var m = new Model();
+    for (var i = 0; i < d.title.length; i++) {
+      m.addNote(d.title[i], d.url[i], d.folders[d.folder[i]], d.note_tags[i].map(function (t) { return d.tags[t][0]; }),
+                d.note_companies[i]);
+    }
+    m.edges = d.edges;
+    m.tagNames = d.tags.map(function (t) { return t[0]; });
+    m.tagUrls = d.tags.map(function (t) { return t[1]; });
+    m.companyNames = d.companies.map(function (c) { return c[0]; });
+    m.companyUrls = d.companies.map(function (c) { return c[1]; });
+    m.global = true;
+    return m;
+  }
+
+  /* Merges local graph files (the note's own first): nodes by URL, tags and companies by name. */
+  function fromLocals(files) {
+    var m = new Model(), seen = {}, tagId = {}, companyId = {};
+    files.forEach(function (d) {
+      var ids = d.nodes.map(function (n) {
+        var tags = n.tags.map(function (t) { return d.tags[t][0]; });
+        var cs = n.companies.map(function (c) {
+          var name = d.companies[c][0];
+          if (companyId[name] === undefined) {
+            companyId[name] = m.companyNames.length;
+            m.companyNames.push(name); m.companyUrls.push(d.companies[c][1]);
+          }
+          return companyId[name];
+        });
+        d.tags.forEach(function (t) { tagId[t[0]] = t[1]; });
+        return m.addNote(n.title, n.url, n.folder, tags, cs);
+      });
+      d.edges.forEach(function (e) {
+        var a = ids[e[0]], b = ids[e[1]], k = a + "," + b;
+        if (!seen[k]) { seen[k] = 1; m.edges.push(a, b); }
+      });
+    });
+    Object.keys(tagId).sort().forEach(function (name) { m.tagNames.push(name); m.tagUrls.push(tagId[name]); });
+    return m;
+  }
+
+  function Graph(el) {
+    this.el = el;
+    this.mode = el.dataset.vsGraph;
+    this.root = new URL((el.dataset.root || ".") + "/", location.href).href;
+    this.canvas = el.querySelector("canvas");
+    this.ctx = this.canvas.getContext("2d", {alpha: true});
+    this.opts = {tags: false, companies: false, color: "folder", depth: 1};
+    this.k = 1; this.tx = 0; this.ty = 0; this.fit = true;
+    this.hover = -1; this.focused = -1; this.dirty = false; this.frames = 0; this.raf = 0;
+    this.settled = false; this.layoutMs = 0; this.ticks = 0;
+    this.n = 0; this.x = null; this.y = null; this.drawn = 0; this.alive = true;
+    this.listeners = [];
+    this.worker = new Worker(WORKER);
+    var self = this;
+    this.worker.onmessage = function (e) { self.onTick(e.data); };
+    this.bindUI();
+    this.resize();
+    this.load();
+  }
+
+  Graph.prototype.on = function (target, type, fn, opts) {
+    target.addEventListener(type, fn, opts);
+    this.listeners.push([target, type, fn, opts]);
+  };
+
+  Graph.prototype.destroy = function () {
+    this.alive = false;
+    this.worker.terminate();
+    if (this.raf) cancelAnimationFrame(this.raf);
+    this.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
+    if (this.observer) this.observer.disconnect();
+  };
+
+  Graph.prototype.load = function () {
+    var self = this, src = this.el.dataset.src;
+    var first = fetchJSON(src);
+    var data = this.mode === "global" ? first.then(fromGlobal) : first.then(function (own) {
+      self.own = own;
+      if (self.opts.depth < 2) return fromLocals([own]);
+      var more = own.nodes.slice(1).map(function (n) {
+        return fetchJSON(self.root + "vs-graph/n/" + encodePath(n.url) + "index.json").catch(function () { return null; });
+      });
+      return Promise.all(more).then(function (files) {
+        return fromLocals([own].concat(files.filter(Boolean)));
+      });
+    });
+    data.then(function (m) { if (self.alive) self.setModel(m); },
+              function (err) { self.el.classList.add("vs-graph--failed"); self.error = String(err); });
+  };
+
+  /* The nodes drawn: every note, then (when switched on) the tags and companies of the notes. */
+  Graph.prototype.setModel = function (m) {
+    var old = this.pos || {}, opts = this.opts;
+    this.model = m;
+    var title = m.title.slice(), url = m.url.slice(), kind = m.kind.slice(), colourKey = [];
+    var edges = m.edges.slice(), i, j;
+    for (i = 0; i < m.title.length; i++) {
+      colourKey.push(opts.color === "tag" ? (m.tags[i][0] || "") : m.folder[i]);
+    }
+    var extra = {};
+    function add(k, name, href, key) {
+      if (extra[key] === undefined) {
+        extra[key] = title.length;
+        title.push(name); url.push(href); kind.push(k); colourKey.push(key);
+      }
+      return extra[key];
+    }
+    for (i = 0; i < m.title.length; i++) {
+      if (opts.tags) for (j = 0; j < m.tags[i].length; j++) {
+        var t = m.tags[i][j];
+        edges.push(i, add(TAG, "#" + t, m.tagUrls[m.tagNames.indexOf(t)] || null, "tag:" + t));
+      }
+      if (opts.companies) for (j = 0; j < m.companies[i].length; j++) {
+        var c = m.companies[i][j];
+        edges.push(i, add(COMPANY, m.companyNames[c], m.companyUrls[c] || null, "company:" + m.companyNames[c]));
+      }
+    }
+    var n = title.length;
+    this.n = n; this.title = title; this.url = url; this.kind = kind;
+    this.edges = Int32Array.from(edges);
+    var deg = new Int32Array(n), adj = [];
+    for (i = 0; i < n; i++) adj.push([]);
+    for (i = 0; i + 1 < edges.length; i += 2) {
+      deg[edges[i]]++; deg[edges[i + 1]]++;
+      adj[edges[i]].push(edges[i + 1]); adj[edges[i + 1]].push(edges[i]);
+    }
+    this.adj = adj;
+    this.r = new Float32Array(n);
+    for (i = 0; i < n; i++) this.r[i] = (kind[i] ? 3 : 2.5) + Math.min(12, Math.sqrt(deg[i]) * 1.4);
+    /* nodes in colour order: one fill per colour */
+    var colours = {}, names = [];
+    this.colour = colourKey.map(function (key, idx) {
+      var c = kind[idx] === TAG ? "tag" : kind[idx] === COMPANY ? "company" : (key ? hashColour(key) : "none");
+      if (colours[c] === undefined) { colours[c] = []; names.push(c); }
+      colours[c].push(idx);
+      return c;
+    });
+    this.groups = names.map(function (c) { return [c, Int32Array.from(colours[c])]; });
+    var x0 = new Float32Array(n), y0 = new Float32Array(n), warm = false;
+    for (i = 0; i < n; i++) {
+      var p = old[kind[i] + ":" + url[i] + ":" + title[i]];
+      if (p) { x0[i] = p[0]; y0[i] = p[1]; warm = true; } else { x0[i] = NaN; y0[i] = NaN; }
+    }
+    this.settled = false;
+    this.hover = -1;
+    if (this.focusTitle) this.focused = this.find(this.focusTitle);
+    this.fillList();
+    this.worker.postMessage({type: "init", n: n, edges: this.edges, x: x0, y: y0, warm: warm});
+  };
+
+  Graph.prototype.onTick = function (d) {
+    this.x = d.x; this.y = d.y; this.ticks = d.ticks; this.layoutMs = d.ms;
+    if (d.settled) {
+      this.settled = true;
+      var pos = {};
+      for (var i = 0; i < this.n; i++) pos[this.kind[i] + ":" + this.url[i] + ":" + this.title[i]] = [d.x[i], d.y[i]];
+      this.pos = pos;
+    }
+    if (this.fit) this.fitView();
+    this.request();
+  };
+
+  Graph.prototype.fitView = function () {
+    if (!this.x || !this.n) return;
+    var minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity;
+    for (var i = 0; i < this.n; i++) {
+      var x = this.x[i], y = this.y[i];
+      if (x < minx) minx = x; if (x > maxx) maxx = x;
+      if (y < miny) miny = y; if (y > maxy) maxy = y;
+    }
+    var w = this.w, h = this.h, pad = 24;
+    var k = Math.min((w - 2 * pad) / Math.max(1, maxx - minx), (h - 2 * pad) / Math.max(1, maxy - miny));
+    this.k = Math.max(0.02, Math.min(this.mode === "global" ? 4 : 2, k));
+    this.tx = w / 2 - this.k * (minx + maxx) / 2;
+    this.ty = h / 2 - this.k * (miny + maxy) / 2;
+  };
+
+  Graph.prototype.resize = function () {
+    var rect = this.canvas.getBoundingClientRect();
+    var dpr = Math.min(window.devicePixelRatio || 1, 2);
+    this.w = Math.max(1, rect.width); this.h = Math.max(1, rect.height); this.dpr = dpr;
+    this.canvas.width = Math.round(this.w * dpr);
+    this.canvas.height = Math.round(this.h * dpr);
+    if (this.fit) this.fitView();
+    this.request();
+  };
+
+  Graph.prototype.request = function () {
+    if (this.raf || !this.alive) return;
+    var self = this;
+    this.raf = requestAnimationFrame(function () { self.raf = 0; self.draw(); });
+  };
+
+  Graph.prototype.readColours = function () {
+    var s = getComputedStyle(this.el);
+    function v(name, dflt) { return (s.getPropertyValue(name) || "").trim() || dflt; }
+    this.css = {
+      fg: v("--md-default-fg-color", "#000"),
+      faint: v("--md-default-fg-color--lightest", "rgba(0,0,0,.1)"),
+      light: v("--md-default-fg-color--light", "rgba(0,0,0,.5)"),
+      accent: v("--md-accent-fg-color", "#526cfe"),
+      bg: v("--md-default-bg-color", "#fff"),
+      none: v("--md-default-fg-color--light", "#888"),
+    };
+  };
+
+  Graph.prototype.draw = function () {
+    var ctx = this.ctx, dpr = this.dpr, n = this.n;
+    this.frames++;
+    if (!this.css) this.readColours();
+    var css = this.css;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (!this.x || !n) return;
+    var k = this.k * dpr, tx = this.tx * dpr, ty = this.ty * dpr, X = this.x, Y = this.y, E = this.edges;
+    var W = this.canvas.width, H = this.canvas.height, i, a, b;
+    var lit = this.hover >= 0 ? this.hover : this.focused;
+    /* edges: one stroke for all (those with both ends off to one side skipped) */
+    ctx.lineWidth = Math.max(0.5, Math.min(1.5, this.k)) * dpr;
+    ctx.strokeStyle = css.faint;
+    ctx.globalAlpha = lit >= 0 ? 0.5 : 1;
+    ctx.beginPath();
+    for (i = 0; i + 1 < E.length; i += 2) {
+      a = E[i]; b = E[i + 1];
+      var ax = X[a] * k + tx, ay = Y[a] * k + ty, bx = X[b] * k + tx, by = Y[b] * k + ty;
+      if ((ax < 0 && bx < 0) || (ay < 0 && by < 0) || (ax > W && bx > W) || (ay > H && by > H)) continue;
+      ctx.moveTo(ax, ay); ctx.lineTo(bx, by);
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    var near = null;
+    if (lit >= 0) {
+      near = {};
+      near[lit] = 1;
+      ctx.strokeStyle = css.accent;
+      ctx.beginPath();
+      this.adj[lit].forEach(function (j) {
+        near[j] = 1;
+        ctx.moveTo(X[lit] * k + tx, Y[lit] * k + ty); ctx.lineTo(X[j] * k + tx, Y[j] * k + ty);
+      });
+      ctx.stroke();
+    }
+    /* nodes: one path per colour; tiny ones as squares (cheaper than arcs) */
+    var drawn = 0, R = this.r;
+    for (var g = 0; g < this.groups.length; g++) {
+      var colour = this.groups[g][0], members = this.groups[g][1];
+      ctx.fillStyle = colour === "tag" ? css.light : colour === "company" ? css.fg : colour === "none" ? css.none : colour;
+      ctx.globalAlpha = near ? 0.25 : 1;
+      ctx.beginPath();
+      for (var m = 0; m < members.length; m++) {
+        i = members[m];
+        var x = X[i] * k + tx, y = Y[i] * k + ty, r = R[i] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr;
+        if (x < -r || y < -r || x > W + r || y > H + r) continue;
+        drawn++;
+        if (r < 2 * dpr) ctx.rect(x - r, y - r, 2 * r, 2 * r);
+        else { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832); }
+      }
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+    if (near) {
+      for (var key in near) {
+        i = +key;
+        var rr = R[i] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr;
+        ctx.fillStyle = i === lit ? css.accent : (this.colour[i] === "tag" ? css.light : this.colour[i] === "company" ? css.fg
+          : this.colour[i] === "none" ? css.none : this.colour[i]);
+        ctx.beginPath(); ctx.arc(X[i] * k + tx, Y[i] * k + ty, rr, 0, 6.2832); ctx.fill();
+      }
+    }
+    this.drawn = drawn;
+    if (this.mode === "local" && n) { /* the note itself: a ring in the accent colour */
+      ctx.strokeStyle = css.accent;
+      ctx.lineWidth = 2 * dpr;
+      ctx.beginPath();
+      ctx.arc(X[0] * k + tx, Y[0] * k + ty, R[0] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr + 2.5 * dpr, 0, 6.2832);
+      ctx.stroke();
+    }
+    /* labels: the lit node and its neighbours; else every node once they are large enough */
+    ctx.font = (12 * dpr) + "px system-ui, -apple-system, 'Noto Sans KR', sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.fillStyle = css.fg;
+    var labels = 0, small = n <= 80, limit = 400;
+    var show = near ? Object.keys(near).map(Number) : (small || this.k >= 1.2 ? null : []);
+    var count = show ? show.length : n;
+    for (var q = 0; q < count && labels < limit; q++) {
+      i = show ? show[q] : q;
+      var lx = X[i] * k + tx, ly = Y[i] * k + ty;
+      if (lx < 0 || ly < 0 || lx > W || ly > H) continue;
+      var t = this.title[i];
+      ctx.fillText(t.length > 28 ? t.slice(0, 27) + "…" : t, lx, ly + R[i] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr + 2 * dpr);
+      labels++;
+    }
+    this.labels = labels;
+  };
+
+  Graph.prototype.toWorld = function (sx, sy) {
+    return [(sx - this.tx) / this.k, (sy - this.ty) / this.k];
+  };
+
+  Graph.prototype.hit = function (sx, sy) {
+    if (!this.x) return -1;
+    var best = -1, bestD = Infinity, s = Math.max(0.35, Math.min(this.k, 2.5));
+    for (var i = 0; i < this.n; i++) {
+      var dx = this.x[i] * this.k + this.tx - sx, dy = this.y[i] * this.k + this.ty - sy;
+      var d = dx * dx + dy * dy, r = this.r[i] * s + 4;
+      if (d < r * r && d < bestD) { best = i; bestD = d; }
+    }
+    return best;
+  };
+
+  Graph.prototype.open = function (i) {
+    var url = this.url[i];
+    if (url === null || url === undefined) return;
+    var a = document.createElement("a");
+    a.href = this.root + encodePath(url);
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click(); /* Material's instant navigation takes the click of a link in the document */
+    a.remove();
+  };
+
+  Graph.prototype.bindUI = function () {
+    var self = this, c = this.canvas, drag = null;
+    function at(e) { var r = c.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; }
+    this.on(c, "pointerdown", function (e) {
+      var p = at(e), i = self.hit(p[0], p[1]);
+      drag = {i: i, x: p[0], y: p[1], moved: 0, tx: self.tx, ty: self.ty};
+      if (c.setPointerCapture && e.pointerId !== undefined) { try { c.setPointerCapture(e.pointerId); } catch (err) { /* synthetic */ } }
+    });
+    this.on(c, "pointermove", function (e) {
+      var p = at(e);
+      if (!drag) {
+        var h = self.hit(p[0], p[1]);
+        if (h !== self.hover) { self.hover = h; c.style.cursor = h >= 0 ? "pointer" : ""; self.request(); }
+        return;
+      }
+      drag.moved = Math.max(drag.moved, Math.abs(p[0] - drag.x) + Math.abs(p[1] - drag.y));
+      if (drag.i >= 0) {
+        if (drag.moved < 3) return;
+        var w = self.toWorld(p[0], p[1]);
+        self.fit = false;
+        self.worker.postMessage({type: "drag", i: drag.i, x: w[0], y: w[1]});
+      } else {
+        self.fit = false;
+        self.tx = drag.tx + p[0] - drag.x; self.ty = drag.ty + p[1] - drag.y;
+        self.request();
+      }
+    });
+    function end(e) {
+      if (!drag) return;
+      var d = drag;
+      drag = null;
+      if (d.i >= 0) {
+        if (d.moved < 3) self.open(d.i);
+        else self.worker.postMessage({type: "release", i: d.i});
+      }
+    }
+    this.on(c, "pointerup", end);
+    this.on(c, "pointercancel", end);
+    this.on(c, "pointerleave", function () { if (!drag && self.hover >= 0) { self.hover = -1; self.request(); } });
+    this.on(c, "wheel", function (e) {
+      e.preventDefault();
+      var p = at(e), f = Math.exp(-e.deltaY * 0.0015), k = Math.max(0.02, Math.min(20, self.k * f));
+      self.fit = false;
+      self.tx = p[0] - (p[0] - self.tx) * k / self.k;
+      self.ty = p[1] - (p[1] - self.ty) * k / self.k;
+      self.k = k;
+      self.request();
+    }, {passive: false});
+    this.on(window, "resize", function () { self.resize(); });
+    this.observer = new MutationObserver(function () { self.css = null; self.request(); });
+    this.observer.observe(document.body, {attributes: true, attributeFilter: ["data-md-color-scheme"]});
+    this.el.querySelectorAll("[data-opt]").forEach(function (input) {
+      self.on(input, "change", function () {
+        var opt = input.dataset.opt;
+        self.opts[opt] = input.type === "checkbox" ? (opt === "depth" ? (input.checked ? 2 : 1) : input.checked) : input.value;
+        if (opt === "depth") self.load(); else if (self.model) self.setModel(self.model);
+      });
+      if (input.type === "checkbox") input.checked = false;
+    });
+    var search = this.el.querySelector("input[type=search]");
+    if (search) {
+      this.search = search;
+      this.on(search, "input", function () { self.fillList(); });
+      this.on(search, "change", function () { self.focus(search.value); });
+      this.on(search, "keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); self.focus(search.value); } });
+    }
+  };
+
+  /* The search box's suggestions: up to 20 titles containing what is typed. */
+  Graph.prototype.fillList = function () {
+    if (!this.search || !this.title) return;
+    var list = this.el.querySelector("datalist"), q = this.search.value.trim().toLowerCase();
+    if (!list) return;
+    list.textContent = "";
+    if (!q) return;
+    for (var i = 0, shown = 0; i < this.n && shown < 20; i++) {
+      if (this.title[i].toLowerCase().indexOf(q) >= 0) {
+        var o = document.createElement("option");
+        o.value = this.title[i];
+        list.appendChild(o);
+        shown++;
+      }
+    }
+  };
+
+  Graph.prototype.find = function (title) {
+    var q = (title || "").trim().toLowerCase(), part = -1;
+    if (!q || !this.title) return -1;
+    for (var i = 0; i < this.n; i++) {
+      var t = this.title[i].toLowerCase();
+      if (t === q) return i;
+      if (part < 0 && t.indexOf(q) >= 0) part = i;
+    }
+    return part;
+  };
+
+  /* Centre the view on the note titled (or whose title contains) ``title`` and light it up. */
+  Graph.prototype.focus = function (title) {
+    var i = this.find(title);
+    this.focusTitle = title;
+    this.focused = i;
+    if (i >= 0 && this.x) {
+      this.fit = false;
+      this.k = Math.max(this.k, 1.5);
+      this.tx = this.w / 2 - this.x[i] * this.k;
+      this.ty = this.h / 2 - this.y[i] * this.k;
+    }
+    this.request();
+    return i;
+  };
+
+  Graph.prototype.state = function () {
+    var out = [], s = Math.max(0.35, Math.min(this.k, 2.5));
+    for (var i = 0; i < this.n && this.x; i++) {
+      var sx = this.x[i] * this.k + this.tx, sy = this.y[i] * this.k + this.ty;
+      out.push({title: this.title[i], url: this.url[i], kind: ["note", "tag", "company"][this.kind[i]],
+                x: sx, y: sy, r: this.r[i] * s, links: this.adj[i].length,
+                visible: sx >= 0 && sy >= 0 && sx <= this.w && sy <= this.h});
+    }
+    return {mode: this.mode, nodes: out, edges: this.edges ? this.edges.length / 2 : 0, drawn: this.drawn,
+            labels: this.labels, settled: this.settled, ticks: this.ticks, layoutMs: this.layoutMs,
+            k: this.k, tx: this.tx, ty: this.ty, width: this.w, height: this.h, frames: this.frames,
+            hover: this.hover, focused: this.focused, error: this.error || null, opts: this.opts};
+  };
+
+  function setup() {
+    api.instances.forEach(function (g) { g.destroy(); });
+    api.instances = [];
+    document.querySelectorAll("[data-vs-graph]").forEach(function (el) {
+      if (!el.querySelector("canvas")) return;
+      api.instances.push(new Graph(el));
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

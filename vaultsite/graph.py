@@ -1,0 +1,195 @@
+"""The graph view's data: the whole vault's graph in one compact file, and each note's local graph.
+
+Computed once per build from the index the build already holds (``vault.links``, the tags and
+company indexes), never per page:
+
+* ``vs-graph/graph.json`` (:func:`global_graph`): every published note as an integer id (its
+  place in ``vault.notes``, which is sorted by path), in parallel arrays (title, URL, folder,
+  tag ids, company ids) and the links as a flat list of id pairs.  The global graph page
+  (``graph.md``, :func:`page_source`) draws it.
+* ``vs-graph/n/<note URL>index.json`` (:func:`local_graph`): a note's depth-1 neighbourhood
+  (the note, the notes it links to and the notes linking to it, the links among them, their
+  tags and companies), keyed by URL, not by id, so that adding a note changes only the files of
+  its neighbours.  A note page fetches only its own file; depth 2 fetches its neighbours' files.
+
+A note page carries no graph data, only its own URL, so its HTML (and its signature in
+``incremental.py``) depends on no other note.  Every value here is a function of the vault:
+lists keep the vault's order (notes by path, links in the order written), no set order leaks.
+URLs are stored unquoted (``notes/딥시크/``), the script percent-encodes them: Hangul
+percent-encoded takes three times the bytes.
+"""
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import unquote
+
+from .build import GRAPH_PAGE, Vault, page_url
+
+GRAPH_DIR = "vs-graph"
+GLOBAL_FILE = f"{GRAPH_DIR}/graph.json"
+LOCAL_DIR = f"{GRAPH_DIR}/n"
+VERSION = 1
+
+
+def _dumps(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def outgoing(vault: Vault) -> dict[str, list[str]]:
+    """note src -> the notes it links to or embeds (each once, in the order written, never itself)."""
+    out: dict[str, list[str]] = {}
+    for note in vault.notes:
+        seen: dict[str, None] = {}
+        for rec in vault.links.get(note.src, ()):
+            t = rec.target
+            if t.kind == "note" and t.note is not note:
+                seen[t.note.src] = None
+        out[note.src] = list(seen)
+    return out
+
+
+def _tag_table(vault: Vault) -> list[tuple[str, str]]:
+    """Every tag as (name, site-relative URL of its page), in the tag index's order."""
+    if vault.tag_index is None:
+        return []
+    return [(name, unquote(page_url(vault.tag_pages[name])) if name in vault.tag_pages else "")
+            for name, _ in vault.tag_index.tags()]
+
+
+def _company_table(vault: Vault) -> list[tuple[str, str, str]]:
+    """Every company with a page as (id, name, URL), in the registry's order."""
+    out = []
+    for company in vault.registry.companies() if vault.registry else ():
+        src = vault.company_pages.get(company.id)
+        if src:
+            out.append((company.id, company.name, unquote(page_url(src))))
+    return out
+
+
+class GraphIndex:
+    """What both kinds of file are written from, computed once: ids, adjacency, tag and company ids."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.notes = vault.notes
+        self.ids = {n.src: i for i, n in enumerate(self.notes)}
+        out = outgoing(vault)
+        self.out: list[list[int]] = [[self.ids[t] for t in out[n.src] if t in self.ids] for n in self.notes]
+        self.into: list[list[int]] = [[] for _ in self.notes]
+        for i, targets in enumerate(self.out):
+            for j in targets:
+                self.into[j].append(i)
+        self.folders = sorted({n.folder for n in self.notes})
+        folder_id = {f: i for i, f in enumerate(self.folders)}
+        self.folder = [folder_id[n.folder] for n in self.notes]
+        self.tags = _tag_table(vault)
+        tag_id = {name: i for i, (name, _) in enumerate(self.tags)}
+        self.note_tags = [[tag_id[t] for t in vault.note_tags.get(n.src, []) if t in tag_id] for n in self.notes]
+        self.companies = _company_table(vault)
+        company_id = {cid: i for i, (cid, _, _) in enumerate(self.companies)}
+        self.note_companies = [[company_id[c] for c in vault.note_companies.get(n.src, []) if c in company_id]
+                               for n in self.notes]
+        self.urls = [unquote(n.url) for n in self.notes]
+
+    def neighbours(self, i: int) -> list[int]:
+        """Depth 1: the notes ``i`` links to, then those linking to it (each once)."""
+        seen = dict.fromkeys(self.out[i])
+        seen.update(dict.fromkeys(self.into[i]))
+        seen.pop(i, None)
+        return list(seen)
+
+
+def global_graph(index: GraphIndex) -> dict:
+    edges: list[int] = []
+    for i, targets in enumerate(index.out):
+        for j in targets:
+            edges += (i, j)
+    return {
+        "version": VERSION,
+        "title": [n.title for n in index.notes],
+        "url": index.urls,
+        "folder": index.folder,
+        "folders": index.folders,
+        "edges": edges,
+        "note_tags": index.note_tags,
+        "tags": [[name, url] for name, url in index.tags],
+        "note_companies": index.note_companies,
+        "companies": [[name, url] for _, name, url in index.companies],
+    }
+
+
+def local_graph(index: GraphIndex, i: int) -> dict:
+    """Note ``i``'s depth-1 graph: node 0 is the note; edges are pairs of places in ``nodes``.
+
+    Tags and companies are numbered within the file (only those of its nodes)."""
+    members = [i] + index.neighbours(i)
+    place = {m: k for k, m in enumerate(members)}
+    edges = []
+    for k, m in enumerate(members):
+        for j in index.out[m]:
+            if j in place:
+                edges.append([k, place[j]])
+    tags: dict[int, int] = {}
+    companies: dict[int, int] = {}
+    nodes = []
+    for m in members:
+        note = index.notes[m]
+        nodes.append({
+            "title": note.title, "url": index.urls[m], "folder": note.folder,
+            "links": len(index.out[m]) + len(index.into[m]),
+            "tags": [tags.setdefault(t, len(tags)) for t in index.note_tags[m]],
+            "companies": [companies.setdefault(c, len(companies)) for c in index.note_companies[m]],
+        })
+    return {
+        "version": VERSION,
+        "nodes": nodes,
+        "edges": edges,
+        "tags": [list(index.tags[t]) for t in tags],
+        "companies": [list(index.companies[c][1:]) for c in companies],
+    }
+
+
+def local_path(url: str) -> str:
+    """The site-relative path of the local graph file of the note at ``url`` (unquoted)."""
+    return f"{LOCAL_DIR}/{url}index.json"
+
+
+def graph_files(vault: Vault) -> dict[str, bytes]:
+    """Every graph file of the build: site-relative path -> bytes (the global file, then one
+    local file per note)."""
+    index = GraphIndex(vault)
+    files = {GLOBAL_FILE: _dumps(global_graph(index))}
+    for i in range(len(index.notes)):
+        files[local_path(index.urls[i])] = _dumps(local_graph(index, i))
+    return files
+
+
+def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[str, int]:
+    """Write :func:`graph_files` under ``site_dir``.  With ``memo`` (path -> bytes, kept between
+    ``mkdocs serve`` rebuilds) a file whose bytes did not change is not written again and the
+    files of notes gone are removed.  Returns counts: files, written, bytes."""
+    files = graph_files(vault)
+    written = 0
+    made: set[str] = set()
+    for rel, data in files.items():
+        path = os.path.join(site_dir, *rel.split("/"))
+        if memo is not None and memo.get(rel) == data and os.path.exists(path):
+            continue
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        written += 1
+    if memo is not None:
+        for rel in memo.keys() - files.keys():
+            try:
+                os.remove(os.path.join(site_dir, *rel.split("/")))
+            except OSError:
+                pass
+        memo.clear()
+        memo.update(files)
+    return {"files": len(files), "written": written, "bytes": sum(len(d) for d in files.values())}
+
