@@ -8,9 +8,10 @@ company indexes), never per page:
   tag ids, company ids) and the links as a flat list of id pairs.  The global graph page
   (``graph.md``, :func:`page_source`) draws it.
 * ``vs-graph/n/<note URL>index.json`` (:func:`local_graph`): a note's depth-1 neighbourhood
-  (the note, the notes it links to and the notes linking to it, the links among them, their
-  tags and companies), keyed by URL, not by id, so that adding a note changes only the files of
-  its neighbours.  A note page fetches only its own file; depth 2 fetches its neighbours' files.
+  (the note, the notes it links to and the notes linking to it, their folders, link counts
+  and tags), keyed by URL, not by id, so that adding a note changes only the files of its
+  neighbours.  A note page fetches only its own file; depth 2 fetches its neighbours' files
+  (which bring the links among the neighbours); tag nodes' pages come from ``vs-graph/tags.json``.
 
 A note page carries no graph data, only its own URL, so its HTML (and its signature in
 ``incremental.py``) depends on no other note.  Every value here is a function of the vault:
@@ -29,6 +30,7 @@ from .build import GRAPH_PAGE, Vault, page_url
 GRAPH_DIR = "vs-graph"
 GLOBAL_FILE = f"{GRAPH_DIR}/graph.json"
 LOCAL_DIR = f"{GRAPH_DIR}/n"
+TAGS_FILE = f"{GRAPH_DIR}/tags.json"  # tag name -> its page's URL (the local graph's tag nodes)
 VERSION = 1
 
 
@@ -119,35 +121,30 @@ def global_graph(index: GraphIndex) -> dict:
     }
 
 
-def local_graph(index: GraphIndex, i: int) -> dict:
-    """Note ``i``'s depth-1 graph: node 0 is the note; edges are pairs of places in ``nodes``.
+def node_entry(index: GraphIndex, m: int) -> list:
+    """A note as the local files list it: [title, URL, folder, number of links, tag names]."""
+    note = index.notes[m]
+    return [note.title, index.urls[m], note.folder, len(index.out[m]) + len(index.into[m]),
+            [index.tags[t][0] for t in index.note_tags[m]]]
 
-    Tags and companies are numbered within the file (only those of its nodes)."""
+
+def _neighbourhood(index: GraphIndex, i: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """Note ``i``'s local graph: its members (``i`` first, then the notes it links to, then
+    those linking to it) and its links as pairs of places among them."""
     members = [i] + index.neighbours(i)
     place = {m: k for k, m in enumerate(members)}
-    edges = []
-    for k, m in enumerate(members):
-        for j in index.out[m]:
-            if j in place:
-                edges.append([k, place[j]])
-    tags: dict[int, int] = {}
-    companies: dict[int, int] = {}
-    nodes = []
-    for m in members:
-        note = index.notes[m]
-        nodes.append({
-            "title": note.title, "url": index.urls[m], "folder": note.folder,
-            "links": len(index.out[m]) + len(index.into[m]),
-            "tags": [tags.setdefault(t, len(tags)) for t in index.note_tags[m]],
-            "companies": [companies.setdefault(c, len(companies)) for c in index.note_companies[m]],
-        })
-    return {
-        "version": VERSION,
-        "nodes": nodes,
-        "edges": edges,
-        "tags": [list(index.tags[t]) for t in tags],
-        "companies": [list(index.companies[c][1:]) for c in companies],
-    }
+    return members, [(0, place[j]) for j in index.out[i]] + [(place[j], 0) for j in index.into[i]]
+
+
+def local_graph(index: GraphIndex, i: int) -> dict:
+    """Note ``i``'s depth-1 graph (what ``graph_files`` writes for it): node 0 is the note, then
+    the notes it links to, then those linking to it; an edge ``[a, b]`` (places in ``nodes``)
+    is a link from a to b.
+
+    Only the note's own links are listed: the links among its neighbours come with depth 2,
+    from the neighbours' own files.  Tag pages are in ``vs-graph/tags.json``."""
+    members, edges = _neighbourhood(index, i)
+    return {"version": VERSION, "nodes": [node_entry(index, m) for m in members], "edges": [list(e) for e in edges]}
 
 
 def local_path(url: str) -> str:
@@ -156,26 +153,37 @@ def local_path(url: str) -> str:
 
 
 def graph_files(vault: Vault) -> dict[str, bytes]:
-    """Every graph file of the build: site-relative path -> bytes (the global file, then one
-    local file per note)."""
+    """Every graph file of the build: site-relative path -> bytes (the global file, the tags'
+    pages, then one local file per note).
+
+    Each note's entry is serialised once and spliced into the files of its neighbours (a note
+    is in about as many local files as it has links): the local files cost a join each."""
     index = GraphIndex(vault)
-    files = {GLOBAL_FILE: _dumps(global_graph(index))}
+    files = {GLOBAL_FILE: _dumps(global_graph(index)), TAGS_FILE: _dumps(dict(index.tags))}
+    entries = [_dumps(node_entry(index, m)) for m in range(len(index.notes))]
+    head = b'{"version":%d,"nodes":[' % VERSION
     for i in range(len(index.notes)):
-        files[local_path(index.urls[i])] = _dumps(local_graph(index, i))
+        members, edges = _neighbourhood(index, i)
+        files[local_path(index.urls[i])] = b"".join((
+            head, b",".join([entries[m] for m in members]), b'],"edges":[',
+            ",".join([f"[{a},{b}]" for a, b in edges]).encode(), b"]}"))
     return files
 
 
 def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[str, int]:
     """Write :func:`graph_files` under ``site_dir``.  With ``memo`` (path -> bytes, kept between
     ``mkdocs serve`` rebuilds) a file whose bytes did not change is not written again and the
-    files of notes gone are removed.  Returns counts: files, written, bytes."""
+    files of notes gone are removed; a site folder cleaned since (no global file) is written
+    whole.  Returns counts: files, written, bytes."""
     files = graph_files(vault)
+    if memo and not os.path.exists(os.path.join(site_dir, *GLOBAL_FILE.split("/"))):
+        memo.clear()
     written = 0
     made: set[str] = set()
     for rel, data in files.items():
-        path = os.path.join(site_dir, *rel.split("/"))
-        if memo is not None and memo.get(rel) == data and os.path.exists(path):
+        if memo and memo.get(rel) == data:
             continue
+        path = os.path.join(site_dir, *rel.split("/"))
         folder = os.path.dirname(path)
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
@@ -192,4 +200,3 @@ def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[s
         memo.clear()
         memo.update(files)
     return {"files": len(files), "written": written, "bytes": sum(len(d) for d in files.values())}
-

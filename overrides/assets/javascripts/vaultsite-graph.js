@@ -2,7 +2,7 @@
  *
  * Data: vs-graph/graph.json (the whole vault, integer ids, parallel arrays) on the graph page;
  * vs-graph/n/<note URL>index.json (one note's depth-1 neighbourhood) on a note page, and its
- * neighbours' files for depth 2.  Both are written once per build (vaultsite/graph.py).
+ * neighbours' files for depth 2 (vs-graph/tags.json once tag nodes are switched on).  Both are written once per build (vaultsite/graph.py).
  *
  * Layout: d3-force in a worker (workers/vaultsite-graph-layout.js).  Drawing: one <canvas>,
  * batched paths (all edges in one or two strokes, nodes one fill per colour), nothing drawn
@@ -45,17 +45,17 @@
    * company nodes, and edges as pairs of node indexes. */
   function Model() {
     this.title = []; this.url = []; this.kind = []; this.folder = []; this.tags = [];
-    this.companies = []; this.key = {}; this.edges = [];
+    this.companies = []; this.links = []; this.key = {}; this.edges = [];
     this.tagNames = []; this.tagUrls = []; this.companyNames = []; this.companyUrls = [];
   }
 
-  Model.prototype.addNote = function (title, url, folder, tags, companies) {
+  Model.prototype.addNote = function (title, url, folder, tags, companies, links) {
     var k = this.key["n:" + url];
     if (k !== undefined) return k;
     k = this.title.length;
     this.key["n:" + url] = k;
     this.title.push(title); this.url.push(url); this.kind.push(0); this.folder.push(folder);
-    this.tags.push(tags); this.companies.push(companies);
+    this.tags.push(tags); this.companies.push(companies); this.links.push(links);
     return k;
   };
 
@@ -63,9 +63,10 @@
     var m = new Model();
     for (var i = 0; i < d.title.length; i++) {
       m.addNote(d.title[i], d.url[i], d.folders[d.folder[i]], d.note_tags[i].map(function (t) { return d.tags[t][0]; }),
-                d.note_companies[i]);
+                d.note_companies[i], 0);
     }
     m.edges = d.edges;
+    for (i = 0; i < d.edges.length; i++) m.links[d.edges[i]]++;
     m.tagNames = d.tags.map(function (t) { return t[0]; });
     m.tagUrls = d.tags.map(function (t) { return t[1]; });
     m.companyNames = d.companies.map(function (c) { return c[0]; });
@@ -74,29 +75,23 @@
     return m;
   }
 
-  /* Merges local graph files (the note's own first): nodes by URL, tags and companies by name. */
-  function fromLocals(files) {
-    var m = new Model(), seen = {}, tagId = {}, companyId = {};
+  /* Merges local graph files (the note's own first): nodes by URL.  A node is
+   * [title, URL, folder, number of links, tag names]; an edge [a, b] a link from a to b. */
+  function fromLocals(files, tagUrls) {
+    var m = new Model(), seen = {}, tags = {};
     files.forEach(function (d) {
       var ids = d.nodes.map(function (n) {
-        var tags = n.tags.map(function (t) { return d.tags[t][0]; });
-        var cs = n.companies.map(function (c) {
-          var name = d.companies[c][0];
-          if (companyId[name] === undefined) {
-            companyId[name] = m.companyNames.length;
-            m.companyNames.push(name); m.companyUrls.push(d.companies[c][1]);
-          }
-          return companyId[name];
-        });
-        d.tags.forEach(function (t) { tagId[t[0]] = t[1]; });
-        return m.addNote(n.title, n.url, n.folder, tags, cs);
+        n[4].forEach(function (t) { tags[t] = 1; });
+        return m.addNote(n[0], n[1], n[2], n[4], [], n[3]);
       });
       d.edges.forEach(function (e) {
         var a = ids[e[0]], b = ids[e[1]], k = a + "," + b;
         if (!seen[k]) { seen[k] = 1; m.edges.push(a, b); }
       });
     });
-    Object.keys(tagId).sort().forEach(function (name) { m.tagNames.push(name); m.tagUrls.push(tagId[name]); });
+    Object.keys(tags).sort().forEach(function (name) {
+      m.tagNames.push(name); m.tagUrls.push(tagUrls && tagUrls[name] || null);
+    });
     return m;
   }
 
@@ -105,10 +100,11 @@
     this.mode = el.dataset.vsGraph;
     this.root = new URL((el.dataset.root || ".") + "/", location.href).href;
     this.canvas = el.querySelector("canvas");
-    this.ctx = this.canvas.getContext("2d", {alpha: true});
+    this.ctx = this.canvas.getContext("2d", {alpha: false}); /* opaque: cheaper to composite */
     this.opts = {tags: false, companies: false, color: "folder", depth: 1};
     this.k = 1; this.tx = 0; this.ty = 0; this.fit = true;
-    this.hover = -1; this.focused = -1; this.dirty = false; this.frames = 0; this.raf = 0;
+    this.hover = -1; this.focused = -1; this.frames = 0; this.raf = 0;
+    this.scene = null; this.sceneDirty = false; this.nextScene = 0; this.lastView = 0; this.sceneMs = 0;
     this.settled = false; this.layoutMs = 0; this.ticks = 0;
     this.n = 0; this.x = null; this.y = null; this.drawn = 0; this.alive = true;
     this.listeners = [];
@@ -129,23 +125,29 @@
     this.alive = false;
     this.worker.terminate();
     if (this.raf) cancelAnimationFrame(this.raf);
+    clearTimeout(this.sceneTimer);
     this.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
     if (this.observer) this.observer.disconnect();
   };
 
   Graph.prototype.load = function () {
-    var self = this, src = this.el.dataset.src;
-    var first = fetchJSON(src);
-    var data = this.mode === "global" ? first.then(fromGlobal) : first.then(function (own) {
-      self.own = own;
-      if (self.opts.depth < 2) return fromLocals([own]);
-      var more = own.nodes.slice(1).map(function (n) {
-        return fetchJSON(self.root + "vs-graph/n/" + encodePath(n.url) + "index.json").catch(function () { return null; });
+    var self = this, src = this.el.dataset.src, root = this.root;
+    var data;
+    if (this.mode === "global") {
+      data = fetchJSON(src).then(fromGlobal);
+    } else {
+      /* tag pages only when tag nodes are shown: the note's own file is all a page needs */
+      var tagUrls = this.opts.tags ? (this.tagUrls = this.tagUrls || fetchJSON(root + "vs-graph/tags.json")
+        .catch(function () { return {}; })) : Promise.resolve(null);
+      var own = this.ownFile = this.ownFile || fetchJSON(src);
+      var files = own.then(function (d) {
+        if (self.opts.depth < 2) return [d];
+        return Promise.all(d.nodes.slice(1).map(function (n) {
+          return fetchJSON(root + "vs-graph/n/" + encodePath(n[1]) + "index.json").catch(function () { return null; });
+        })).then(function (more) { return [d].concat(more.filter(Boolean)); });
       });
-      return Promise.all(more).then(function (files) {
-        return fromLocals([own].concat(files.filter(Boolean)));
-      });
-    });
+      data = Promise.all([files, tagUrls]).then(function (got) { return fromLocals(got[0], got[1]); });
+    }
     data.then(function (m) { if (self.alive) self.setModel(m); },
               function (err) { self.el.classList.add("vs-graph--failed"); self.error = String(err); });
   };
@@ -188,7 +190,11 @@
     }
     this.adj = adj;
     this.r = new Float32Array(n);
-    for (i = 0; i < n; i++) this.r[i] = (kind[i] ? 3 : 2.5) + Math.min(12, Math.sqrt(deg[i]) * 1.4);
+    /* sized by links (a note: all its links in the vault; a tag or company: its notes) */
+    var base = n > 1000 ? 0.55 : 1;
+    for (i = 0; i < n; i++) {
+      this.r[i] = base * (2.5 + Math.min(10, Math.sqrt(i < m.links.length ? m.links[i] : deg[i]) * 1.3));
+    }
     /* nodes in colour order: one fill per colour */
     var colours = {}, names = [];
     this.colour = colourKey.map(function (key, idx) {
@@ -219,6 +225,7 @@
       this.pos = pos;
     }
     if (this.fit) this.fitView();
+    this.sceneDirty = true;
     this.request();
   };
 
@@ -244,6 +251,12 @@
     this.canvas.width = Math.round(this.w * dpr);
     this.canvas.height = Math.round(this.h * dpr);
     if (this.fit) this.fitView();
+    this.scene = null;
+    this.request();
+  };
+
+  Graph.prototype.viewChanged = function () {
+    this.lastView = performance.now();
     this.request();
   };
 
@@ -266,21 +279,26 @@
     };
   };
 
-  Graph.prototype.draw = function () {
-    var ctx = this.ctx, dpr = this.dpr, n = this.n;
-    this.frames++;
-    if (!this.css) this.readColours();
-    var css = this.css;
+  function nodeScale(k) { return Math.max(0.35, Math.min(k, 2.5)); }
+
+  Graph.prototype.fillOf = function (i) {
+    var c = this.colour[i], css = this.css;
+    return c === "tag" ? css.light : c === "company" ? css.fg : c === "none" ? css.none : c;
+  };
+
+  /* The whole graph (edges, nodes, readable labels) at view (k, tx, ty), into ``ctx`` (device
+   * pixels; ``ox``, ``oy``: where the view's origin lies in it).  The costly part: tens of
+   * thousands of edges are a second of software rasterising; it is redone only when the
+   * layout moved or the user stopped panning or zooming (see draw). */
+  Graph.prototype.renderScene = function (ctx, W, H, ox, oy) {
+    var dpr = this.dpr, n = this.n, css = this.css;
+    var k = this.k * dpr, tx = this.tx * dpr + ox, ty = this.ty * dpr + oy, X = this.x, Y = this.y, E = this.edges;
+    var i, a, b, s = nodeScale(this.k) * dpr, R = this.r;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    if (!this.x || !n) return;
-    var k = this.k * dpr, tx = this.tx * dpr, ty = this.ty * dpr, X = this.x, Y = this.y, E = this.edges;
-    var W = this.canvas.width, H = this.canvas.height, i, a, b;
-    var lit = this.hover >= 0 ? this.hover : this.focused;
+    ctx.clearRect(0, 0, W, H);
     /* edges: one stroke for all (those with both ends off to one side skipped) */
-    ctx.lineWidth = Math.max(0.5, Math.min(1.5, this.k)) * dpr;
+    ctx.lineWidth = Math.max(0.6, Math.min(1.5, this.k)) * dpr;
     ctx.strokeStyle = css.faint;
-    ctx.globalAlpha = lit >= 0 ? 0.5 : 1;
     ctx.beginPath();
     for (i = 0; i + 1 < E.length; i += 2) {
       a = E[i]; b = E[i + 1];
@@ -289,29 +307,15 @@
       ctx.moveTo(ax, ay); ctx.lineTo(bx, by);
     }
     ctx.stroke();
-    ctx.globalAlpha = 1;
-    var near = null;
-    if (lit >= 0) {
-      near = {};
-      near[lit] = 1;
-      ctx.strokeStyle = css.accent;
-      ctx.beginPath();
-      this.adj[lit].forEach(function (j) {
-        near[j] = 1;
-        ctx.moveTo(X[lit] * k + tx, Y[lit] * k + ty); ctx.lineTo(X[j] * k + tx, Y[j] * k + ty);
-      });
-      ctx.stroke();
-    }
     /* nodes: one path per colour; tiny ones as squares (cheaper than arcs) */
-    var drawn = 0, R = this.r;
+    var drawn = 0;
     for (var g = 0; g < this.groups.length; g++) {
-      var colour = this.groups[g][0], members = this.groups[g][1];
-      ctx.fillStyle = colour === "tag" ? css.light : colour === "company" ? css.fg : colour === "none" ? css.none : colour;
-      ctx.globalAlpha = near ? 0.25 : 1;
+      var members = this.groups[g][1];
+      ctx.fillStyle = this.fillOf(members[0]);
       ctx.beginPath();
       for (var m = 0; m < members.length; m++) {
         i = members[m];
-        var x = X[i] * k + tx, y = Y[i] * k + ty, r = R[i] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr;
+        var x = X[i] * k + tx, y = Y[i] * k + ty, r = R[i] * s;
         if (x < -r || y < -r || x > W + r || y > H + r) continue;
         drawn++;
         if (r < 2 * dpr) ctx.rect(x - r, y - r, 2 * r, 2 * r);
@@ -319,41 +323,93 @@
       }
       ctx.fill();
     }
-    ctx.globalAlpha = 1;
-    if (near) {
-      for (var key in near) {
-        i = +key;
-        var rr = R[i] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr;
-        ctx.fillStyle = i === lit ? css.accent : (this.colour[i] === "tag" ? css.light : this.colour[i] === "company" ? css.fg
-          : this.colour[i] === "none" ? css.none : this.colour[i]);
-        ctx.beginPath(); ctx.arc(X[i] * k + tx, Y[i] * k + ty, rr, 0, 6.2832); ctx.fill();
-      }
-    }
     this.drawn = drawn;
     if (this.mode === "local" && n) { /* the note itself: a ring in the accent colour */
       ctx.strokeStyle = css.accent;
       ctx.lineWidth = 2 * dpr;
       ctx.beginPath();
-      ctx.arc(X[0] * k + tx, Y[0] * k + ty, R[0] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr + 2.5 * dpr, 0, 6.2832);
+      ctx.arc(X[0] * k + tx, Y[0] * k + ty, R[0] * s + 2.5 * dpr, 0, 6.2832);
       ctx.stroke();
     }
-    /* labels: the lit node and its neighbours; else every node once they are large enough */
-    ctx.font = (12 * dpr) + "px system-ui, -apple-system, 'Noto Sans KR', sans-serif";
+    /* labels of every node, once they are large enough to read (a small graph: always) */
+    this.labels = n <= 80 || this.k >= 1.2 ? this.drawLabels(ctx, null, k, tx, ty, W, H) : 0;
+  };
+
+  Graph.prototype.drawLabels = function (ctx, which, k, tx, ty, W, H) {
+    var dpr = this.dpr, s = nodeScale(this.k) * dpr, count = which ? which.length : this.n, labels = 0;
+    ctx.font = (12 * dpr) + "px system-ui, -apple-system, 'Noto Sans KR', 'Noto Sans CJK KR', sans-serif";
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    ctx.fillStyle = css.fg;
-    var labels = 0, small = n <= 80, limit = 400;
-    var show = near ? Object.keys(near).map(Number) : (small || this.k >= 1.2 ? null : []);
-    var count = show ? show.length : n;
-    for (var q = 0; q < count && labels < limit; q++) {
-      i = show ? show[q] : q;
-      var lx = X[i] * k + tx, ly = Y[i] * k + ty;
+    ctx.fillStyle = this.css.fg;
+    for (var q = 0; q < count && labels < 400; q++) {
+      var i = which ? which[q] : q, lx = this.x[i] * k + tx, ly = this.y[i] * k + ty;
       if (lx < 0 || ly < 0 || lx > W || ly > H) continue;
       var t = this.title[i];
-      ctx.fillText(t.length > 28 ? t.slice(0, 27) + "…" : t, lx, ly + R[i] * Math.max(0.35, Math.min(this.k, 2.5)) * dpr + 2 * dpr);
+      ctx.fillText(t.length > 28 ? t.slice(0, 27) + "…" : t, lx, ly + this.r[i] * s + 2 * dpr);
       labels++;
     }
-    this.labels = labels;
+    return labels;
+  };
+
+  /* A frame: the cached scene moved and scaled to the current view (a blit: cheap at any
+   * size), then the lit node and its neighbours on top.  The scene is drawn again when the
+   * layout moved (at most once per four times what drawing it costs, so a large graph
+   * leaves the page responsive while it settles) or 150 ms after the view stopped changing. */
+  Graph.prototype.draw = function () {
+    var ctx = this.ctx, dpr = this.dpr, n = this.n, W = this.canvas.width, H = this.canvas.height;
+    this.frames++;
+    if (!this.css) { this.readColours(); this.sceneDirty = true; }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = this.css.bg;
+    ctx.fillRect(0, 0, W, H);
+    if (!this.x || !n) return;
+    var now = performance.now(), self = this;
+    var viewMoved = this.scene && (this.scene.k !== this.k || this.scene.tx !== this.tx || this.scene.ty !== this.ty);
+    var due = !this.scene || this.sceneDirty && now >= this.nextScene
+      || viewMoved && now - this.lastView >= 150 && now >= this.nextScene;
+    if (due) {
+      var mx = Math.round(W / 4), my = Math.round(H / 4), sc = this.sceneCanvas;
+      if (!sc) sc = this.sceneCanvas = document.createElement("canvas");
+      if (sc.width !== W + 2 * mx || sc.height !== H + 2 * my) { sc.width = W + 2 * mx; sc.height = H + 2 * my; }
+      var t0 = performance.now();
+      this.renderScene(sc.getContext("2d"), sc.width, sc.height, mx, my);
+      this.scene = {k: this.k, tx: this.tx, ty: this.ty, mx: mx, my: my};
+      this.sceneDirty = false;
+      this.sceneMs = performance.now() - t0;
+      this.scenes = (this.scenes || 0) + 1;
+      this.nextScene = performance.now() + 3 * this.sceneMs;
+    }
+    var sv = this.scene, f = this.k / sv.k;
+    /* scene pixel p shows world (p - m - t0·dpr) / (k0·dpr); on screen that is at world·k·dpr + t·dpr */
+    var dx = this.tx * dpr - (sv.mx + sv.tx * dpr) * f, dy = this.ty * dpr - (sv.my + sv.ty * dpr) * f;
+    if (f === 1) ctx.drawImage(this.sceneCanvas, Math.round(dx), Math.round(dy)); /* a plain copy, no resampling */
+    else ctx.drawImage(this.sceneCanvas, dx, dy, this.sceneCanvas.width * f, this.sceneCanvas.height * f);
+    if (this.sceneDirty || viewMoved && !due) { /* come back when the scene may be drawn again */
+      clearTimeout(this.sceneTimer);
+      this.sceneTimer = setTimeout(function () { self.request(); },
+                                   Math.max(this.nextScene - now, viewMoved ? 150 - (now - this.lastView) : 0, 16));
+    }
+    var lit = this.hover >= 0 ? this.hover : this.focused;
+    if (lit < 0) return;
+    var k = this.k * dpr, tx = this.tx * dpr, ty = this.ty * dpr, X = this.x, Y = this.y, css = this.css;
+    var s = nodeScale(this.k) * dpr, near = [lit].concat(this.adj[lit]);
+    ctx.globalAlpha = 0.6;
+    ctx.fillStyle = css.bg;
+    ctx.fillRect(0, 0, W, H);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = css.accent;
+    ctx.lineWidth = Math.max(1, Math.min(2, this.k)) * dpr;
+    ctx.beginPath();
+    for (var q = 1; q < near.length; q++) {
+      ctx.moveTo(X[lit] * k + tx, Y[lit] * k + ty); ctx.lineTo(X[near[q]] * k + tx, Y[near[q]] * k + ty);
+    }
+    ctx.stroke();
+    for (q = near.length - 1; q >= 0; q--) {
+      var i = near[q];
+      ctx.fillStyle = i === lit ? css.accent : this.fillOf(i);
+      ctx.beginPath(); ctx.arc(X[i] * k + tx, Y[i] * k + ty, Math.max(this.r[i] * s, 3 * dpr), 0, 6.2832); ctx.fill();
+    }
+    this.drawLabels(ctx, near, k, tx, ty, W, H);
   };
 
   Graph.prototype.toWorld = function (sx, sy) {
@@ -406,7 +462,7 @@
       } else {
         self.fit = false;
         self.tx = drag.tx + p[0] - drag.x; self.ty = drag.ty + p[1] - drag.y;
-        self.request();
+        self.viewChanged();
       }
     });
     function end(e) {
@@ -428,16 +484,17 @@
       self.tx = p[0] - (p[0] - self.tx) * k / self.k;
       self.ty = p[1] - (p[1] - self.ty) * k / self.k;
       self.k = k;
-      self.request();
+      self.viewChanged();
     }, {passive: false});
     this.on(window, "resize", function () { self.resize(); });
-    this.observer = new MutationObserver(function () { self.css = null; self.request(); });
+    this.observer = new MutationObserver(function () { self.css = null; self.scene = null; self.request(); });
     this.observer.observe(document.body, {attributes: true, attributeFilter: ["data-md-color-scheme"]});
     this.el.querySelectorAll("[data-opt]").forEach(function (input) {
       self.on(input, "change", function () {
         var opt = input.dataset.opt;
         self.opts[opt] = input.type === "checkbox" ? (opt === "depth" ? (input.checked ? 2 : 1) : input.checked) : input.value;
-        if (opt === "depth") self.load(); else if (self.model) self.setModel(self.model);
+        if (opt === "depth" || (opt === "tags" && self.mode === "local")) self.load();
+        else if (self.model) self.setModel(self.model);
       });
       if (input.type === "checkbox") input.checked = false;
     });
@@ -488,6 +545,7 @@
       this.k = Math.max(this.k, 1.5);
       this.tx = this.w / 2 - this.x[i] * this.k;
       this.ty = this.h / 2 - this.y[i] * this.k;
+      this.lastView = 0; /* a jump, not a gesture: the scene is drawn at once */
     }
     this.request();
     return i;
@@ -504,7 +562,7 @@
     return {mode: this.mode, nodes: out, edges: this.edges ? this.edges.length / 2 : 0, drawn: this.drawn,
             labels: this.labels, settled: this.settled, ticks: this.ticks, layoutMs: this.layoutMs,
             k: this.k, tx: this.tx, ty: this.ty, width: this.w, height: this.h, frames: this.frames,
-            hover: this.hover, focused: this.focused, error: this.error || null, opts: this.opts};
+            hover: this.hover, focused: this.focused, sceneMs: this.sceneMs, scenes: this.scenes || 0, error: this.error || null, opts: this.opts};
   };
 
   function setup() {

@@ -53,7 +53,7 @@ onmessage = function (e) {
     for (i = 0; i + 1 < m.edges.length; i += 2) links.push({source: m.edges[i], target: m.edges[i + 1]});
     var big = n > 1000;
     sim = d3.forceSimulation(nodes)
-      .force("charge", d3.forceManyBody().strength(big ? -25 : -60).theta(big ? 1.2 : 0.9)
+      .force("charge", d3.forceManyBody().strength(big ? -30 : -60).theta(big ? 1.2 : 0.9)
         .distanceMax(big ? 400 : Infinity))
       .force("link", d3.forceLink(links).distance(big ? 25 : 40))
       /* pulls every component, isolated notes too, toward the middle (forceCenter would not) */
