@@ -559,7 +559,7 @@
                 x: sx, y: sy, r: this.r[i] * s, links: this.adj[i].length,
                 visible: sx >= 0 && sy >= 0 && sx <= this.w && sy <= this.h});
     }
-    return {mode: this.mode, nodes: out, edges: this.edges ? this.edges.length / 2 : 0, drawn: this.drawn,
+    return {mode: this.mode, nodes: out, nodeCount: this.n, colours: this.css || null, edges: this.edges ? this.edges.length / 2 : 0, drawn: this.drawn,
             labels: this.labels, settled: this.settled, ticks: this.ticks, layoutMs: this.layoutMs,
             k: this.k, tx: this.tx, ty: this.ty, width: this.w, height: this.h, frames: this.frames,
             hover: this.hover, focused: this.focused, sceneMs: this.sceneMs, scenes: this.scenes || 0, error: this.error || null, opts: this.opts};

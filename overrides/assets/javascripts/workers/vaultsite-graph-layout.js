@@ -59,7 +59,7 @@ onmessage = function (e) {
       /* pulls every component, isolated notes too, toward the middle (forceCenter would not) */
       .force("x", d3.forceX(0).strength(big ? 0.04 : 0.08))
       .force("y", d3.forceY(0).strength(big ? 0.04 : 0.08))
-      .alphaDecay(big ? 0.035 : 0.0228)
+      .alphaDecay(n > 2000 ? 0.05 : big ? 0.035 : 0.0228)
       .stop();
     if (m.warm) sim.alpha(0.3);
     run();
