@@ -222,3 +222,53 @@ def test_core_graph_of_the_seed_vault_matches_its_build(seed_site):
     vault = build_vault(scan_dir(str(ROOT / "docs")))
     for rel, data in graph.graph_files(vault).items():
         assert (seed_site["site"] / rel).read_bytes() == data, rel
+
+
+SERVE_BASE = {
+    "index.md": "# 홈\n\n[[a]] [[b]]\n",
+    "notes/a.md": "---\ntags: [x]\n---\n# A\n\n[[b]] [[c]]\n",
+    "notes/b.md": "# B\n\n[[a]]\n",
+    "notes/c.md": "# C\n\n혼자인 노트.\n",
+}
+SERVE_EDITS = [
+    ["write", "notes/d.md", "# D\n\n새 노트 [[c]] [[a]]\n"],  # a new note: c's and a's graphs gain it
+    ["write", "notes/c.md", "---\ntitle: 씨\ntags: [y]\n---\n\n제목과 태그가 바뀐 노트.\n"],  # a neighbour's title and tags
+    ["delete", "notes/b.md"],  # a note gone: its file goes, a's and home's graphs lose it
+    ["write", "notes/a.md", "---\ntags: [x]\n---\n# A\n\n[[c]] 만 남은 링크\n"],
+]
+
+
+def test_serve_rebuilds_equal_a_clean_build(tmp_path):
+    """``mkdocs serve`` after edits (its own build loop, in a subprocess) writes the graph files
+    and the note pages a clean build of the final vault writes, and no file of a note gone."""
+    import subprocess
+    import sys
+
+    from sitebuild import write_config
+
+    docs = tmp_path / "docs"
+    for rel, text in SERVE_BASE.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    (tmp_path / "edits.json").write_text(json.dumps(SERVE_EDITS, ensure_ascii=False), encoding="utf-8")
+    served = tmp_path / "served"
+    cfg = write_config(docs, served, tmp_path / "serve.yml")
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "serve_sequence.py"), str(cfg), str(served), str(docs),
+                           str(tmp_path / "edits.json")], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    clean_work = tmp_path / "clean"
+    clean_work.mkdir()
+    code, log, clean = build(docs, clean_work, site_url="http://127.0.0.1:8000/", extra={"vaultsite": {"search": "material"}})
+    assert code == 0, log[-3000:]
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+                if p.is_file() and (p.parts[len(site.parts)] in ("vs-graph", "notes", "graph") or p.name == "index.html")}
+
+    a, b = files(served), files(clean)
+    assert sorted(a) == sorted(b)
+    assert [rel for rel in a if a[rel] != b[rel]] == []
+    local_a = json.loads(a["vs-graph/n/notes/a/index.json"])
+    assert [n[0] for n in local_a["nodes"]] == ["A", "씨", "홈", "D"]  # itself, its link, its backlinks
+    assert local_a["nodes"][1][4] == ["y"]
+    assert "vs-graph/n/notes/b/index.json" not in a
