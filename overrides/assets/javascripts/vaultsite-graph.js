@@ -95,6 +95,38 @@
     return m;
   }
 
+  function fingerprint(titles, edges) {
+    var h = titles.length | 0, i, t;
+    for (i = 0; i < edges.length; i++) h = (Math.imul(h, 31) + edges[i]) | 0;
+    for (i = 0; i < titles.length; i++) {
+      t = titles[i];
+      for (var j = 0; j < t.length; j++) h = (Math.imul(h, 31) + t.charCodeAt(j)) | 0;
+    }
+    return (h >>> 0).toString(36) + "-" + titles.length + "-" + edges.length;
+  }
+
+  function keep(key, x, y) {
+    try {
+      var both = new Float32Array(x.length * 2), bytes, text = "";
+      both.set(x); both.set(y, x.length);
+      bytes = new Uint8Array(both.buffer);
+      for (var i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+      localStorage.setItem(key, btoa(text));
+    } catch (err) { /* no storage, or full: the layout runs again next time */ }
+  }
+
+  function restore(key, n) {
+    try {
+      var text = localStorage.getItem(key);
+      if (!text) return null;
+      text = atob(text);
+      var bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      var both = new Float32Array(bytes.buffer);
+      return both.length === 2 * n ? [both.slice(0, n), both.slice(n)] : null;
+    } catch (err) { return null; }
+  }
+
   function Graph(el) {
     this.el = el;
     this.mode = el.dataset.vsGraph;
@@ -213,7 +245,13 @@
     this.hover = -1;
     if (this.focusTitle) this.focused = this.find(this.focusTitle);
     this.fillList();
-    this.worker.postMessage({type: "init", n: n, edges: this.edges, x: x0, y: y0, warm: warm});
+    /* A large graph's settled layout is kept in the browser (localStorage), keyed by the graph
+     * itself: the next visit starts settled instead of running the layout again. */
+    this.storeKey = this.mode === "global" && n > 300 ? "vaultsite-graph:" + location.pathname + ":" + fingerprint(title, this.edges) : null;
+    var kept = this.storeKey ? restore(this.storeKey, n) : null;
+    this.stored = !!kept;
+    if (kept) { x0 = kept[0]; y0 = kept[1]; }
+    this.worker.postMessage({type: "init", n: n, edges: this.edges, x: x0, y: y0, warm: warm, alpha: kept ? 0 : undefined});
   };
 
   Graph.prototype.onTick = function (d) {
@@ -223,6 +261,7 @@
       var pos = {};
       for (var i = 0; i < this.n; i++) pos[this.kind[i] + ":" + this.url[i] + ":" + this.title[i]] = [d.x[i], d.y[i]];
       this.pos = pos;
+      if (this.storeKey && !this.stored) { this.stored = true; keep(this.storeKey, d.x, d.y); }
     }
     if (this.fit) this.fitView();
     this.sceneDirty = true;
@@ -296,14 +335,18 @@
     var i, a, b, s = nodeScale(this.k) * dpr, R = this.r;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    /* edges: one stroke for all (those with both ends off to one side skipped) */
-    ctx.lineWidth = Math.max(0.6, Math.min(1.5, this.k)) * dpr;
+    /* edges: one stroke for all, those with both ends off to one side skipped.  Rasterising
+     * is paid per pixel of line: zoomed into a large graph, only the edges of the nodes in
+     * view are drawn (edges merely crossing the view would cost seconds and say little). */
+    var big = E.length > 20000;
+    ctx.lineWidth = (big ? 1 : Math.max(0.6, Math.min(1.5, this.k))) * dpr;
     ctx.strokeStyle = css.faint;
     ctx.beginPath();
     for (i = 0; i + 1 < E.length; i += 2) {
       a = E[i]; b = E[i + 1];
       var ax = X[a] * k + tx, ay = Y[a] * k + ty, bx = X[b] * k + tx, by = Y[b] * k + ty;
       if ((ax < 0 && bx < 0) || (ay < 0 && by < 0) || (ax > W && bx > W) || (ay > H && by > H)) continue;
+      if (big && (ax < 0 || ay < 0 || ax > W || ay > H) && (bx < 0 || by < 0 || bx > W || by > H)) continue;
       ctx.moveTo(ax, ay); ctx.lineTo(bx, by);
     }
     ctx.stroke();
@@ -375,15 +418,17 @@
       this.renderScene(sc.getContext("2d"), sc.width, sc.height, mx, my);
       this.scene = {k: this.k, tx: this.tx, ty: this.ty, mx: mx, my: my};
       this.sceneDirty = false;
-      this.sceneMs = performance.now() - t0;
       this.scenes = (this.scenes || 0) + 1;
-      this.nextScene = performance.now() + 3 * this.sceneMs;
     }
     var sv = this.scene, f = this.k / sv.k;
     /* scene pixel p shows world (p - m - t0·dpr) / (k0·dpr); on screen that is at world·k·dpr + t·dpr */
     var dx = this.tx * dpr - (sv.mx + sv.tx * dpr) * f, dy = this.ty * dpr - (sv.my + sv.ty * dpr) * f;
     if (f === 1) ctx.drawImage(this.sceneCanvas, Math.round(dx), Math.round(dy)); /* a plain copy, no resampling */
     else ctx.drawImage(this.sceneCanvas, dx, dy, this.sceneCanvas.width * f, this.sceneCanvas.height * f);
+    if (due) { /* the scene's cost, its rasterising (done by this first copy) included */
+      this.sceneMs = performance.now() - t0;
+      this.nextScene = performance.now() + 3 * this.sceneMs;
+    }
     if (this.sceneDirty || viewMoved && !due) { /* come back when the scene may be drawn again */
       clearTimeout(this.sceneTimer);
       this.sceneTimer = setTimeout(function () { self.request(); },

@@ -5,7 +5,8 @@
  * same graph settles the same way on every load.  Positions go back as Float32Arrays
  * (transferred, not copied) at most every 30 ms; the main thread only draws.
  *
- * in:  {type: "init", n, edges: Int32Array (pairs), x?, y?: Float32Array (start positions)}
+ * in:  {type: "init", n, edges: Int32Array (pairs), x?, y?: Float32Array (start positions),
+ *       warm?: start cooler (positions from a previous layout), alpha?: 0 when already settled}
  *      {type: "drag", i, x, y}  {type: "release", i}  {type: "stop"}
  * out: {type: "tick", x, y, alpha, ticks, settled}
  */
@@ -62,6 +63,7 @@ onmessage = function (e) {
       .alphaDecay(n > 2000 ? 0.05 : big ? 0.035 : 0.0228)
       .stop();
     if (m.warm) sim.alpha(0.3);
+    if (m.alpha !== undefined) sim.alpha(m.alpha); /* 0: positions already settled (kept by the page) */
     run();
   } else if (m.type === "drag" && nodes) {
     nodes[m.i].fx = m.x; nodes[m.i].fy = m.y;
