@@ -202,8 +202,14 @@ def test_write_graph_memo_rewrites_only_changes(tmp_path):
     assert not (tmp_path / graph.local_path("e/")).exists()
     got = {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*.json")}
     assert got == graph.graph_files(build_vault(_sources(changed)))
+    assert not (tmp_path / "vs-graph" / "n" / "e").exists()
     shutil.rmtree(tmp_path / "vs-graph")  # a site folder cleaned since: everything again
     assert graph.write_graph(build_vault(_sources(changed)), str(tmp_path), memo)["written"] == 6
+    # without a memo (mkdocs build keeping its site folder): a file of a note gone goes too
+    back = graph.write_graph(build_vault(_sources(VAULT)), str(tmp_path))
+    assert back["written"] == 7 and (tmp_path / graph.local_path("e/")).is_file()
+    assert graph.write_graph(build_vault(_sources(changed)), str(tmp_path))["removed"] == 1
+    assert not (tmp_path / "vs-graph" / "n" / "e").exists()
 
 
 def test_graph_page_in_english():

@@ -171,10 +171,11 @@ def graph_files(vault: Vault) -> dict[str, bytes]:
 
 
 def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[str, int]:
-    """Write :func:`graph_files` under ``site_dir``.  With ``memo`` (path -> bytes, kept between
-    ``mkdocs serve`` rebuilds) a file whose bytes did not change is not written again and the
-    files of notes gone are removed; a site folder cleaned since (no global file) is written
-    whole.  Returns counts: files, written, bytes."""
+    """Write :func:`graph_files` under ``site_dir`` and remove any other file under ``vs-graph/``
+    (a note gone, in ``mkdocs serve`` or a build that keeps the site folder).  With ``memo``
+    (path -> bytes, kept between ``mkdocs serve`` rebuilds) a file whose bytes did not change
+    is not written again; a site folder cleaned since (no global file) is written whole.
+    Returns counts: files, written, removed, bytes."""
     files = graph_files(vault)
     if memo and not os.path.exists(os.path.join(site_dir, *GLOBAL_FILE.split("/"))):
         memo.clear()
@@ -191,12 +192,37 @@ def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[s
         with open(path, "wb") as fh:
             fh.write(data)
         written += 1
+    removed = _prune(site_dir, files)
     if memo is not None:
-        for rel in memo.keys() - files.keys():
-            try:
-                os.remove(os.path.join(site_dir, *rel.split("/")))
-            except OSError:
-                pass
         memo.clear()
         memo.update(files)
-    return {"files": len(files), "written": written, "bytes": sum(len(d) for d in files.values())}
+    return {"files": len(files), "written": written, "removed": removed,
+            "bytes": sum(len(d) for d in files.values())}
+
+
+def _prune(site_dir: str, files: dict[str, bytes]) -> int:
+    """Remove the files under ``vs-graph/`` that are not in ``files``, then the folders left empty."""
+    removed = 0
+
+    def walk(folder: str, rel: str) -> bool:  # True when the folder is left empty
+        nonlocal removed
+        empty = True
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                sub = f"{rel}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if walk(entry.path, sub):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif sub in files:
+                    empty = False
+                else:
+                    os.remove(entry.path)
+                    removed += 1
+        return empty
+
+    root = os.path.join(site_dir, GRAPH_DIR)
+    if os.path.isdir(root):
+        walk(root, GRAPH_DIR)
+    return removed
