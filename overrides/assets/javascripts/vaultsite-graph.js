@@ -193,7 +193,8 @@
     for (i = 0; i < m.title.length; i++) {
       colourKey.push(opts.color === "tag" ? (m.tags[i][0] || "") : m.folder[i]);
     }
-    var extra = {};
+    var extra = {}, tagUrl = {};
+    m.tagNames.forEach(function (name, k) { tagUrl[name] = m.tagUrls[k]; });
     function add(k, name, href, key) {
       if (extra[key] === undefined) {
         extra[key] = title.length;
@@ -204,7 +205,7 @@
     for (i = 0; i < m.title.length; i++) {
       if (opts.tags) for (j = 0; j < m.tags[i].length; j++) {
         var t = m.tags[i][j];
-        edges.push(i, add(TAG, "#" + t, m.tagUrls[m.tagNames.indexOf(t)] || null, "tag:" + t));
+        edges.push(i, add(TAG, "#" + t, tagUrl[t] || null, "tag:" + t));
       }
       if (opts.companies) for (j = 0; j < m.companies[i].length; j++) {
         var c = m.companies[i][j];
