@@ -19,6 +19,7 @@ pointer (a scripted drag on the canvas, from a spot with no node under it) and a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -74,12 +75,19 @@ def open_graph(page, base: str, timeout_s: float = 300) -> float:
     return time.perf_counter() - started
 
 
-def measure(site_dir, seconds: float = 3.0, viewport=(1400, 900)) -> dict:
-    """Open ``site_dir``'s graph page in Chromium and measure the frame rate of a scripted pan."""
+def measure(site_dir, seconds: float = 3.0, viewport=(1400, 900), browser=None) -> dict:
+    """Open ``site_dir``'s graph page in Chromium and measure the frame rate of a scripted pan.
+
+    ``browser``: a Playwright browser already running (a test's); else one is launched."""
     site = Path(site_dir)
-    with serve_site(site) as base, launch_browser() as browser:
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(serve_site(site))
+        if browser is None:
+            browser = stack.enter_context(launch_browser())
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base.split("/repo/")[0])
+        stack.callback(context.close)
+        origin = base.split("/repo/")[0]
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(origin)
                       else route.abort())
         page = context.new_page()
         errors: list[str] = []
@@ -87,7 +95,6 @@ def measure(site_dir, seconds: float = 3.0, viewport=(1400, 900)) -> dict:
         load_s = open_graph(page, base)
         state = graph_state(page)
         got = pan(page, seconds)
-        context.close()
     return {**got, "nodes": state["nodeCount"], "edges": state["edges"], "layout_s": state["layoutMs"] / 1000,
             "ticks": state["ticks"], "scene_ms": state["sceneMs"], "load_s": load_s,
             "global_bytes": (site / "vs-graph" / "graph.json").stat().st_size, "errors": errors}
