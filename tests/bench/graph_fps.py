@@ -54,7 +54,9 @@ PAN = """async (ms) => {
   return {fps: frames / secs, drawn_fps: (g.frames - before) / secs, worst_frame_ms: worst, seconds: secs};
 }"""
 
-SETTLED = "window.vaultsiteGraph && vaultsiteGraph.instances.length && vaultsiteGraph.instances[0].state().settled"
+#: The layout has settled and its last scene is drawn (what a pan then shows is that scene).
+SETTLED = ("window.vaultsiteGraph && vaultsiteGraph.instances.length && vaultsiteGraph.instances[0].state().settled"
+           " && !vaultsiteGraph.instances[0].state().pending")
 
 
 def pan(page, seconds: float = 3.0) -> dict:

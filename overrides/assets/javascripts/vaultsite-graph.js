@@ -409,8 +409,8 @@
     if (!this.x || !n) return;
     var now = performance.now(), self = this;
     var viewMoved = this.scene && (this.scene.k !== this.k || this.scene.tx !== this.tx || this.scene.ty !== this.ty);
-    var due = !this.scene || this.sceneDirty && now >= this.nextScene
-      || viewMoved && now - this.lastView >= 150 && now >= this.nextScene;
+    /* never in the middle of a pan or zoom: the scene follows once the view rests 150 ms */
+    var due = !this.scene || (this.sceneDirty || viewMoved) && now - this.lastView >= 150 && now >= this.nextScene;
     if (due) {
       var mx = Math.round(W / 4), my = Math.round(H / 4), sc = this.sceneCanvas;
       if (!sc) sc = this.sceneCanvas = document.createElement("canvas");
@@ -430,10 +430,10 @@
       this.sceneMs = performance.now() - t0;
       this.nextScene = performance.now() + 3 * this.sceneMs;
     }
-    if (this.sceneDirty || viewMoved && !due) { /* come back when the scene may be drawn again */
+    if ((this.sceneDirty || viewMoved) && !due) { /* come back when the scene may be drawn again */
       clearTimeout(this.sceneTimer);
       this.sceneTimer = setTimeout(function () { self.request(); },
-                                   Math.max(this.nextScene - now, viewMoved ? 150 - (now - this.lastView) : 0, 16));
+                                   Math.max(this.nextScene - now, 150 - (now - this.lastView), 16));
     }
     var lit = this.hover >= 0 ? this.hover : this.focused;
     if (lit < 0) return;
@@ -608,7 +608,8 @@
     return {mode: this.mode, nodes: out, nodeCount: this.n, colours: this.css || null, edges: this.edges ? this.edges.length / 2 : 0, drawn: this.drawn,
             labels: this.labels, settled: this.settled, ticks: this.ticks, layoutMs: this.layoutMs,
             k: this.k, tx: this.tx, ty: this.ty, width: this.w, height: this.h, frames: this.frames,
-            hover: this.hover, focused: this.focused, sceneMs: this.sceneMs, scenes: this.scenes || 0, error: this.error || null, opts: this.opts};
+            hover: this.hover, focused: this.focused, sceneMs: this.sceneMs, scenes: this.scenes || 0,
+            pending: !!this.sceneDirty, error: this.error || null, opts: this.opts};
   };
 
   function setup() {
