@@ -361,8 +361,8 @@ def test_company_listing_paginated_in_core():
     second = src[:-3] + "/page/2.md"
     assert second in generated_page_srcs(vault)
     pages = generated_pages(vault, set())
-    first_items = BeautifulSoup(pages[src], "lxml").select("ul.vs-mentions li")
-    rest = BeautifulSoup(pages[second], "lxml").select("ul.vs-mentions li")
+    first_items = BeautifulSoup(pages[src], "lxml").select("ul.vs-mentions li.vs-mention-note")
+    rest = BeautifulSoup(pages[second], "lxml").select("ul.vs-mentions li.vs-mention-note")
     assert len(first_items) == PAGE_SIZE and len(rest) == 3
     titles = {li.a.get_text() for li in first_items} | {li.a.get_text() for li in rest}
     assert len(titles) == n
