@@ -99,3 +99,22 @@ def serve_site(site: Path):
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+@contextlib.contextmanager
+def offline_page(browser, width: int = 1280, timeout: int = 15_000):
+    """A fresh page that can reach nothing but the local server (Korean locale); the page's
+    JavaScript errors are collected in ``page.js_errors``."""
+    import re
+
+    context = browser.new_context(locale="ko-KR", viewport={"width": width, "height": 900})
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+    pg = context.new_page()
+    pg.set_default_timeout(timeout)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.js_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield pg
+    finally:
+        context.close()

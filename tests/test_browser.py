@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
-from browsing import BROWSER, PREFIX, serve_site
+from browsing import BROWSER, PREFIX, offline_page, serve_site
 from sitebuild import ROOT, build
 
 
@@ -52,18 +52,8 @@ def vault(site):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    # Offline: nothing but the local server is reachable.
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.js_errors = errors  # type: ignore[attr-defined]
-    try:
+    with offline_page(browser) as pg:  # nothing but the local server is reachable
         yield pg
-    finally:
-        context.close()
 
 
 def url(base: str, rel: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import BROWSER, serve_site
+from browsing import BROWSER, offline_page, serve_site
 from sitebuild import ROOT, build
 
 pytestmark = BROWSER
@@ -49,17 +49,8 @@ def served(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1400, "height": 900})
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.js_errors = errors  # type: ignore[attr-defined]
-    try:
+    with offline_page(browser, width=1400, timeout=30_000) as pg:  # nothing but the local server is reachable
         yield pg
-    finally:
-        context.close()
 
 
 def shot(locator, name: str) -> Path:

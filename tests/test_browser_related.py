@@ -4,13 +4,12 @@ companies index (issue 20, items 3 and 4).  Screenshots go to the test's tempora
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from browsing import BROWSER, PREFIX, serve_site
+from browsing import BROWSER, PREFIX, offline_page, serve_site
 from sitebuild import build
 
 pytestmark = BROWSER
@@ -41,17 +40,8 @@ def shots(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
-    context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.js_errors = errors  # type: ignore[attr-defined]
-    try:
+    with offline_page(browser) as pg:  # nothing but the local server is reachable
         yield pg
-    finally:
-        context.close()
 
 
 def _path(href: str) -> str:
