@@ -539,7 +539,7 @@ def history_table(limit: int = 12) -> list[str]:
         return []
     rows = [json.loads(l) for l in HISTORY.read_text(encoding="utf-8").splitlines() if l.strip()][-limit:]
     out = ["### Every run of the script (last %d, `tests/bench/history.jsonl`)" % len(rows), "",
-           "| started | commit | 1,000: hooks / no hooks | 5,000: hooks / plain (prune before 2026-11-30 12:00) | ratio | all processes (5,000) | serve 1,000 | serve 5,000 |",
+           "| started | commit | 1,000: hooks / no hooks | 5,000: hooks / plain (one-entry nav; plain + prune in runs before 2026-11-30 09:33) | ratio | all processes (5,000) | serve 1,000 | serve 5,000 |",
            "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         a, b = r["sizes"].get("1000", {}), r["sizes"].get("5000", {})
