@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import html
-import hashlib
 import logging
-import marshal
 import posixpath
 import re
 from urllib.parse import unquote
@@ -24,6 +22,7 @@ from . import canvas as canvas_mod
 from . import excalidraw
 from . import properties as properties_mod
 from . import build as build_mod
+from .incremental import digest as stable_digest
 from . import latest as latest_mod
 from .build import (COMPANY_DIR, GENERATED, GRAPH_PAGE, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
                     timeline_pages, timeline_year_src, timeline_years, url_between)
@@ -47,17 +46,6 @@ _log = logging.getLogger("mkdocs.plugins.vaultsite")
 # ``![[Note]]`` alone on its line, at the top level or inside a quote or callout (``> ![[Note]]``).
 _EMBED_LINE_RE = re.compile(r"^(?P<quote>(?:[ \t]*>)*[ \t]?)[ \t]*!\[\[(?P<inner>[^\[\]\n]+?)\]\][ \t]*$", re.M)
 
-def _digest(inputs) -> bytes:
-    """A digest of plain data (dicts, lists, strings, numbers), the same in every process:
-    ``marshal`` format 2 writes values without back-references, so equal values give equal
-    bytes, and it is several times faster than ``repr`` on a 5,000-entry listing."""
-    try:
-        data = marshal.dumps(inputs, 2)
-    except ValueError:  # not plain data
-        data = repr(inputs).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     """``build()``, or last build's text when ``inputs`` equal last build's.
 
@@ -73,7 +61,7 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     one-off build has none."""
     if memo is None:
         return build()
-    digest = _digest(inputs)
+    digest = stable_digest(inputs)
     got = memo.get(key)
     if got is not None and got[0] == digest:
         return got[1]
@@ -802,7 +790,7 @@ def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, st
     memo = vault.page_memo
     if memo is None:
         return _missing(vault, src)
-    digest = _digest(inputs)
+    digest = stable_digest(inputs)
     got = memo.get(("missing", src))
     if got is not None and got[0] == digest:
         return got[1]

@@ -41,6 +41,8 @@ import time
 
 from mkdocs.structure.files import File
 
+from vaultsite.incremental import digest
+
 from .serve import remove_output
 from .speedup import Speedup, log, params
 
@@ -51,11 +53,7 @@ _PACKAGES = ("vaultsite", "vaultsite_mkdocs")
 
 
 def _digest(*parts) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    return digest(parts)
 
 
 def _tree_digest(root: str | None) -> str:
@@ -239,7 +237,7 @@ class BuildCache(Speedup):
         self.site_key = None
         if not self.active or self.adapter.serving.command != "build":
             return False
-        raw = config.extra.get("vaultsite") if isinstance(config.extra, dict) or hasattr(config.extra, "get") else None
+        raw = config.extra.get("vaultsite")
         speedups = raw.get("speedups") if isinstance(raw, dict) else None
         if isinstance(speedups, dict) and speedups.get("build_cache") is False:
             return False
