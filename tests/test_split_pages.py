@@ -108,6 +108,26 @@ def test_paged_srcs():
     assert paged_srcs("tags/ai.md", 2 * PAGE_SIZE + 1) == ["tags/ai.md", "tags/ai/page/2.md", "tags/ai/page/3.md"]
 
 
+def test_raw_listings_put_back_on_every_page(site):
+    """Generated pages' listings skip Markdown (render.lift_raw) and come back whole, also when
+    the pages are built by forked workers (this vault is big enough for them)."""
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "vs-slot-" not in text and "vs-raw" not in text, path
+    assert art(soup_of(site, "companies/nvidia/")).select("ul.vs-mentions li.vs-mention-note")
+
+
+def test_lift_raw_round_trip():
+    from vaultsite.render import drop_raw_marks, lift_raw, put_back_raw
+    md = "# T\n\n<!--vs-raw-->\n<ul>\n<li>a</li>\n</ul>\n<!--/vs-raw-->\n\ntext\n\n<!--vs-raw-->\n<p>b</p>\n<!--/vs-raw-->\n"
+    lifted, blocks = lift_raw(md)
+    assert blocks == ["<ul>\n<li>a</li>\n</ul>", "<p>b</p>"] and "<li>" not in lifted
+    assert put_back_raw(lifted, blocks) == "# T\n\n\n<ul>\n<li>a</li>\n</ul>\n\n\ntext\n\n\n<p>b</p>\n\n"
+    assert put_back_raw("<!--vs-slot-7-->", blocks) == ""  # a slot with no block: nothing
+    assert lift_raw("plain") == ("plain", [])
+    assert drop_raw_marks(md) == "# T\n\n<ul>\n<li>a</li>\n</ul>\n\ntext\n\n<p>b</p>\n"
+
+
 # -- the timeline --------------------------------------------------------------------
 def test_timeline_index_lists_years_with_counts(site, vault):
     facts = Counter(e["date"][:4] for e in vault["events"] if e["kind"] == "fact")

@@ -46,6 +46,43 @@ _log = logging.getLogger("mkdocs.plugins.vaultsite")
 # ``![[Note]]`` alone on its line, at the top level or inside a quote or callout (``> ![[Note]]``).
 _EMBED_LINE_RE = re.compile(r"^(?P<quote>(?:[ \t]*>)*[ \t]?)[ \t]*!\[\[(?P<inner>[^\[\]\n]+?)\]\][ \t]*$", re.M)
 
+#: A generated page's big pure-HTML blocks (listings of hundreds of entries) are written by
+#: the templates between these two lines.  Python-Markdown would run each through two HTML
+#: parsers (``md_in_html`` and MkDocs' anchor collector) only to copy it unchanged: at 5,000
+#: notes that was 40 s of CPU.  :func:`lift_raw` swaps each block for a placeholder comment
+#: before Markdown and :func:`put_back_raw` restores it in the page's HTML.  Only generated
+#: pages (whose text is all template output, escaped) are lifted; in a note page, whose own
+#: text could hold the markers, :func:`note_source` drops them.
+RAW_OPEN, RAW_CLOSE = "<!--vs-raw-->", "<!--/vs-raw-->"
+_RAW_RE = re.compile(r"^<!--vs-raw-->\n(.*?)\n?<!--/vs-raw-->[ \t]*$", re.M | re.S)
+_RAW_MARK_RE = re.compile(r"^<!--/?vs-raw-->[ \t]*\n?", re.M)
+_SLOT_RE = re.compile(r"<!--vs-slot-(\d+)-->")
+
+
+def lift_raw(markdown: str) -> tuple[str, list[str]]:
+    """``markdown`` with each marked raw-HTML block replaced by a placeholder, and the blocks."""
+    if RAW_OPEN not in markdown:
+        return markdown, []
+    blocks: list[str] = []
+
+    def slot(m: re.Match) -> str:
+        blocks.append(m.group(1))
+        return f"\n<!--vs-slot-{len(blocks) - 1}-->\n"
+
+    return _RAW_RE.sub(slot, markdown), blocks
+
+
+def put_back_raw(html_text: str, blocks: list[str]) -> str:
+    """The page's HTML with the blocks :func:`lift_raw` took out back in their places."""
+    if not blocks or not html_text:
+        return html_text
+    return _SLOT_RE.sub(lambda m: blocks[int(m.group(1))] if int(m.group(1)) < len(blocks) else "", html_text)
+
+
+def drop_raw_marks(markdown: str) -> str:
+    return _RAW_MARK_RE.sub("", markdown) if RAW_OPEN in markdown else markdown
+
+
 def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     """``build()``, or last build's text when ``inputs`` equal last build's.
 
@@ -147,6 +184,7 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
             body = drawing_html(vault, note, note) + "\n\n" + body
     if extra.get("properties"):
         body = properties_html(vault, note) + "\n\n" + body
+    extra_body = drop_raw_marks(extra_body)  # a note page is not lifted (lift_raw)
     return front_matter(meta) + body + ("\n\n" + extra_body if extra_body else "") + "\n"
 
 

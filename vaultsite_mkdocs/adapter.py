@@ -373,6 +373,7 @@ class VaultAdapter:
 
     def on_post_page(self, output, page):
         self.buildcache.page_log.current = None
+        vars(page).pop("_vs_raw", None)  # render.lift_raw's blocks: the page is written
         return output
 
     def on_page_read_source(self, page, config):
@@ -425,8 +426,10 @@ class VaultAdapter:
         if state is None or state.vault is None:
             return markdown
         src = nfc(page.file.src_uri)
-        note = state.vault.note_for_page(src) or Note(src=src, title=page.title or "", body="",
-                                                      format="generated", page_src=src)
+        note = state.vault.note_for_page(src)
+        if note is None:  # a generated page: its listings skip Markdown (render.lift_raw)
+            note = Note(src=src, title=page.title or "", body="", format="generated", page_src=src)
+            markdown, page._vs_raw = render.lift_raw(markdown)
         state.ext.set_page(note)
         state.page_notes[page.file.src_uri] = note
         if self.serve.active:
@@ -440,7 +443,8 @@ class VaultAdapter:
         note = state.vault.note_for_page(nfc(page.file.src_uri))
         self.buildcache.page_log.current = None
         if note is None:
-            return html
+            # (not popped: a deferred page's on_page_content also runs once before it is rendered)
+            return render.put_back_raw(html, getattr(page, "_vs_raw", None))
         return sanitize.clean_page(html, note, trusted=state.settings["trust_html"])
 
     def on_page_context(self, context, page):
