@@ -47,7 +47,14 @@ MAX_INLINE_WORK = 4_000_000_000
 
 _FRONT_RE = re.compile(r"\A(?:---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)|\+\+\+[ \t]*\n(?:.*?\n)?\+\+\+)[ \t]*(?:\n|\Z)", re.S)
 _BRACKETS_RE = re.compile(r"[\[\]()]")
-_MARKUP_RE = re.compile(r"[\[\]()<>*_^~=`\\&!{}|#:]")
+_MARKUP_CHARS = "[]()<>*_^~=`\\&!{}|#:"
+_INLINE_CHARS = "[]<&`*_\\~^="  # what _INLINE_START_RE's runs are made of
+
+
+def _count(text: str, chars: str) -> int:
+    """How many characters of ``text`` are in ``chars`` (``str.count`` runs in C: a regex
+    ``findall`` builds a list of them)."""
+    return sum(map(text.count, chars))
 _INLINE_START_RE = re.compile(r"\[+|\]+|<|&|`+|\*+|_+|\\.|~+|\^+|=+")
 _TAG_START_RE = re.compile(r"<[A-Za-z/!?]")
 _BACKTICKS_RE = re.compile(r"`+")
@@ -154,7 +161,7 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
     m = _FRONT_RE.match(text)
     head, body = (text[:m.end()], text[m.end():]) if m else ("", text)
     first_line = head.count("\n") + 1
-    if len(body) <= MAX_LINE_CHARS and len(_MARKUP_RE.findall(body)) <= 50:
+    if len(body) <= MAX_LINE_CHARS and _count(body, _MARKUP_CHARS) <= 50:
         return text, [], None  # short and plain: the usual note, nothing to measure
     problems: list[str] = []
     if len(body) > MAX_PAGE_CHARS:
@@ -164,7 +171,7 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
                         f"{cut:,} are published, as plain text")
         body = body[:cut]
     lines = body.split("\n")
-    if len(body) > MAX_MARKDOWN_CHARS or len(_MARKUP_RE.findall(body)) > MAX_MARKUP_CHARS:
+    if len(body) > MAX_MARKDOWN_CHARS or _count(body, _MARKUP_CHARS) > MAX_MARKUP_CHARS:
         if not problems:
             reason = (f"longer than {MAX_MARKDOWN_CHARS:,} characters" if len(body) > MAX_MARKDOWN_CHARS
                       else f"more than {MAX_MARKUP_CHARS:,} Markdown punctuation characters")
@@ -172,6 +179,18 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
         # One <pre> of escaped text, not a code block: a highlighted block wraps each line in
         # an anchor, and 40,000 anchors cost the search indexer more than the text itself.
         return head, problems, '<pre class="vs-plain">' + html.escape("\n".join(lines), quote=False) + "</pre>\n"
+    if not problems:
+        # Bounds for the whole note at once, before the paragraph by paragraph measure: each
+        # bracket or tag start scans at most the whole body, and the inline work of the
+        # paragraphs sums to at most that of the body.  A usual note of a few kilobytes is
+        # far inside them (and then needs nothing below).
+        n = len(body)
+        if (max(map(len, lines)) <= MAX_LINE_CHARS
+                and (body.count("[") + body.count("(")) * n <= MAX_BRACKET_SCAN
+                and body.count("<") * n <= MAX_TAG_SCAN):
+            m = _count(body, _INLINE_CHARS)  # at least as many as the runs _INLINE_START_RE finds
+            if m * (n + 12 * m) <= MAX_INLINE_WORK:
+                return text, [], None
     flags = _fence_flags(lines)
     out: list[str] = []
     last = 0

@@ -265,17 +265,17 @@ def parse(text: Text) -> ParsedNote:
 
 
 # -- Markdown -> plain text --------------------------------------------------------------
-_INLINE_SUBS = [
-    (re.compile(r"<!--.*?-->", re.S), ""),
-    (re.compile(r"!\[\[[^\]\n]*\]\]|!\[[^\]\n]*\]\([^)\n]*\)"), ""),
-    (re.compile(r"\[\[([^\]|\n]*)\|([^\]\n]*)\]\]"), r"\2"),
-    (re.compile(r"\[\[([^\]\n]*)\]\]"), r"\1"),
-    (re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),
-    (re.compile(r"\[([^\]\n]*)\]"), r"\1"),
-    (re.compile(_HTML_TAG), ""),
-    (re.compile(r"\*\*|__|~~|`"), ""),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),
+_INLINE_SUBS = [  # (pattern, replacement, a string the text must hold for the pattern to match)
+    (re.compile(r"<!--.*?-->", re.S), "", "<!--"),
+    (re.compile(r"!\[\[[^\]\n]*\]\]|!\[[^\]\n]*\]\([^)\n]*\)"), "", "!["),
+    (re.compile(r"\[\[([^\]|\n]*)\|([^\]\n]*)\]\]"), r"\2", "[["),
+    (re.compile(r"\[\[([^\]\n]*)\]\]"), r"\1", "[["),
+    (re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)"), r"\1", "]("),
+    (re.compile(r"\[([^\]\n]*)\]"), r"\1", "["),
+    (re.compile(_HTML_TAG), "", "<"),
+    (re.compile(r"\*\*|__|~~|`"), "", ""),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1", "*"),
+    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1", "_"),
 ]
 _MARKS_AT = 5  # before "[text]" -> "text" would turn "[!tip]" into "!tip"
 _BLOCK_SUBS = [
@@ -298,10 +298,11 @@ def plain(md: str, block: bool = True) -> str:
     or heading marker goes, runs of spaces become one); otherwise an inline text such as a
     heading's, kept as spaced."""
     marks = "[!" in md or "^" in md or "$$" in md
-    for i, (pattern, repl) in enumerate(_INLINE_SUBS):
+    for i, (pattern, repl, needs) in enumerate(_INLINE_SUBS):
         if marks and i == _MARKS_AT:
             md = _OBSIDIAN_MARKS.sub("", md)
-        md = pattern.sub(repl, md)
+        if needs in md:  # most fragments hold few of these marks: skip what cannot match
+            md = pattern.sub(repl, md)
     if block:
         for pattern, repl in _BLOCK_SUBS:
             md = pattern.sub(repl, md)
