@@ -82,6 +82,19 @@ def test_same_vault_same_lists_and_the_setting_turns_it_off():
     assert build_vault(scan_dir(str(VAULT)), related=False).related == {}
 
 
+def test_computed_in_a_child_process_the_same(monkeypatch):
+    """A big vault's related notes come from a forked child (build.RELATED_FORK_MIN): the
+    same lists, and reading ``vault.related`` waits for them."""
+    import vaultsite.build as build_mod
+    here = build_vault(scan_dir(str(VAULT)))
+    monkeypatch.setattr(build_mod, "RELATED_FORK_MIN", 1)
+    forked = build_vault(scan_dir(str(VAULT)))
+    assert forked.related_job is not None  # still being computed
+    assert forked.related == here.related and forked.related_job is None
+    forked.related = {}  # set by hand: no child any more
+    assert forked.related == {}
+
+
 def _synthetic(n: int, hub_every: int = 1):
     """``n`` notes: a tag on every ``hub_every``-th note (a hub), a company on all but one,
     a small tag per group of 5, and a chain of links."""

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import posixpath
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -425,11 +426,26 @@ class Vault:
     search_records: dict = field(default_factory=dict)
     #: note src -> its related notes, best first (``vaultsite.related``); empty when the
     #: setting ``related`` is off.
-    related: dict[str, list[dict]] = field(default_factory=dict)
+    related_value: dict[str, list[dict]] = field(default_factory=dict)
+    #: a forkpool.Background computing ``related`` while the build goes on (see ``related``)
+    related_job: object = None
     #: note src -> its file's mtime: the date of a note that gives none (``vaultsite.latest``).
     mtimes: dict[str, float] = field(default_factory=dict)
     #: The graph view is on (``extra.vaultsite.graph``): the graph page and each note's local graph.
     graph: bool = True
+
+    @property
+    def related(self) -> dict[str, list[dict]]:
+        """note src -> its related notes; waits for the child computing them, if any."""
+        if self.related_job is not None:
+            self.related_value = self.related_job.result()
+            self.related_job = None
+        return self.related_value
+
+    @related.setter
+    def related(self, value: dict[str, list[dict]]) -> None:
+        self.related_job = None
+        self.related_value = value
 
     def note_for_page(self, page_src: str) -> Note | None:
         return self.by_page.get(page_src)
@@ -555,7 +571,14 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     vault.resolver.pages = generated_page_srcs(vault)
     _links(vault, facts_by_src, cache)
     if related:
-        _related(vault)
+        # In a child process when forking is safe (a cold build: nothing else runs yet):
+        # the generated pages are made here meanwhile, and the first reader of
+        # ``vault.related`` waits for it.
+        big = len(vault.notes) >= RELATED_FORK_MIN and hasattr(os, "fork") and threading.active_count() == 1
+        if big:
+            vault.related_job = forkpool.Background(lambda: _related_of(vault))
+        else:
+            _related(vault)
     vault.problems.extend(index.problems)
     vault.problems.extend(vault.resolver.refused)
     return vault
@@ -801,7 +824,15 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
     vault.missing = missing
 
 
+#: From this many notes, related notes are computed by a forked child (``build_vault``).
+RELATED_FORK_MIN = 500
+
+
 def _related(vault: Vault) -> None:
+    vault.related = _related_of(vault)
+
+
+def _related_of(vault: Vault) -> dict[str, list[dict]]:
     out_links: dict[str, list[str]] = defaultdict(list)
     for target, entries in vault.backlinks.items():
         for b in entries:
@@ -812,7 +843,7 @@ def _related(vault: Vault) -> None:
         company = registry.get(cid)
         return company.name if company else cid
 
-    vault.related = related_mod.related_notes(vault.notes, out_links, vault.note_tags, vault.note_companies,
+    return related_mod.related_notes(vault.notes, out_links, vault.note_tags, vault.note_companies,
                                               company_name, vault.language)
 
 

@@ -127,3 +127,35 @@ def fork_children(count: int, work: Callable[[int], None]) -> list[tuple[int, in
         os.close(w)
         children.append((pid, r))
     return children
+
+
+class Background:
+    """``func()`` computed by a forked child while this process goes on; :meth:`result`
+    returns its value (waiting for the child) or, where forking is not possible or the child
+    failed, computes it here.  The value must pickle; the child sees this process as it was
+    at the fork, so ``func`` may read only what does not change until :meth:`result`."""
+
+    def __init__(self, func: Callable[[], object], fork: bool = True) -> None:
+        self.func = func
+        self.child: tuple[int, int] | None = None
+        self.done = False
+        self.value = None
+        if fork:
+            started = fork_children(1, lambda fd: send(fd, func()))
+            self.child = started[0] if started else None
+
+    def result(self):
+        if self.done:
+            return self.value
+        got = []
+        if self.child is not None:
+            pid, fd = self.child
+            self.child = None
+            got = list(Frames([fd]).read())
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self.value = got[0] if got else self.func()
+        self.done = True
+        return self.value
