@@ -35,7 +35,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from vaultsite import export, graph, latest, render, sanitize
+from vaultsite import export, forkpool, graph, latest, render, sanitize
 from vaultsite import tags as tags_mod
 from vaultsite.build import Cache, Vault, build_vault, is_note_path
 from vaultsite.companies import Registry
@@ -51,7 +51,7 @@ from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
 from .feeds import head_context, write_feeds
-from .sitesearch import skip_material_indexing, write_site_search
+from .sitesearch import report_site_search, site_search_files, skip_material_indexing
 from .scan import vault_sources
 from .serve import IncrementalServe
 from .templates import TemplateCache
@@ -510,7 +510,22 @@ class VaultAdapter:
             vault.problems.append(p)
             log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
         site = config.site_dir
-        write_feeds(state.settings, vault, config)
+        settings = state.settings
+        material_search = self.serving.on or settings["search"] == "material"
+        if self.serving.on:  # threads run: no fork (and the graph keeps its files' bytes)
+            if settings["graph"]:
+                graph.write_graph(vault, site, self.graph_memo)
+            files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
+        else:
+            # The graph's and the search index's files are written by a child meanwhile:
+            # this process writes the rest, and one core would idle otherwise.
+            def write_files():
+                if settings["graph"]:
+                    graph.write_graph(vault, site)
+                return site_search_files(vault, site, material_search)
+
+            files = forkpool.Background(write_files, fork=threading.active_count() == 1 and hasattr(os, "fork"))
+        write_feeds(settings, vault, config)
         # In mkdocs serve, the entries of notes whose page did not change are reused.
         serve = self.serve if self.serve.active else None
         with open(os.path.join(site, "vault.json"), "wb") as fh:
@@ -518,9 +533,7 @@ class VaultAdapter:
                                              serve.vault_json if serve else None))
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
-        if state.settings["graph"]:
-            graph.write_graph(vault, site, self.graph_memo if self.serving.on else None)
-        write_site_search(vault, site, self.serving.on or state.settings["search"] == "material")
+        report_site_search(files.result())  # the child is done: every file of the site is written
         if serve is not None:
             serve.finish(site)
         if self.buildcache.keeping:

@@ -1,7 +1,8 @@
 """The site search after the build: vaultsite's chunked index behind Material's search box.
 
-``on_post_build`` calls :func:`write_site_search` once ``vault.json`` is written: it writes
-the index of the notes and company pages (:func:`vaultsite.search.write_search_index`, from
+``on_post_build`` runs :func:`site_search_files` (in a ``mkdocs build``, in a forked child
+beside the graph's files while it writes ``vault.json``; the log lines are the parent's,
+:func:`report_site_search`, so ``--strict`` counts its warnings): it writes the index of the notes and company pages (:func:`vaultsite.search.write_search_index`, from
 the records read with the notes) to ``site/search/vaultsite/`` and cuts Material's
 ``search/search_index.json`` down to its ``config`` (the browser no longer downloads every
 page's text). ``on_config`` calls :func:`skip_material_indexing` so that Material's plugin
@@ -47,15 +48,28 @@ def skip_material_indexing(config, material: bool) -> bool:
 def write_site_search(vault, site_dir: str, material: bool) -> search.SearchIndexResult | None:
     """Write vaultsite's search index, or (``material``: serving, or ``extra.vaultsite.search:
     material``) remove any earlier one so that Material's search answers."""
+    result = site_search_files(vault, site_dir, material)
+    report_site_search(result)
+    return result
+
+
+def site_search_files(vault, site_dir: str, material: bool) -> search.SearchIndexResult | None:
+    """:func:`write_site_search` without its log lines (a forked child may run it)."""
     bundle = os.path.join(site_dir, *search.BUNDLE.split("/"))
     if material:
         if os.path.isdir(bundle):  # a stale index would shadow Material's search
             shutil.rmtree(bundle, ignore_errors=True)
         return None
     result = search.write_search_index(search.search_pages(vault), bundle)
+    search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
+    return result
+
+
+def report_site_search(result: search.SearchIndexResult | None) -> None:
+    if result is None:
+        return
     for problem in result.problems:
         log.warning("vaultsite: search: %s", problem)
-    search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
     log.info("vaultsite: search index of %d pages in %.1f s (%.1f MB in %d files, %d rewritten)",
              result.pages, result.seconds, result.bytes / 1e6, result.files, result.written)
     return result
