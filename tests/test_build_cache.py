@@ -198,6 +198,38 @@ def test_a_changed_site_folder_or_configuration_means_a_full_build(tmp_path):
     assert code == 0 and "incremental" not in log, log[-3000:]
 
 
+def test_a_full_build_over_the_last_site_leaves_what_a_clean_one_does(tmp_path):
+    """Without a cache, a build writes over the last site and then removes what it did not
+    write (BuildCache.overwrite_site): notes, attachments and a folder gone, a stray file,
+    hidden entries kept at the top as MkDocs' clean keeps them, unchanged search files."""
+    docs = tmp_path / "docs"
+    _write_vault(docs)
+    cfg = _project(tmp_path, "p", docs)
+    site = cfg.parent / "site"
+    assert _mkdocs(cfg)[0] == 0
+    for edit in (EDITS[2], EDITS[4], EDITS[7], EDITS[8]):
+        _apply(docs, edit)
+    code, log = _mkdocs(cfg)
+    assert code == 0 and "incremental" in log
+    shutil.rmtree(docs / "새폴더")
+    _apply(docs, EDITS[0])
+    (site / "stray" / "deep").mkdir(parents=True)
+    (site / "stray" / "deep" / "old.html").write_text("old", encoding="utf-8")
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    (site / ".nojekyll").write_text("", encoding="utf-8")
+    shutil.rmtree(cfg.parent / ".cache")
+    inode = (site / "index.html").stat().st_ino
+    code, log = _mkdocs(cfg, "--strict")
+    assert code == 0 and "incremental" not in log and "Cleaning site directory" in log, log[-3000:]
+    assert (site / "index.html").stat().st_ino == inode  # written over, not deleted and made anew
+    assert (site / ".git" / "HEAD").read_text(encoding="utf-8") == "ref" and (site / ".nojekyll").exists()
+    shutil.rmtree(site / ".git")
+    (site / ".nojekyll").unlink()
+    assert not (site / "stray").exists() and not list(site.rglob("*probe*"))
+    _same_site(site, _clean_build(tmp_path, docs), "full build over the last site")
+
+
 def test_the_cache_can_be_switched_off(tmp_path):
     docs = tmp_path / "docs"
     _write_vault(docs)

@@ -35,7 +35,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from vaultsite import export, forkpool, graph, latest, render, sanitize
+from vaultsite import export, forkpool, graph, latest, render, sanitize, search
 from vaultsite import tags as tags_mod
 from vaultsite.build import Cache, Vault, build_vault, is_note_path
 from vaultsite.companies import Registry
@@ -534,6 +534,8 @@ class VaultAdapter:
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         report_site_search(files.result())  # the child is done: every file of the site is written
+        # A full build that wrote over the last site: the files it did not write go.
+        self.buildcache.prune_unwritten(site, keep=(search.BUNDLE,))
         if serve is not None:
             serve.finish(site)
         if self.buildcache.keeping:
