@@ -117,6 +117,19 @@ def test_raw_listings_put_back_on_every_page(site):
     assert art(soup_of(site, "companies/nvidia/")).select("ul.vs-mentions li.vs-mention-note")
 
 
+def test_the_navigation_cache_changes_no_byte(site, tmp_path_factory):
+    """Notes outside the navigation share their folder's navigation HTML (vaultsite_mkdocs.
+    navcache): the site is the one Material renders page by page."""
+    root = tmp_path_factory.mktemp("no-nav-cache")
+    _vault(root / "docs")
+    code, log, plain = build(root / "docs", root, strict=True,
+                             extra={"vaultsite": {"trust_html": False, "speedups": {"nav_cache": False}}})
+    assert code == 0, log[-3000:]
+    pages = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert pages == sorted(p.relative_to(plain) for p in plain.rglob("*.html")) and len(pages) > 300
+    assert [p for p in pages if (site / p).read_bytes() != (plain / p).read_bytes()] == []
+
+
 def test_lift_raw_round_trip():
     from vaultsite.render import drop_raw_marks, lift_raw, put_back_raw
     md = "# T\n\n<!--vs-raw-->\n<ul>\n<li>a</li>\n</ul>\n<!--/vs-raw-->\n\ntext\n\n<!--vs-raw-->\n<p>b</p>\n<!--/vs-raw-->\n"

@@ -46,6 +46,7 @@ from vaultsite.textutil import nfc
 
 from . import settings as settings_mod
 from .gcpolicy import GCPolicy
+from .navcache import NavCache
 from .buildcache import BuildCache
 from .guard import RenderGuard
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
@@ -97,6 +98,7 @@ class BuildState:
     skipped: list = field(default_factory=list)  # files a cached build did not render
     page_order: list = field(default_factory=list)  # page srcs, in MkDocs' order
     dests: set = field(default_factory=set)  # every output path of this build's files
+    nav: object = None  # MkDocs' Navigation of this build (navcache)
 
 
 def _as_text(value: str) -> str:
@@ -116,6 +118,7 @@ class VaultAdapter:
         self.serve = IncrementalServe(self)
         self.gc = GCPolicy(self)
         self.templates = TemplateCache(self)
+        self.nav_cache = NavCache(self)  # the navigation sidebar once per folder
         self.buildcache = BuildCache(self)
         self._registry_files: tuple = ()
         self._registry: Registry | None = None
@@ -151,6 +154,7 @@ class VaultAdapter:
         self.guard.start(wanted["render_guard"])
         self.parallel.start(wanted["parallel_pages"])
         self.tokenizer.start(wanted["search_tokenizer"])
+        self.nav_cache.start(wanted["nav_cache"])
         self.templates.start(wanted["template_cache"] and self.serving.on)
         # ``mkdocs build`` with the build cache keeps what serve keeps, on disk (buildcache.py).
         cached = (self.serving.command == "build" and self.buildcache.active and wanted["build_cache"]
@@ -356,6 +360,9 @@ class VaultAdapter:
 
     def on_env(self, env, config, files):
         self.templates.apply(env)
+        if self.nav_cache.active and self.build is not None and self.build.nav is not None:
+            self.nav_cache.begin(self.build.nav)
+            env.globals["vs_cached_nav"] = self.nav_cache.render
         if self.buildcache.keeping:
             self.buildcache.template_cache(env)
         if self.serve.active:
@@ -412,6 +419,8 @@ class VaultAdapter:
     def on_nav(self, nav):
         """Titles the navigation gives (folder labels, note titles in a small vault) are raw HTML
         to Material as well; escape each once (the navigation is built anew every build)."""
+        if self.build is not None:
+            self.build.nav = nav
         stack = list(nav.items)
         while stack:
             item = stack.pop()

@@ -71,6 +71,7 @@ class Speedups(base.Config):
     gc_policy = c.Type(bool, default=True)  # frozen heap, collector paused while serve rebuilds
     template_cache = c.Type(bool, default=True)  # theme templates compiled once per serve session
     build_cache = c.Type(bool, default=True)  # mkdocs build renders only changed pages (.cache/vaultsite/)
+    nav_cache = c.Type(bool, default=True)  # the navigation sidebar rendered once per folder, not per page
 
 
 class VaultSettings(base.Config):
