@@ -166,6 +166,13 @@ def front_matter(meta: dict) -> str:
 
 # -- note pages ----------------------------------------------------------------------
 def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
+    """The page source MkDocs reads for ``note``: front matter (:func:`note_meta`), then
+    :func:`note_body`."""
+    return front_matter(note_meta(vault, note)) + _note_text(vault, note, extra_body)
+
+
+def note_meta(vault: Vault, note: Note) -> dict:
+    """The page's front matter (title, tags with their pages, description, cssclasses)."""
     tags = vault.note_tags.get(note.src, [])
     meta = {"title": note.title, "tags": tags}
     if tags:  # the chips link to each tag's page (overrides/partials/tags.html)
@@ -176,6 +183,22 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
     extra = note.extra or {}
     if extra.get("cssclasses"):
         meta["cssclasses"] = list(extra["cssclasses"])  # overrides/partials/content.html
+    return meta
+
+
+def meta_round_trips(meta: dict) -> bool:
+    """Whether MkDocs reading :func:`front_matter` of ``meta`` gets ``meta`` back exactly
+    (plain data is written as JSON): then a page may be given the dict instead."""
+    return _plain_data(meta)
+
+
+def note_body(vault: Vault, note: Note, extra_body: str = "") -> str:
+    """The page's Markdown as MkDocs has it once it has read the front matter off."""
+    return _note_text(vault, note, extra_body).lstrip("\n")
+
+
+def _note_text(vault: Vault, note: Note, extra_body: str) -> str:
+    extra = note.extra or {}
     if extra.get("canvas") is not None:
         body = canvas_mod.render(vault, note, _labels(vault))
     else:
@@ -185,7 +208,7 @@ def note_source(vault: Vault, note: Note, extra_body: str = "") -> str:
     if extra.get("properties"):
         body = properties_html(vault, note) + "\n\n" + body
     extra_body = drop_raw_marks(extra_body)  # a note page is not lifted (lift_raw)
-    return front_matter(meta) + body + ("\n\n" + extra_body if extra_body else "") + "\n"
+    return body + ("\n\n" + extra_body if extra_body else "") + "\n"
 
 
 def drawing_html(vault: Vault, drawing: Note, origin: Note) -> str:

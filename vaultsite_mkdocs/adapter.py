@@ -397,6 +397,17 @@ class VaultAdapter:
             extra = render.company_section(state.vault, cid, src)
         elif note is latest.home_note(state.vault):  # the vault's own home note: the latest notes below it
             extra = render.home_section(state.vault, src)
+        if self.parallel.run is not None and not extra:
+            # Pages built in parallel: the page gets its front matter as a dict (on_page_markdown;
+            # MkDocs parsing it as YAML cost 0.5 ms a page) and its Markdown only when it is
+            # rendered (parallel.py calls ``_vs_fill``), in whichever process renders it.
+            meta = render.note_meta(state.vault, note)
+            if render.meta_round_trips(meta):
+                vault = state.vault
+                page._vs_meta = meta
+                page._vs_fill = lambda: render.note_body(vault, note)
+                page._vs_size = len(note.body)
+                return ""
         return render.note_source(state.vault, note, extra)
 
     @staticmethod
@@ -430,6 +441,9 @@ class VaultAdapter:
         return nav
 
     def on_page_markdown(self, markdown, page):
+        meta = vars(page).pop("_vs_meta", None)
+        if meta is not None:  # on_page_read_source gave the front matter as a dict
+            page.meta = meta
         self._escape_page_meta(page)
         state = self.build
         if state is None or state.vault is None:
@@ -526,14 +540,12 @@ class VaultAdapter:
                 graph.write_graph(vault, site, self.graph_memo)
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
         else:
-            # The graph's and the search index's files are written by a child meanwhile:
-            # this process writes the rest, and one core would idle otherwise.
-            def write_files():
-                if settings["graph"]:
-                    graph.write_graph(vault, site)
-                return site_search_files(vault, site, material_search)
-
-            files = forkpool.Background(write_files, fork=threading.active_count() == 1 and hasattr(os, "fork"))
+            # The search index's files are written by a child meanwhile (the biggest part:
+            # one core would idle otherwise); this process writes the rest.
+            files = forkpool.Background(lambda: site_search_files(vault, site, material_search),
+                                        fork=threading.active_count() == 1 and hasattr(os, "fork"))
+            if settings["graph"]:
+                graph.write_graph(vault, site)
         write_feeds(settings, vault, config)
         # In mkdocs serve, the entries of notes whose page did not change are reused.
         serve = self.serve if self.serve.active else None

@@ -197,7 +197,7 @@ class ParallelPages:
         if threading.active_count() > 1 or not hasattr(os, "fork"):
             log.debug("vaultsite: not forking (threads running); building %d pages here", len(pages))
             return
-        pages.sort(key=lambda p: len(p.markdown or ""), reverse=True)
+        pages.sort(key=lambda p: len(p.markdown or "") or getattr(p, "_vs_size", 0), reverse=True)
         self.queue_pages = pages
         # The work queue (``forkpool``): large pages first, so the processes finish together.
         self.queue_fd = forkpool.make_queue(len(pages), CHUNK)
@@ -259,6 +259,7 @@ class ParallelPages:
 
     def _render(self, page, config) -> None:
         self.before_render(page)
+        fill_markdown(page)
         self.render_original(page, config, self.files)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self.files)
 
@@ -354,6 +355,14 @@ class ParallelPages:
 _BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]
 
 
+def fill_markdown(page) -> None:
+    """A page whose Markdown the adapter left to be made when it is rendered (``_vs_fill``,
+    set in ``on_page_read_source`` for a parallel build) gets it now, in this process."""
+    fill = vars(page).pop("_vs_fill", None)
+    if fill is not None:
+        page.markdown = fill()
+
+
 class ParallelPagesSpeedup(Speedup):
     """Routes ``Page.render`` and MkDocs' ``_build_page`` through this build's run, if any."""
 
@@ -379,6 +388,7 @@ class ParallelPagesSpeedup(Speedup):
             run = render._vaultsite_owner.run
             if run is not None and not run.started and run.defer(page, files):
                 return None
+            fill_markdown(page)
             return render._vaultsite_original(page, config, files)
 
         def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):

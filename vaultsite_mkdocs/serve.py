@@ -26,8 +26,10 @@ from .speedup import Speedup, log, params
 
 
 def _drop_dirty_warning(record: logging.LogRecord) -> bool:
-    # The rebuilds use MkDocs' dirty mode deliberately; its warning would only alarm.
-    return "A 'dirty' build is being performed" not in record.getMessage()
+    # The rebuilds use MkDocs' dirty mode deliberately; its warning would only alarm, and so
+    # would its note on "stale files" (the old outputs the rebuild removes itself).
+    message = record.getMessage()
+    return "A 'dirty' build is being performed" not in message and "contains stale files" not in message
 
 
 def remove_output(site: str, path: str) -> None:
