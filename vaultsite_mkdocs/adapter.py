@@ -535,17 +535,18 @@ class VaultAdapter:
         site = config.site_dir
         settings = state.settings
         material_search = self.serving.on or settings["search"] == "material"
+        graph_files = None
         if self.serving.on:  # threads run: no fork (and the graph keeps its files' bytes)
             if settings["graph"]:
                 graph.write_graph(vault, site, self.graph_memo)
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
         else:
-            # The search index's files are written by a child meanwhile (the biggest part:
-            # one core would idle otherwise); this process writes the rest.
-            files = forkpool.Background(lambda: site_search_files(vault, site, material_search),
-                                        fork=threading.active_count() == 1 and hasattr(os, "fork"))
-            if settings["graph"]:
-                graph.write_graph(vault, site)
+            # The search index's and the graph's files are written by two children meanwhile
+            # (one core would idle otherwise); this process writes the rest.
+            fork = threading.active_count() == 1 and hasattr(os, "fork")
+            files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=fork)
+            graph_files = forkpool.Background(lambda: graph.write_graph(vault, site), fork=fork) \
+                if settings["graph"] else None
         write_feeds(settings, vault, config)
         # In mkdocs serve, the entries of notes whose page did not change are reused.
         serve = self.serve if self.serve.active else None
@@ -554,7 +555,9 @@ class VaultAdapter:
                                              serve.vault_json if serve else None))
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
-        report_site_search(files.result())  # the child is done: every file of the site is written
+        if graph_files is not None:
+            graph_files.result()
+        report_site_search(files.result())  # the children are done: every file of the site is written
         # A full build that wrote over the last site: the files it did not write go.
         self.buildcache.prune_unwritten(site, keep=(search.BUNDLE,))
         if serve is not None:
