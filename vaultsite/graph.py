@@ -25,6 +25,7 @@ import json
 import os
 from urllib.parse import unquote
 
+from . import fstree
 from .build import GRAPH_PAGE, Vault, page_url
 
 GRAPH_DIR = "vs-graph"
@@ -202,27 +203,7 @@ def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[s
 
 def _prune(site_dir: str, files: dict[str, bytes]) -> int:
     """Remove the files under ``vs-graph/`` that are not in ``files``, then the folders left empty."""
-    removed = 0
-
-    def walk(folder: str, rel: str) -> bool:  # True when the folder is left empty
-        nonlocal removed
-        empty = True
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                sub = f"{rel}/{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    if walk(entry.path, sub):
-                        os.rmdir(entry.path)
-                    else:
-                        empty = False
-                elif sub in files:
-                    empty = False
-                else:
-                    os.remove(entry.path)
-                    removed += 1
-        return empty
-
     root = os.path.join(site_dir, GRAPH_DIR)
-    if os.path.isdir(root):
-        walk(root, GRAPH_DIR)
-    return removed
+    if not os.path.isdir(root):
+        return 0
+    return fstree.prune(root, GRAPH_DIR, lambda sub, entry: sub not in files)

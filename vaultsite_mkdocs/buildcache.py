@@ -41,6 +41,7 @@ import time
 
 from mkdocs.structure.files import File
 
+from vaultsite import fstree
 from vaultsite.incremental import digest
 
 from .serve import remove_output
@@ -280,33 +281,14 @@ class BuildCache(Speedup):
         ctime, self.probe_ctime = self.probe_ctime, None
         if ctime is None:
             return 0
-        removed = 0
-
-        def walk(folder: str, rel: str) -> bool:  # True when the folder is left empty
-            nonlocal removed
-            empty = True
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    sub = f"{rel}{entry.name}"
-                    if (not rel and entry.name.startswith(".")) or sub in keep:
-                        empty = False
-                    elif entry.is_dir(follow_symlinks=False):
-                        if walk(entry.path, sub + "/"):
-                            os.rmdir(entry.path)
-                        else:
-                            empty = False
-                    elif entry.stat(follow_symlinks=False).st_ctime_ns < ctime:
-                        os.remove(entry.path)
-                        removed += 1
-                    else:
-                        empty = False
-            return empty
-
         try:
-            walk(site_dir, "")
+            return fstree.prune(
+                site_dir, "",
+                doomed=lambda sub, entry: entry.stat(follow_symlinks=False).st_ctime_ns < ctime,
+                kept=lambda sub, entry: ("/" not in sub and sub.startswith(".")) or sub in keep)
         except OSError as exc:
             log.warning("vaultsite: could not remove the last build's files from %s: %s", site_dir, exc)
-        return removed
+            return 0
 
     # -- before MkDocs' build --------------------------------------------------------------
     def prepare(self, config, dirty: bool) -> bool:
