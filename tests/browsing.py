@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
+import tempfile
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,6 +86,19 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         if isinstance(sys.exc_info()[1], ConnectionError):  # the browser dropped a prefetch: fine
             return
         super().handle_error(request, client_address)
+
+
+#: Where the browser tests leave their screenshots for a person to look at
+#: (``VAULTSITE_SCREENS`` names another folder).
+SCREENS = Path(os.environ.get("VAULTSITE_SCREENS") or Path(tempfile.gettempdir()) / "vaultsite-screens")
+
+
+def shot(target, name: str, **options) -> Path:
+    """A screenshot of ``target`` (a page or a locator) as ``SCREENS/<name>.png``."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    target.screenshot(path=str(path), **options)
+    return path
 
 
 @contextlib.contextmanager

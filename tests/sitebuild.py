@@ -54,6 +54,29 @@ def build(docs_dir: Path, work: Path, strict: bool = False, engine: str = "mkdoc
     return proc.returncode, proc.stdout + proc.stderr, site
 
 
+def serve_sequence(docs: Path, work: Path, edits: list) -> Path:
+    """``mkdocs serve``'s build loop over ``edits`` (``tests/serve_sequence.py``, in a
+    subprocess), one rebuild after each; returns the site it leaves."""
+    (work / "edits.json").write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
+    served = work / "served"
+    cfg = write_config(Path(docs).resolve(), served, work / "serve.yml")
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "serve_sequence.py"), str(cfg), str(served),
+                           str(docs), str(work / "edits.json")], capture_output=True, text=True, cwd=work, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return served
+
+
+def build_as_served(docs: Path, work: Path, strict: bool = False) -> Path:
+    """A build of ``docs`` in a fresh folder with what serve sets: its ``site_url`` and
+    Material's own search (serve keeps it, no vaultsite index): to compare with
+    :func:`serve_sequence`'s site."""
+    work.mkdir(parents=True, exist_ok=True)
+    code, log, site = build(docs, work, strict=strict, site_url="http://127.0.0.1:8000/",
+                            extra={"vaultsite": {"search": "material"}})
+    assert code == 0, log[-3000:]
+    return site
+
+
 def tree_hash(path: Path) -> dict[str, str]:
     out = {}
     for p in sorted(Path(path).rglob("*")):

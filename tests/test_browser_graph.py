@@ -10,18 +10,15 @@ through the script's test hook (``window.vaultsiteGraph``); screenshots go to
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
-from browsing import BROWSER, offline_page, serve_site
+from browsing import BROWSER, offline_page, serve_site, shot
 from sitebuild import ROOT, build
 
 pytestmark = BROWSER
@@ -30,7 +27,6 @@ sys.path.insert(0, str(ROOT / "tests" / "bench"))
 import graph_fps  # noqa: E402
 
 VAULT = ROOT / "tests" / "fixtures" / "links_vault"
-SCREENS = Path(os.environ.get("VAULTSITE_SCREENS") or Path(tempfile.gettempdir()) / "vaultsite-screens")
 SETTLED = ("(t) => window.vaultsiteGraph && vaultsiteGraph.instances.length === 1"
            " && vaultsiteGraph.instances[0].state().settled"
            " && (!t || vaultsiteGraph.instances[0].state().nodes[0].title === t)")
@@ -52,12 +48,6 @@ def page(browser):
     with offline_page(browser, width=1400, timeout=30_000) as pg:  # nothing but the local server is reachable
         yield pg
 
-
-def shot(locator, name: str) -> Path:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    path = SCREENS / f"{name}.png"
-    locator.screenshot(path=str(path))
-    return path
 
 
 def state(page) -> dict:

@@ -2,23 +2,22 @@
 
 The vault (``tests/fixtures/obsidian_vault``) is built once and served on a loopback
 port; Debian's chromium, driven by Playwright, may reach nothing else (every other
-request is aborted and recorded).  Each page is screenshotted into the temporary folder
-(``VAULTSITE_SHOTS`` names another folder to keep them) for a person to look at.
+request is aborted and recorded).  Each page is screenshotted into ``vaultsite-screens/`` in
+the system's temporary folder (``VAULTSITE_SCREENS`` names another folder) for a person to
+look at.
 """
 from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
 import threading
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from browsing import BROWSER
+from browsing import BROWSER, shot
 from sitebuild import ROOT, build
 
 VAULT = ROOT / "tests" / "fixtures" / "obsidian_vault"
@@ -62,15 +61,6 @@ def base(site):
         thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = os.environ.get("VAULTSITE_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return Path(folder)
-    return tmp_path_factory.mktemp("shots")
-
-
 @pytest.fixture
 def page(browser, base):
     context = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
@@ -107,7 +97,7 @@ def open_note(page, base: str, rel: str) -> None:
     page.wait_for_load_state("load")
 
 
-def test_callouts_render_as_admonitions(page, base, shots):
+def test_callouts_render_as_admonitions(page, base):
     open_note(page, base, "notes/콜아웃 Callouts")
     tip = page.locator("div.admonition.tip", has_text="Like this one.").first
     assert tip.is_visible()
@@ -123,12 +113,12 @@ def test_callouts_render_as_admonitions(page, base, shots):
     assert page.locator("details.example[open]").first.is_visible()
     nested = page.locator("div.admonition.question div.admonition.info div.admonition.example")
     assert nested.count() == 1 and nested.is_visible()
-    page.screenshot(path=str(shots / "callouts.png"), full_page=False)
+    shot(page, "callouts", full_page=False)
     page.locator("h2", has_text="내용 Content").scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "callouts-content.png"))
+    shot(page, "callouts-content")
 
 
-def test_math_renders_as_mathml(page, base, shots):
+def test_math_renders_as_mathml(page, base):
     open_note(page, base, "notes/수식 Math")
     maths = page.locator("math")
     assert maths.count() >= 7
@@ -143,10 +133,10 @@ def test_math_renders_as_mathml(page, base, shots):
     rows = page.locator("div.vs-math-display").nth(1).locator("mtr")
     assert rows.count() == 2 and rows.nth(0).bounding_box()["y"] < rows.nth(1).bounding_box()["y"]
     assert page.get_by_text("it costs $5 and $10").is_visible()
-    page.screenshot(path=str(shots / "math.png"), full_page=True)
+    shot(page, "math", full_page=True)
 
 
-def test_mermaid_renders_to_svg_with_no_network(page, base, shots):
+def test_mermaid_renders_to_svg_with_no_network(page, base):
     open_note(page, base, "notes/다이어그램 Mermaid")
     page.wait_for_function("document.querySelectorAll('div.mermaid').length === 2"
                            " && [...document.querySelectorAll('div.mermaid')].every(d => d.shadowRoot"
@@ -159,19 +149,19 @@ def test_mermaid_renders_to_svg_with_no_network(page, base, shots):
     texts = page.evaluate("[...document.querySelectorAll('div.mermaid')].map(d => d.shadowRoot.textContent)")
     assert "Alice" in texts[0] and "John" in texts[0]
     assert "생물학" in texts[1] and "화학" in texts[1]
-    page.screenshot(path=str(shots / "mermaid.png"), full_page=True)
+    shot(page, "mermaid", full_page=True)
 
 
-def test_block_link_lands_on_block(page, base, shots):
+def test_block_link_lands_on_block(page, base):
     open_note(page, base, "notes/블록 링크 Block links")
     page.get_by_role("link", name="표", exact=True).click()
     page.wait_for_load_state("load")
     assert page.evaluate("decodeURIComponent(location.hash)") == "#^my-table"
     assert page.evaluate("document.querySelector(':target').tagName") == "TABLE"
-    page.screenshot(path=str(shots / "block-target.png"))
+    shot(page, "block-target")
 
 
-def test_dialect_and_media(page, base, shots):
+def test_dialect_and_media(page, base):
     open_note(page, base, "notes/문법 Dialect")
     # The one request that leaves: the note's own external image (Obsidian's ![250](url)).
     assert page.outside == ["https://example.com/Engelbart.jpg"]
@@ -180,10 +170,10 @@ def test_dialect_and_media(page, base, shots):
     page.locator("h2", has_text="할 일 상태").scroll_into_view_if_needed()
     state = page.locator("li[data-task='?'] .task-list-indicator")
     assert state.evaluate("el => getComputedStyle(el, '::after').content") == '"?"'
-    page.screenshot(path=str(shots / "dialect.png"))
+    shot(page, "dialect")
     open_note(page, base, "notes/미디어 Embedded media")
     assert page.locator("iframe[src$='Document.pdf#page=3']").count() == 1
     wav = page.locator("audio:has(source[src$='beep.wav'])")
     page.wait_for_function("document.querySelector(\"audio source[src$='beep.wav']\").parentElement.readyState >= 1")
     assert wav.evaluate("el => el.duration") > 0.1
-    page.screenshot(path=str(shots / "media.png"), full_page=True)
+    shot(page, "media", full_page=True)

@@ -1,15 +1,14 @@
 """In Chromium (offline): follow a related note, read a company page's mentions, sort the
-companies index (issue 20, items 3 and 4).  Screenshots go to the test's temporary folder
-(``SHOTS`` when set, to look at them)."""
+companies index (issue 20, items 3 and 4).  Screenshots go to ``vaultsite-screens/`` in the
+system's temporary folder (``VAULTSITE_SCREENS`` names another folder), to look at them."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from browsing import BROWSER, PREFIX, offline_page, serve_site
+from browsing import BROWSER, PREFIX, offline_page, serve_site, shot
 from sitebuild import build
 
 pytestmark = BROWSER
@@ -31,13 +30,6 @@ def base(site):
         yield url
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = Path(os.environ["SHOTS"]) if os.environ.get("SHOTS") else tmp_path_factory.mktemp("shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @pytest.fixture
 def page(browser):
     with offline_page(browser) as pg:  # nothing but the local server is reachable
@@ -48,7 +40,7 @@ def _path(href: str) -> str:
     return unquote(urlsplit(href).path)
 
 
-def test_follow_a_related_note(page, base, shots):
+def test_follow_a_related_note(page, base):
     page.goto(base + quote("notes/HBM 공급/"))
     box = page.locator("aside.vs-related-notes")
     box.scroll_into_view_if_needed()
@@ -56,7 +48,7 @@ def test_follow_a_related_note(page, base, shots):
     items = box.locator("li")
     assert items.count() == 5
     assert items.nth(0).locator(".vs-related-reason").inner_text().startswith("같은 기업: NVIDIA · 태그: #HBM")
-    page.screenshot(path=str(shots / "related-notes.png"))
+    shot(page, "related-notes")
     items.nth(1).locator("a").click()  # AI 가속기: Material's instant navigation loads it
     page.wait_for_function("() => location.pathname.endsWith(encodeURI('/notes/AI 가속기/'))")
     page.wait_for_function("() => document.querySelector('article h1')?.textContent.includes('AI 가속기')")
@@ -67,7 +59,7 @@ def test_follow_a_related_note(page, base, shots):
     assert page.js_errors == []
 
 
-def test_read_a_company_pages_mentions(page, base, shots):
+def test_read_a_company_pages_mentions(page, base):
     page.goto(base + "companies/NVIDIA/")
     notes = page.locator("ul.vs-mentions > li.vs-mention-note")
     assert notes.count() == 3
@@ -84,7 +76,7 @@ def test_read_a_company_pages_mentions(page, base, shots):
         "li.vs-quote .vs-mention-kind", "els => els.map(e => getComputedStyle(e).borderTopStyle)")
     assert set(styles) == {"solid", "dashed"}
     notes.first.scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "company-mentions.png"))
+    shot(page, "company-mentions")
     assert page.js_errors == []
 
 
@@ -92,7 +84,7 @@ def _order(page) -> list[str]:
     return page.eval_on_selector_all("#vs-companies-known tbody tr", "rows => rows.map(r => r.dataset.name)")
 
 
-def test_sort_the_companies_index(page, base, shots):
+def test_sort_the_companies_index(page, base):
     page.goto(base)  # reach the index by a link: Material's instant navigation, then document$
     page.locator("article a[href$='companies/']").first.click()
     page.wait_for_function("() => location.pathname.endsWith('/companies/')")
@@ -107,7 +99,7 @@ def test_sort_the_companies_index(page, base, shots):
     assert _order(page) == ["NVIDIA", "SK hynix", "Samsung Electronics"]
     lasts = page.eval_on_selector_all("#vs-companies-known tbody tr td:nth-child(5)", "tds => tds.map(t => t.textContent)")
     assert lasts == sorted(lasts, reverse=True)
-    page.screenshot(path=str(shots / "companies-sorted.png"))
+    shot(page, "companies-sorted")
     # a reload keeps the order chosen (it rides in the URL)
     page.goto(base + "companies/?sort=name")
     page.locator(".vs-sort").wait_for(state="visible")

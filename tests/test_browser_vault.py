@@ -6,22 +6,18 @@ in the system's temporary folder (``VAULTSITE_SCREENS`` overrides) for a person 
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from sitebuild import ROOT, build
-from browsing import BROWSER, serve_site
+from browsing import BROWSER, serve_site, shot
 
 pytestmark = BROWSER
 
 VAULT = ROOT / "tests" / "fixtures" / "obsidian_vault"
-SCREENS = Path(os.environ.get("VAULTSITE_SCREENS") or Path(tempfile.gettempdir()) / "vaultsite-screens")
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +53,6 @@ def page(browser):
         context.close()
 
 
-def shot(page, name: str, locator=None) -> Path:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    path = SCREENS / f"{name}.png"
-    (locator or page).screenshot(path=str(path))
-    return path
-
 
 def test_drawing_page_shows_the_drawing(page, base):
     page.goto(base + quote("drawings/Sketch.excalidraw/"))
@@ -82,7 +72,7 @@ def test_drawing_page_shows_the_drawing(page, base):
     assert pb["x"] > box["x"] + box["width"] * 0.7 and pb["width"] > 20
     text = page.locator("article").inner_text()
     assert "Switch to EXCALIDRAW VIEW" not in text and "compressed-json" not in text and "^t1aaaaaa" not in text
-    shot(page, "drawing", page.locator("article"))
+    shot(page.locator("article"), "drawing")
     assert page.js_errors == [] and page.outside == []
 
 
@@ -91,7 +81,7 @@ def test_exported_drawing_image_is_shown(page, base):
     img = page.locator("figure.vs-drawing > img")
     img.wait_for(state="visible")
     assert page.evaluate("(el) => el.complete && el.naturalWidth > 0", img.element_handle())
-    shot(page, "drawing-embeds", page.locator("article"))
+    shot(page.locator("article"), "drawing-embeds")
     assert page.js_errors == []
 
 
@@ -107,7 +97,7 @@ def test_canvas_is_laid_out_zoomable_and_pannable(page, base):
     assert page.locator(".vs-canvas-edge").count() == 4
     assert page.locator(".vs-canvas-edge-label").first.is_visible()
     assert page.locator(".vs-canvas-file img").evaluate("(el) => el.complete && el.naturalWidth > 0")
-    shot(page, "canvas", board)
+    shot(board, "canvas")
 
     def scale() -> float:
         return page.evaluate("""() => { const t = getComputedStyle(document.querySelector('.vs-canvas-stage')).transform;
@@ -136,7 +126,7 @@ def test_properties_table(page, base):
     assert not page.locator('.vs-properties tr[data-property="archived"] input[type=checkbox]').is_checked()
     assert "<img src=x" in page.locator('.vs-properties tr[data-property="comment"]').inner_text()
     assert page.locator("article .vs-page.wide-page").count() == 1
-    shot(page, "properties", page.locator("article"))
+    shot(page.locator("article"), "properties")
     assert page.js_errors == []
 
 

@@ -9,7 +9,6 @@ a careful reader takes from them.  The core build runs on the vault; precision a
 from __future__ import annotations
 
 import re
-import shutil
 from collections import defaultdict
 
 import pytest

@@ -9,11 +9,8 @@ with ``feedparser``, the pages with BeautifulSoup; the core functions are called
 from __future__ import annotations
 
 import calendar
-import json
 import os
 import shutil
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote
@@ -22,12 +19,11 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, build, write_config
+from sitebuild import ROOT, build, build_as_served, serve_sequence
 from vaultsite import latest
 from vaultsite.build import Source, build_vault
 from vaultsite.feed import TAG_AUTHORITY, feeds
 
-HERE = Path(__file__).parent
 VAULT = ROOT / "tests" / "fixtures" / "feed_vault"
 SITE_URL = "https://example.org/garden/"
 #: The undated note's file time: newer than every dated note of the vault.
@@ -296,20 +292,13 @@ def test_serve_rebuilds_home_and_feed_like_a_clean_build(tmp_path):
         ["write", "notes/HBM outlook.md", "---\ntitle: HBM outlook\ndate: 2023-01-01\n---\n\nRedated.\n"],
         ["delete", "notes/web-image.md"],
     ]
-    (tmp_path / "edits.json").write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
-    served = tmp_path / "served"
-    cfg = write_config(docs, served, tmp_path / "serve.yml")
-    proc = subprocess.run([sys.executable, str(HERE / "serve_sequence.py"), str(cfg), str(served), str(docs),
-                           str(tmp_path / "edits.json")], capture_output=True, text=True, cwd=tmp_path, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    served = serve_sequence(docs, tmp_path, edits)
     home = soup_of(served, "index.html").select(".vs-home-latest li")
     titles = [li.select_one("a").get_text() for li in home]
     assert titles[:2] == ["새 노트", "undated"] and "Web image" not in titles and titles[-1] == "HBM outlook"
     feed = feedparser.parse((served / "feed.xml").read_bytes())
     assert [e.title for e in feed.entries][:2] == ["새 노트", "undated"]
-    clean_work = tmp_path / "clean"
-    clean_work.mkdir()
-    clean = _build(clean_work, docs, site_url="http://127.0.0.1:8000/", extra={"vaultsite": {"search": "material"}})
+    clean = build_as_served(docs, tmp_path / "clean", strict=True)
     a, b = _site_files(served), _site_files(clean)
     assert sorted(a) == sorted(b)
     assert [rel for rel in a if a[rel] != b[rel]] == []

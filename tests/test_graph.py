@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, build
+from sitebuild import ROOT, build, build_as_served, serve_sequence
 from vaultsite import graph
 from vaultsite.build import Source, build_vault, scan_dir
 
@@ -247,25 +247,12 @@ SERVE_EDITS = [
 def test_serve_rebuilds_equal_a_clean_build(tmp_path):
     """``mkdocs serve`` after edits (its own build loop, in a subprocess) writes the graph files
     and the note pages a clean build of the final vault writes, and no file of a note gone."""
-    import subprocess
-    import sys
-
-    from sitebuild import write_config
-
     docs = tmp_path / "docs"
     for rel, text in SERVE_BASE.items():
         (docs / rel).parent.mkdir(parents=True, exist_ok=True)
         (docs / rel).write_text(text, encoding="utf-8")
-    (tmp_path / "edits.json").write_text(json.dumps(SERVE_EDITS, ensure_ascii=False), encoding="utf-8")
-    served = tmp_path / "served"
-    cfg = write_config(docs, served, tmp_path / "serve.yml")
-    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "serve_sequence.py"), str(cfg), str(served), str(docs),
-                           str(tmp_path / "edits.json")], capture_output=True, text=True, cwd=tmp_path, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    clean_work = tmp_path / "clean"
-    clean_work.mkdir()
-    code, log, clean = build(docs, clean_work, site_url="http://127.0.0.1:8000/", extra={"vaultsite": {"search": "material"}})
-    assert code == 0, log[-3000:]
+    served = serve_sequence(docs, tmp_path, SERVE_EDITS)
+    clean = build_as_served(docs, tmp_path / "clean")
 
     def files(site: Path) -> dict[str, bytes]:
         return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))

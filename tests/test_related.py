@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,7 +18,7 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import build, schema, write_config
+from sitebuild import build, build_as_served, schema, serve_sequence
 from vaultsite import related as related_mod
 from vaultsite.build import build_vault, scan_dir
 
@@ -128,7 +126,7 @@ def test_hub_keys_are_capped_and_the_work_stays_linear():
 
 def test_a_note_with_only_hub_keys_still_gets_neighbours():
     """Its candidates are the hub's postings nearest it in date order, scored exactly."""
-    notes = [SimpleNamespace(src=f"n{i:04d}.md", url=f"n{i:04d}/", title=f"n{i:04d}", date=f"2020-01-01")
+    notes = [SimpleNamespace(src=f"n{i:04d}.md", url=f"n{i:04d}/", title=f"n{i:04d}", date="2020-01-01")
              for i in range(300)]
     tags = {x.src: ["투자"] for x in notes[:299]}
     got = related_mod.related_notes(notes, {}, tags, {}, str, hub_cap=16)
@@ -276,18 +274,9 @@ def test_serve_rebuild_after_a_change_to_another_notes_related_list(tmp_path):
     text = (docs / "notes" / "메모리 가격.md").read_text(encoding="utf-8")
     edits = [["write", "notes/메모리 가격.md", text.replace("tags: [HBM, 메모리]", "tags: [HBM, 메모리, 요리]")],
              ["write", "notes/GPU demand.md", "---\ndate: 2025-04-02\n---\nNo tags now. [[요리]]\n"]]
-    (tmp_path / "edits.json").write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
-    served = tmp_path / "served"
-    cfg = write_config(docs, served, tmp_path / "serve.yml")
-    proc = subprocess.run([sys.executable, str(HERE / "serve_sequence.py"), str(cfg), str(served), str(docs),
-                           str(tmp_path / "edits.json")], capture_output=True, text=True, cwd=tmp_path, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    served = serve_sequence(docs, tmp_path, edits)
     assert [t for t, _ in _related_on_page(served, "notes/요리")] == ["GPU demand", "메모리 가격"]
-    clean_work = tmp_path / "clean"
-    clean_work.mkdir()
-    code, log, clean = build(docs, clean_work, site_url="http://127.0.0.1:8000/",
-                             extra={"vaultsite": {"search": "material"}})
-    assert code == 0, log[-3000:]
+    clean = build_as_served(docs, tmp_path / "clean")
     a, b = _files(served), _files(clean)
     assert sorted(a) == sorted(b)
     assert [rel for rel in a if a[rel] != b[rel] and not rel.startswith("sitemap")] == []

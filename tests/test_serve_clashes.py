@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from sitebuild import ROOT, build, write_config
+from sitebuild import build_as_served, serve_sequence
 
-HERE = Path(__file__).parent
 
 BASE = {
     "index.md": "# 홈\n\n[[x]] [[sub]] [[한글노트]] [[a]]\n",
@@ -78,18 +75,8 @@ def test_serve_after_clashing_edits_equals_a_clean_build(tmp_path_factory, picks
     root = tmp_path_factory.mktemp("serve-clash")
     docs = _vault(root)
     edits = [EDITS[i] for i in picks]
-    (root / "edits.json").write_text(json.dumps(edits, ensure_ascii=False), encoding="utf-8")
-    served = root / "served"
-    cfg = write_config(docs, served, root / "serve.yml")
-    proc = subprocess.run([sys.executable, str(HERE / "serve_sequence.py"), str(cfg), str(served), str(docs),
-                           str(root / "edits.json")], capture_output=True, text=True, cwd=root, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    clean_work = root / "clean"
-    clean_work.mkdir()
-    # site_url as serve sets it; Material's own search, as serve keeps it (no vaultsite index)
-    code, log, clean = build(docs, clean_work, site_url="http://127.0.0.1:8000/",
-                             extra={"vaultsite": {"search": "material"}})
-    assert code == 0, log[-3000:]
+    served = serve_sequence(docs, root, edits)
+    clean = build_as_served(docs, root / "clean")
     a, b = _files(served), _files(clean)
     assert sorted(a) == sorted(b), (edits, sorted(set(a) ^ set(b)))
     differ = [rel for rel in a if a[rel] != b[rel] and not rel.startswith("sitemap")]

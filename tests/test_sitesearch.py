@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitebuild import ROOT, write_config
+from sitebuild import write_config
 
 
 def _config(tmp_path, **extra):

@@ -7,7 +7,6 @@ notes."""
 from __future__ import annotations
 
 import json
-import posixpath
 from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit

@@ -26,7 +26,7 @@ import os
 from urllib.parse import unquote
 
 from . import fstree
-from .build import GRAPH_PAGE, Vault, page_url
+from .build import Vault, page_url
 
 GRAPH_DIR = "vs-graph"
 GLOBAL_FILE = f"{GRAPH_DIR}/graph.json"

@@ -9,11 +9,11 @@ rendering (``mdext``), so what the index says and what the page shows agree.
 """
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 from urllib.parse import quote, unquote, urlsplit
 
 from pymdownx.slugs import slugify as _slugify_factory
@@ -78,7 +78,7 @@ def relative_href(target_src: str, origin: Note | None, anchor: str = "") -> str
     return _relative_quoted(target_src, base) + anchor
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)
 def _relative_quoted(target_src: str, base: str) -> str:
     """``posixpath.relpath`` asks the working folder each call (0.1 ms); a vault asks the same
     pairs again and again (the vault pass, then the page), so the answers are kept."""
@@ -251,19 +251,28 @@ def parse_links(body: Text) -> list[RawLink]:
     return parse(body).links
 
 
-def heading_anchors(body: Text) -> dict[str, str]:
-    """Folded heading text / ``^block`` -> the id MkDocs will give it (toc's ``_1`` dedupe included)."""
-    parsed = parse(body)
-    table: dict[str, str] = {}
+def toc_slugs(texts: Iterable[str]) -> list[str]:
+    """The ids MkDocs' toc extension gives headings of these plain texts, in order: the slug,
+    then ``slug_1``, ``slug_2``... for a slug met before."""
     used: set[str] = set()
-    for h in parsed.headings:
-        text = plain_heading(h.text)
+    out = []
+    for text in texts:
         base = heading_slugify(text, "-")
         slug, n = base, 0
         while slug in used:
             n += 1
             slug = f"{base}_{n}"
         used.add(slug)
+        out.append(slug)
+    return out
+
+
+def heading_anchors(body: Text) -> dict[str, str]:
+    """Folded heading text / ``^block`` -> the id MkDocs will give it (toc's ``_1`` dedupe included)."""
+    parsed = parse(body)
+    table: dict[str, str] = {}
+    texts = [plain_heading(h.text) for h in parsed.headings]
+    for text, slug in zip(texts, toc_slugs(texts)):
         table.setdefault(fold(text), slug)
     for _, _, bid in parsed.block_ids:
         table.setdefault("^" + bid.casefold(), "^" + bid)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from .links import heading_slugify, plain_heading
+from .links import plain_heading, toc_slugs
 from .parsed import ParsedNote, parse
 
 #: The index folder inside the site.
@@ -212,16 +212,9 @@ def note_sections(parsed: ParsedNote) -> list[tuple[str, str, str]]:
     body = unicodedata.normalize("NFC", parsed.markup)
     heads = parsed.headings
     out = [("", "", body[:heads[0].start] if heads else body)]
-    used: set[str] = set()
-    for i, h in enumerate(heads):
-        heading = h.text.strip() if _PLAIN_HEADING.fullmatch(h.text) else plain_heading(h.text)
-        heading = unicodedata.normalize("NFC", heading)
-        base = heading_slugify(heading, "-")
-        slug, n = base, 0
-        while slug in used:
-            n += 1
-            slug = f"{base}_{n}"
-        used.add(slug)
+    headings = [unicodedata.normalize("NFC", h.text.strip() if _PLAIN_HEADING.fullmatch(h.text) else plain_heading(h.text))
+                for h in heads]
+    for i, (h, heading, slug) in enumerate(zip(heads, headings, toc_slugs(headings))):
         end = heads[i + 1].start if i + 1 < len(heads) else len(body)
         out.append((slug, heading, body[h.end:end]))
     return out
