@@ -48,9 +48,9 @@ def alias_bomb(levels: int = 9, width: int = 9) -> str:
 def test_alias_bomb_is_refused_in_milliseconds_and_the_body_published(tmp_path):
     docs = tmp_path / "docs"
     write(docs, "notes/bomb.md", alias_bomb())
-    started = time.perf_counter()
+    started = time.process_time()
     vault = core_build(docs)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     (note,) = vault.notes
     assert "폭탄 아래의 본문은 남는다." in note.body
     assert any("front matter is refused" in p and "alias" in p for p in problems_of(vault, "notes/bomb.md"))
@@ -87,9 +87,9 @@ def test_embed_fan_out_is_capped_and_reported_once(tmp_path):
     vault = core_build(docs)
     e0 = next(n for n in vault.notes if n.src == "notes/e0.md")
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     source = render.note_source(vault, e0)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert elapsed < 5 and peak < 100 * 2**20
@@ -168,11 +168,11 @@ PATHOLOGICAL = {
 def test_pathological_text_is_bounded(tmp_path, name):
     docs = tmp_path / "docs"
     write(docs, f"notes/{name}.md", "# 병적인 줄\n\n앞 문단은 그대로.\n\n" + PATHOLOGICAL[name] + "\n\n뒤 문단도 그대로.\n")
-    started = time.perf_counter()
+    started = time.process_time()
     vault = core_build(docs)
     (note,) = vault.notes
     source = render.note_source(vault, note)
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
     assert problems_of(vault, f"notes/{name}.md"), "the limit is reported"
     assert "앞 문단은 그대로." in source
     if name == "long-line":  # 5 million characters: only the first 3 million are published
@@ -201,11 +201,11 @@ def test_a_huge_note_is_cut_and_published_as_plain_text(tmp_path):
     write(docs, "notes/big.md", b"---\ntitle: \xed\x81\xb0 \xeb\x85\xb8\xed\x8a\xb8\n---\n" + line * (50 * 2**20 // len(line)))
     write(docs, "companies/딥시크.md", "---\naliases: [DeepSeek]\n---\n회사 노트\n")  # a registry of this vault
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     vault = core_build(docs)
     note = next(n for n in vault.notes if n.src == "notes/big.md")
     source = render.note_source(vault, note)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert elapsed < 10 and peak < 500 * 2**20, (elapsed, peak)

@@ -457,9 +457,9 @@ def _timed(text: str, ours: bool = True) -> float:
     exts = ["footnotes", "admonition", "pymdownx.superfences", "pymdownx.tasklist", "tables"]
     md = markdown.Markdown(extensions=exts + ([ext] if ours else []))
     ext.set_page(Note(src="n.md", title="n", body=text, format="obsidian", page_src="n.md"))
-    started = time.perf_counter()
+    started = time.process_time()
     md.convert(text)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 @pytest.mark.parametrize("text", [
@@ -481,6 +481,6 @@ def test_inline_footnote_scan_is_linear():
     from vaultsite.mdsyntax import InlineFootnotes, bracket_pairs
 
     assert bracket_pairs("a [b [c] d] \\[ x] [\n\n]") == {5: 7, 2: 10}
-    started = time.perf_counter()
+    started = time.process_time()
     InlineFootnotes(None).run(("^[" * 40000 + "\n" + "x ^[y] " * 20000).split("\n"))
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
