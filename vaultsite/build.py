@@ -137,6 +137,8 @@ class Cache:
         #: What the last build's links were resolved against: note src -> Note, attachment
         #: srcs, generated page srcs.  None when no resolution can be reused.
         self.link_state: tuple | None = None
+        #: (digest of their inputs, the related notes) of the last build (``_start_related``)
+        self.related_memo: tuple[str, dict] | None = None
 
     def fill(self, sources: list[Source]) -> None:
         """Read every uncached note; a large batch (a cold build) uses every core.
@@ -429,6 +431,8 @@ class Vault:
     related_value: dict[str, list[dict]] = field(default_factory=dict)
     #: a forkpool.Background computing ``related`` while the build goes on (see ``related``)
     related_job: object = None
+    #: called with the value once the job's result is in (it keeps it for the next build)
+    related_done: object = None
     #: note src -> its file's mtime: the date of a note that gives none (``vaultsite.latest``).
     mtimes: dict[str, float] = field(default_factory=dict)
     #: The graph view is on (``extra.vaultsite.graph``): the graph page and each note's local graph.
@@ -440,11 +444,14 @@ class Vault:
         if self.related_job is not None:
             self.related_value = self.related_job.result()
             self.related_job = None
+            if self.related_done is not None:
+                self.related_done(self.related_value)
+                self.related_done = None
         return self.related_value
 
     @related.setter
     def related(self, value: dict[str, list[dict]]) -> None:
-        self.related_job = None
+        self.related_job = self.related_done = None
         self.related_value = value
 
     def note_for_page(self, page_src: str) -> Note | None:
@@ -571,14 +578,7 @@ def build_vault(sources: list[Source], cache: Cache | None = None,
     vault.resolver.pages = generated_page_srcs(vault)
     _links(vault, facts_by_src, cache)
     if related:
-        # In a child process when forking is safe (a cold build: nothing else runs yet):
-        # the generated pages are made here meanwhile, and the first reader of
-        # ``vault.related`` waits for it.
-        big = len(vault.notes) >= RELATED_FORK_MIN and hasattr(os, "fork") and threading.active_count() == 1
-        if big:
-            vault.related_job = forkpool.Background(lambda: _related_of(vault))
-        else:
-            _related(vault)
+        _start_related(vault, cache)
     vault.problems.extend(index.problems)
     vault.problems.extend(vault.resolver.refused)
     return vault
@@ -828,23 +828,54 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
 RELATED_FORK_MIN = 500
 
 
-def _related(vault: Vault) -> None:
-    vault.related = _related_of(vault)
+def _start_related(vault: Vault, cache: Cache) -> None:
+    """``vault.related``: the last build's lists when their inputs are the same (``mkdocs
+    serve`` and the build cache keep them in ``cache.related_memo``), else computed: in a
+    child process when forking is safe (a cold build: nothing else runs yet), while this
+    process makes the generated pages (the first reader of ``vault.related`` waits)."""
+    from .incremental import digest  # noqa: PLC0415 - incremental imports this module
+
+    inputs = _related_inputs(vault)
+    key = digest(([(n.src, n.url, n.title, n.date) for n in vault.notes], inputs[0], vault.note_tags,
+                  vault.note_companies, inputs[1], vault.language))
+    memo = cache.related_memo
+    if memo is not None and memo[0] == key:
+        vault.related = memo[1]
+        return
+    cache.related_memo = None
+
+    def keep(value: dict) -> None:
+        cache.related_memo = (key, value)
+
+    if len(vault.notes) >= RELATED_FORK_MIN and hasattr(os, "fork") and threading.active_count() == 1:
+        vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
+        vault.related_done = keep
+    else:
+        vault.related = _related_of(vault, inputs)
+        keep(vault.related)
 
 
-def _related_of(vault: Vault) -> dict[str, list[dict]]:
+def _related_inputs(vault: Vault) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What related notes read besides the notes, tags and companies: each note's link
+    targets, and the names of the companies the notes name."""
     out_links: dict[str, list[str]] = defaultdict(list)
     for target, entries in vault.backlinks.items():
         for b in entries:
             out_links[b["src"]].append(target)
     registry = vault.registry
+    names = {}
+    for cids in vault.note_companies.values():
+        for cid in cids:
+            if cid not in names:
+                company = registry.get(cid) if registry is not None else None
+                names[cid] = company.name if company else cid
+    return dict(out_links), names
 
-    def company_name(cid: str) -> str:
-        company = registry.get(cid)
-        return company.name if company else cid
 
+def _related_of(vault: Vault, inputs=None) -> dict[str, list[dict]]:
+    out_links, names = inputs or _related_inputs(vault)
     return related_mod.related_notes(vault.notes, out_links, vault.note_tags, vault.note_companies,
-                                              company_name, vault.language)
+                                     names.__getitem__, vault.language)
 
 
 def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts], synonyms: dict[str, str] | None = None) -> None:

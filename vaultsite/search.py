@@ -94,6 +94,8 @@ class SearchIndexResult:
     written: int = 0  # files whose bytes changed (the rest were left as they were)
     shards: int = 0
     problems: list[str] = field(default_factory=list)
+    key: str | None = None  # the digest of what was indexed (``vaultsite_mkdocs.sitesearch``)
+    unchanged: bool = False  # the same pages as the index already in the site: nothing written
 
 
 # -- terms ---------------------------------------------------------------------------------
@@ -165,9 +167,10 @@ def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Itera
     """The record of a page from its title, aliases and sections ``(anchor, heading, text)``
     (text: the section's words; Markdown's marks in it are no words, so they are harmless)."""
     title = unicodedata.normalize("NFC", title or "")
-    named = set(terms(title))
+    # Ordered sets (dicts), here and below: a record is the same in every process.
+    named = dict.fromkeys(terms(title))
     for alias in aliases:
-        named.update(terms(unicodedata.normalize("NFC", str(alias))))
+        named.update(dict.fromkeys(terms(unicodedata.normalize("NFC", str(alias)))))
     per_section: list[list[str]] = []
     budget = NOTE_TERMS_TEXT
     for _, _, text in sections:
@@ -183,7 +186,7 @@ def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Itera
     in_heading: set[str] = set()
     for i, (_, heading, _) in enumerate(sections):
         if heading:
-            for t in set(terms(heading)) - in_heading:  # the first heading that has it
+            for t in [t for t in dict.fromkeys(terms(heading)) if t not in in_heading]:  # the first heading that has it
                 in_heading.add(t)
                 weight[t] = weight.get(t, 0) + W_HEADING
                 where[t] = i
@@ -198,7 +201,7 @@ def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Itera
         text = text[:NOTE_TEXT - total]
         total += len(text)
         kept.append((anchor, heading, text))
-    ordered = list(weight)  # insertion order: deterministic for the same note
+    ordered = list(weight)  # insertion order: the same for the same note in every process
     return SearchRecord(title, tuple(kept), "\0".join(ordered),
                         bytes([w if w < 255 else 255 for w in map(weight.__getitem__, ordered)]),
                         bytes([s if s < 255 else 255 for s in map(where.__getitem__, ordered)]))

@@ -544,7 +544,8 @@ class VaultAdapter:
             # The search index's and the graph's files are written by two children meanwhile
             # (one core would idle otherwise); this process writes the rest.
             fork = threading.active_count() == 1 and hasattr(os, "fork")
-            files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=fork)
+            last = self.buildcache.last_search_key()
+            files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
             graph_files = forkpool.Background(lambda: graph.write_graph(vault, site), fork=fork) \
                 if settings["graph"] else None
         write_feeds(settings, vault, config)
@@ -557,7 +558,8 @@ class VaultAdapter:
             fh.write(export.problem_report(vault))
         if graph_files is not None:
             graph_files.result()
-        report_site_search(files.result())  # the children are done: every file of the site is written
+        indexed = report_site_search(files.result())  # the children are done: every file of the site is written
+        self.buildcache.search_key = indexed.key if indexed is not None else None
         # A full build that wrote over the last site: the files it did not write go.
         self.buildcache.prune_unwritten(site, keep=(search.BUNDLE,))
         if serve is not None:

@@ -48,7 +48,7 @@ from .serve import remove_output
 from .speedup import Speedup, log, params
 
 #: Bumped whenever what the state file holds changes shape.
-FORMAT = 3
+FORMAT = 4
 FOLDER = os.path.join(".cache", "vaultsite")
 _PACKAGES = ("vaultsite", "vaultsite_mkdocs")
 
@@ -132,22 +132,22 @@ def _installed(path: str) -> bool:
 def site_manifest(site_dir: str) -> dict[str, tuple[int, int]]:
     """Every file under ``site_dir``: relative path -> (size, mtime in ns)."""
     out: dict[str, tuple[int, int]] = {}
-    todo = [site_dir]
+    todo = [("", site_dir)]  # (relative path with a trailing separator, path)
     while todo:
-        folder = todo.pop()
+        rel, folder = todo.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                todo.append(entry.path)
+                todo.append((rel + entry.name + os.sep, entry.path))
             else:
                 try:
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                out[os.path.relpath(entry.path, site_dir)] = (st.st_size, st.st_mtime_ns)
+                out[rel + entry.name] = (st.st_size, st.st_mtime_ns)
     return out
 
 
@@ -182,6 +182,9 @@ class BuildCache(Speedup):
         super().__init__(adapter)
         self.state: dict | None = None  # what the last build left, when it can be used
         self.facts: dict | None = None  # parsed notes of the last build (code unchanged)
+        self.related: tuple | None = None  # its related notes and their inputs' digest
+        #: the digest of the pages the search index in ``site/`` holds (``sitesearch``)
+        self.search_key: str | None = None
         self.use = False  # this build renders only changed pages
         self.keeping = False  # this build's state is written for the next one
         self.folder: str | None = None
@@ -293,7 +296,7 @@ class BuildCache(Speedup):
     # -- before MkDocs' build --------------------------------------------------------------
     def prepare(self, config, dirty: bool) -> bool:
         """Read the cache; True when this build may keep ``site/`` and skip unchanged pages."""
-        self.state = self.facts = None
+        self.state = self.facts = self.related = self.search_key = None
         self.use = False
         self.page_log.records = {}
         self.page_problems = {}
@@ -332,6 +335,7 @@ class BuildCache(Speedup):
             log.info("vaultsite: build cache ignored (the code or the installed packages changed); building everything")
             return False
         self.facts = state.get("facts")
+        self.related = state.get("related")
         if state.get("site") != self.site_key or state.get("site_dir") != config.site_dir:
             log.info("vaultsite: build cache: the configuration changed; building every page")
             return False
@@ -345,6 +349,11 @@ class BuildCache(Speedup):
         self.state = state
         self.use = True
         return True
+
+    def last_search_key(self) -> str | None:
+        """The digest of what the search index in ``site/`` was written from, when this build
+        keeps ``site/`` as the last build left it (``prepare`` checked every file)."""
+        return self.state.get("search_key") if self.use and self.state is not None else None
 
     # -- on_config -------------------------------------------------------------------------
     def begin(self, keeping: bool) -> None:
@@ -367,7 +376,8 @@ class BuildCache(Speedup):
         """Give the adapter what the last build kept (parsed notes; all of it when usable)."""
         if self.facts is not None:
             adapter.cache.facts = self.facts
-            self.facts = None
+            adapter.cache.related_memo = self.related
+            self.facts = self.related = None
         state = self.state
         if state is None:
             return
@@ -453,6 +463,8 @@ class BuildCache(Speedup):
             "site": self.site_key,
             "site_dir": config.site_dir,
             "facts": cache.facts,
+            "search_key": self.search_key,
+            "related": cache.related_memo,
             "cleaned": cache.cleaned,
             "link_state": cache.link_state,
             "page_memo": adapter.page_memo,

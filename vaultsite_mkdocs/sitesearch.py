@@ -18,6 +18,7 @@ import os
 import shutil
 
 from vaultsite import search
+from vaultsite.incremental import digest
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
@@ -53,14 +54,27 @@ def write_site_search(vault, site_dir: str, material: bool) -> search.SearchInde
     return result
 
 
-def site_search_files(vault, site_dir: str, material: bool) -> search.SearchIndexResult | None:
-    """:func:`write_site_search` without its log lines (a forked child may run it)."""
+def site_search_files(vault, site_dir: str, material: bool,
+                      last_key: str | None = None) -> search.SearchIndexResult | None:
+    """:func:`write_site_search` without its log lines (a forked child may run it).
+
+    ``last_key``: the digest of the pages indexed by the last build, when the site folder is
+    known to hold that build's index untouched (the build cache checked it); the same pages
+    again leave it as it is."""
     bundle = os.path.join(site_dir, *search.BUNDLE.split("/"))
     if material:
         if os.path.isdir(bundle):  # a stale index would shadow Material's search
             shutil.rmtree(bundle, ignore_errors=True)
         return None
-    result = search.write_search_index(search.search_pages(vault), bundle)
+    pages = search.search_pages(vault)
+    # In the writer's order (by URL, the last record of a URL kept): the pages come in the
+    # vault's order, which may differ between two builds of the same vault.
+    key = digest((search.FORMAT, sorted({url: tuple(rec) for url, rec in pages}.items())))
+    if key == last_key and os.path.isfile(os.path.join(bundle, "meta.json")):
+        result = search.SearchIndexResult(pages=len({url for url, _ in pages}), unchanged=True)
+    else:
+        result = search.write_search_index(pages, bundle)
+    result.key = key
     search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
     return result
 
@@ -70,6 +84,9 @@ def report_site_search(result: search.SearchIndexResult | None) -> None:
         return
     for problem in result.problems:
         log.warning("vaultsite: search: %s", problem)
+    if result.unchanged:
+        log.info("vaultsite: search index of %d pages unchanged", result.pages)
+        return result
     log.info("vaultsite: search index of %d pages in %.1f s (%.1f MB in %d files, %d rewritten)",
              result.pages, result.seconds, result.bytes / 1e6, result.files, result.written)
     return result
