@@ -247,3 +247,16 @@ def test_what_is_not_published_stays_out_whatever_its_shape(tmp_path):
         assert secret not in everything, secret
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "The vault" in home and "home" in home
+
+
+def test_every_speedup_applies_to_the_installed_packages():
+    """Each speed-up checks what it patches and falls back to MkDocs' own path when that
+    changed; on the versions this project installs, none may fall back (template_cache once
+    did, silently: its check looked for an instance attribute on the class)."""
+    from vaultsite_mkdocs.adapter import VaultAdapter
+    from vaultsite_mkdocs.speedup import Speedup
+
+    adapter = VaultAdapter()
+    speedups = [v for v in vars(adapter).values() if isinstance(v, Speedup)]
+    assert len(speedups) == 8
+    assert {s.name: s.check() for s in speedups} == {s.name: None for s in speedups}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import jinja2
 
-from .speedup import Speedup
+from .speedup import Speedup, params
 
 
 class _Bytecode(jinja2.BytecodeCache):
@@ -32,7 +32,8 @@ class TemplateCache(Speedup):
         self.cache = _Bytecode()
 
     def check(self) -> str | None:
-        if not hasattr(jinja2.Environment, "bytecode_cache"):
+        # An instance attribute, set from the constructor's argument.
+        if "bytecode_cache" not in (params(jinja2.Environment.__init__) or []):
             return "jinja2.Environment has no bytecode_cache"
         return None
 
