@@ -293,3 +293,25 @@ def test_serve_rebuild_after_a_change_to_another_notes_related_list(tmp_path):
     a, b = _files(served), _files(clean)
     assert sorted(a) == sorted(b)
     assert [rel for rel in a if a[rel] != b[rel] and not rel.startswith("sitemap")] == []
+
+
+def test_the_last_lists_are_kept_while_their_inputs_are_the_same(tmp_path):
+    """``mkdocs serve`` and the build cache hand the next build the same ``Cache``: related
+    notes are reused while every input is the same (a body-only edit), computed again when
+    one changes (a tag), and always equal to a fresh build's."""
+    from vaultsite.build import Cache
+
+    docs = tmp_path / "docs"
+    shutil.copytree(VAULT, docs)
+    cache = Cache()
+    first = build_vault(scan_dir(str(docs)), cache)
+    key, kept = cache.related_memo
+    assert kept == first.related
+    note = next(p for p in sorted(docs.rglob("*.md")) if p.name != "index.md")
+    note.write_text(note.read_text(encoding="utf-8") + "\n본문만 바뀐 문장.\n", encoding="utf-8")
+    second = build_vault(scan_dir(str(docs)), cache)
+    assert second.related is kept and cache.related_memo[0] == key  # reused, not recomputed
+    note.write_text(note.read_text(encoding="utf-8") + "\n#새태그 #HBM\n", encoding="utf-8")
+    third = build_vault(scan_dir(str(docs)), cache)
+    assert cache.related_memo[0] != key
+    assert third.related == build_vault(scan_dir(str(docs))).related
