@@ -92,6 +92,26 @@ def test_computed_in_a_child_process_the_same(monkeypatch):
     assert forked.related == {}
 
 
+def test_computed_by_a_worker_process_where_threads_run(monkeypatch):
+    """In ``mkdocs serve`` (threads run: no fork) a big vault's related notes come from a
+    ``python -m vaultsite.worker`` process: the same lists."""
+    import threading
+
+    import vaultsite.build as build_mod
+    from vaultsite import forkpool
+
+    here = build_vault(scan_dir(str(VAULT)))
+    monkeypatch.setattr(build_mod, "RELATED_SPAWN_MIN", 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    spawned = build_vault(scan_dir(str(VAULT)))
+    job = spawned.related_job
+    assert isinstance(job, forkpool.Spawned) and job.proc is not None
+    job.fallback = lambda: pytest.fail("computed here, not by the worker")
+    assert spawned.related == here.related
+    monkeypatch.setattr(forkpool, "worker_process", lambda payload: None)  # no worker: computed here
+    assert build_vault(scan_dir(str(VAULT))).related == here.related
+
+
 def _synthetic(n: int, hub_every: int = 1):
     """``n`` notes: a tag on every ``hub_every``-th note (a hub), a company on all but one,
     a small tag per group of 5, and a chain of links."""

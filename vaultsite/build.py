@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import posixpath
 import threading
 from collections import defaultdict
@@ -161,33 +160,12 @@ class Cache:
                 self.facts[source.key] = facts
             self.misses += len(todo)
             return
-        import subprocess
-        import sys
-
         shares = [todo[i::workers] for i in range(workers)]
-        env = dict(os.environ)
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        procs = []
-        for share in shares[1:]:
-            try:
-                proc = subprocess.Popen([sys.executable, "-m", "vaultsite.worker"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-                proc.stdin.write(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))
-                proc.stdin.close()
-            except OSError:
-                proc = None
-            procs.append((proc, share))
+        procs = [(forkpool.worker_process(share), share) for share in shares[1:]]
         for source in shares[0]:
             self.facts[source.key] = read_note(source)
         for proc, share in procs:
-            results = None
-            if proc is not None:
-                try:
-                    results = pickle.load(proc.stdout)
-                except Exception:  # noqa: BLE001 - a broken worker only costs time
-                    results = None
-                proc.wait()
+            results = forkpool.worker_answer(proc)
             if results is None or len(results) != len(share):
                 results = [read_note(s) for s in share]
             for source, facts in zip(share, results):
@@ -824,8 +802,11 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
     vault.missing = missing
 
 
-#: From this many notes, related notes are computed by a forked child (``build_vault``).
+#: From this many notes, related notes are computed by a forked child (``build_vault``), and
+#: where forking is unsafe (``mkdocs serve``) by a worker process from ``RELATED_SPAWN_MIN``
+#: (starting one costs a few tenths of a second: below that, computed here).
 RELATED_FORK_MIN = 500
+RELATED_SPAWN_MIN = 2000
 
 
 def _start_related(vault: Vault, cache: Cache) -> None:
@@ -847,8 +828,13 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     def keep(value: dict) -> None:
         cache.related_memo = (key, value)
 
-    if len(vault.notes) >= RELATED_FORK_MIN and hasattr(os, "fork") and threading.active_count() == 1:
+    forking = hasattr(os, "fork") and threading.active_count() == 1
+    if len(vault.notes) >= RELATED_FORK_MIN and forking:
         vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
+        vault.related_done = keep
+    elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
+        vault.related_job = forkpool.Spawned(("related", _related_payload(vault, inputs)),
+                                             lambda: _related_of(vault, inputs))
         vault.related_done = keep
     else:
         vault.related = _related_of(vault, inputs)
@@ -876,6 +862,14 @@ def _related_of(vault: Vault, inputs=None) -> dict[str, list[dict]]:
     out_links, names = inputs or _related_inputs(vault)
     return related_mod.related_notes(vault.notes, out_links, vault.note_tags, vault.note_companies,
                                      names.__getitem__, vault.language)
+
+
+def _related_payload(vault: Vault, inputs) -> tuple:
+    """Everything ``related_notes`` reads, as plain data for a worker process
+    (``vaultsite.worker``; the notes without their text)."""
+    return ([(n.src, n.url, n.title, n.date) for n in vault.notes], inputs[0], vault.note_tags,
+            vault.note_companies, inputs[1], vault.language)
+
 
 
 def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts], synonyms: dict[str, str] | None = None) -> None:

@@ -159,3 +159,56 @@ class Background:
         self.value = got[0] if got else self.func()
         self.done = True
         return self.value
+
+
+def worker_process(payload):
+    """``python -m vaultsite.worker`` with ``payload`` pickled to its stdin (read its answer
+    from ``.stdout``): a plain subprocess where this process may not fork (threads run, as in
+    ``mkdocs serve``).  None when it cannot be started."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    env = dict(os.environ)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "vaultsite.worker"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        proc.stdin.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        proc.stdin.close()
+    except OSError:
+        return None
+    return proc
+
+
+def worker_answer(proc):
+    """What a :func:`worker_process` answered, or None when it failed."""
+    if proc is None:
+        return None
+    try:
+        return pickle.load(proc.stdout)
+    except Exception:  # noqa: BLE001 - a broken worker only costs time
+        return None
+    finally:
+        proc.stdout.close()
+        proc.wait()
+
+
+class Spawned:
+    """:class:`Background` for a process that may not fork: ``python -m vaultsite.worker``
+    computes ``payload`` (a job it knows) while this process goes on; :meth:`result` returns
+    its answer or, when the worker failed, ``fallback()`` computed here."""
+
+    def __init__(self, payload, fallback: Callable[[], object]) -> None:
+        self.fallback = fallback
+        self.proc = worker_process(payload)
+        self.done = False
+        self.value = None
+
+    def result(self):
+        if not self.done:
+            got = worker_answer(self.proc)
+            self.proc = None
+            self.value = got if got is not None else self.fallback()
+            self.done = True
+        return self.value

@@ -21,6 +21,7 @@ percent-encoded takes three times the bytes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from urllib.parse import unquote
@@ -171,19 +172,21 @@ def graph_files(vault: Vault) -> dict[str, bytes]:
     return files
 
 
-def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[str, int]:
+def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict:
     """Write :func:`graph_files` under ``site_dir`` and remove any other file under ``vs-graph/``
     (a note gone, in ``mkdocs serve`` or a build that keeps the site folder).  With ``memo``
-    (path -> bytes, kept between ``mkdocs serve`` rebuilds) a file whose bytes did not change
-    is not written again; a site folder cleaned since (no global file) is written whole.
-    Returns counts: files, written, removed, bytes."""
+    (path -> a digest of the bytes written, kept between ``mkdocs serve`` rebuilds and by the
+    build cache) a file whose bytes did not change is not written again; a site folder cleaned
+    since (no global file) is written whole.  Returns counts (files, written, removed, bytes)
+    and ``memo``: the digests of this build's files."""
     files = graph_files(vault)
     if memo and not os.path.exists(os.path.join(site_dir, *GLOBAL_FILE.split("/"))):
         memo.clear()
+    digests = {rel: hashlib.blake2b(data, digest_size=16).digest() for rel, data in files.items()}
     written = 0
     made: set[str] = set()
     for rel, data in files.items():
-        if memo and memo.get(rel) == data:
+        if memo and memo.get(rel) == digests[rel]:
             continue
         path = os.path.join(site_dir, *rel.split("/"))
         folder = os.path.dirname(path)
@@ -196,9 +199,9 @@ def write_graph(vault: Vault, site_dir: str, memo: dict | None = None) -> dict[s
     removed = _prune(site_dir, files)
     if memo is not None:
         memo.clear()
-        memo.update(files)
+        memo.update(digests)
     return {"files": len(files), "written": written, "removed": removed,
-            "bytes": sum(len(d) for d in files.values())}
+            "bytes": sum(len(d) for d in files.values()), "memo": digests}
 
 
 def _prune(site_dir: str, files: dict[str, bytes]) -> int:

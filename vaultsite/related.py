@@ -39,6 +39,7 @@ import math
 from bisect import bisect_left, insort
 from collections import defaultdict
 from operator import itemgetter
+from typing import NamedTuple
 
 from .labels import labels
 from .textutil import fold
@@ -219,3 +220,19 @@ def _reasons(shared: dict[str, list], by_src: dict, company_name, L: dict) -> li
         text = L["related_" + kind] + (": " + ", ".join(names) if names else "")
         out.append({"kind": kind, "names": names, "text": text})
     return out
+
+
+class PlainNote(NamedTuple):
+    """What related notes read of a note (a worker process gets these, not the notes)."""
+
+    src: str
+    url: str
+    title: str
+    date: str | None
+
+
+def related_from_payload(payload: tuple) -> dict[str, list[dict]]:
+    """:func:`related_notes` of ``build._related_payload`` (in ``python -m vaultsite.worker``)."""
+    notes, out_links, note_tags, note_companies, names, language = payload
+    return related_notes([PlainNote(*n) for n in notes], out_links, note_tags, note_companies,
+                         names.__getitem__, language)

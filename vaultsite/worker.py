@@ -1,6 +1,9 @@
-"""A helper process for cold builds: reads pickled Sources on stdin, writes their NoteFacts on stdout.
+"""A helper process: reads a pickled job on stdin, writes its answer on stdout.
 
-Run by :meth:`vaultsite.build.Cache.fill` as ``python -m vaultsite.worker``.  A
+A list of Sources (a cold build where forking is unsafe): their NoteFacts.  ``("related",
+payload)`` (``mkdocs serve``): the related notes of ``build._related_payload``.
+
+Run by :meth:`vaultsite.build.Cache.fill` and ``build._start_related`` as ``python -m vaultsite.worker``.  A
 plain subprocess rather than ``multiprocessing``: it neither forks a process
 that may have threads (``mkdocs serve``) nor re-imports the caller's
 ``__main__``, which fails when MkDocs runs embedded or from stdin.
@@ -12,10 +15,16 @@ import sys
 
 
 def main() -> None:
-    from .build import read_note
+    job = pickle.load(sys.stdin.buffer)
+    if isinstance(job, tuple) and job[:1] == ("related",):  # related notes (``build._start_related``)
+        from .related import related_from_payload  # not the whole build: it starts sooner
 
-    sources = pickle.load(sys.stdin.buffer)
-    pickle.dump([read_note(s) for s in sources], sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        answer = related_from_payload(job[1])
+    else:  # a list of Sources
+        from .build import read_note
+
+        answer = [read_note(s) for s in job]
+    pickle.dump(answer, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.flush()
 
 

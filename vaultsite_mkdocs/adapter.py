@@ -546,7 +546,9 @@ class VaultAdapter:
             fork = threading.active_count() == 1 and hasattr(os, "fork")
             last = self.buildcache.last_search_key()
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
-            graph_files = forkpool.Background(lambda: graph.write_graph(vault, site), fork=fork) \
+            # A cached build keeping the site folder writes only the graph files that changed.
+            kept = self.buildcache.last_graph_memo()
+            graph_files = forkpool.Background(lambda: graph.write_graph(vault, site, kept), fork=fork) \
                 if settings["graph"] else None
         write_feeds(settings, vault, config)
         # In mkdocs serve, the entries of notes whose page did not change are reused.
@@ -557,7 +559,7 @@ class VaultAdapter:
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         if graph_files is not None:
-            graph_files.result()
+            self.buildcache.graph_memo = graph_files.result()["memo"]
         indexed = report_site_search(files.result())  # the children are done: every file of the site is written
         self.buildcache.search_key = indexed.key if indexed is not None else None
         # A full build that wrote over the last site: the files it did not write go.

@@ -185,6 +185,8 @@ class BuildCache(Speedup):
         self.related: tuple | None = None  # its related notes and their inputs' digest
         #: the digest of the pages the search index in ``site/`` holds (``sitesearch``)
         self.search_key: str | None = None
+        #: graph file -> the digest of its bytes in ``site/`` (``graph.write_graph``)
+        self.graph_memo: dict | None = None
         self.use = False  # this build renders only changed pages
         self.keeping = False  # this build's state is written for the next one
         self.folder: str | None = None
@@ -296,7 +298,7 @@ class BuildCache(Speedup):
     # -- before MkDocs' build --------------------------------------------------------------
     def prepare(self, config, dirty: bool) -> bool:
         """Read the cache; True when this build may keep ``site/`` and skip unchanged pages."""
-        self.state = self.facts = self.related = self.search_key = None
+        self.state = self.facts = self.related = self.search_key = self.graph_memo = None
         self.use = False
         self.page_log.records = {}
         self.page_problems = {}
@@ -326,6 +328,10 @@ class BuildCache(Speedup):
         try:
             with open(path, "rb") as fh, _no_gc():
                 state = pickle.load(fh)
+                # Millions of objects that live as long as the build: out of the collector's
+                # way (its passes over them cost seconds of the build that reads them).
+                if hasattr(gc, "freeze"):
+                    gc.freeze()
             if not isinstance(state, dict) or state.get("format") != FORMAT:
                 raise ValueError("written by another version")
         except Exception as exc:  # noqa: BLE001 - a damaged cache costs a full build, never the build
@@ -354,6 +360,12 @@ class BuildCache(Speedup):
         """The digest of what the search index in ``site/`` was written from, when this build
         keeps ``site/`` as the last build left it (``prepare`` checked every file)."""
         return self.state.get("search_key") if self.use and self.state is not None else None
+
+    def last_graph_memo(self) -> dict | None:
+        """The digests of the graph files in ``site/`` (as :meth:`last_search_key`), or None:
+        every file is written."""
+        memo = self.state.get("graph") if self.use and self.state is not None else None
+        return dict(memo) if memo else None
 
     # -- on_config -------------------------------------------------------------------------
     def begin(self, keeping: bool) -> None:
@@ -464,6 +476,7 @@ class BuildCache(Speedup):
             "site_dir": config.site_dir,
             "facts": cache.facts,
             "search_key": self.search_key,
+            "graph": self.graph_memo,
             "related": cache.related_memo,
             "cleaned": cache.cleaned,
             "link_state": cache.link_state,
