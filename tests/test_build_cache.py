@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -147,11 +148,16 @@ def test_an_unchanged_vault_renders_almost_nothing_and_one_note_only_its_pages(t
         (docs / "반도체" / f"노트 {n:02d}.md").write_text(f"# 노트 {n:02d}\n\n본문 {n}. #묶음\n", encoding="utf-8")
     cfg = _project(tmp_path, "p", docs)
     assert _mkdocs(cfg)[0] == 0
+    before = _files(cfg.parent / "site")
     code, log = _mkdocs(cfg)
     assert code == 0 and "incremental rebuild of 1 page(s)" in log, log[-2000:]
+    # The same pages: the search index is left as it is (and the graph files are not rewritten).
+    assert re.search(r"search index of \d+ pages unchanged", log), log[-2000:]
+    assert _files(cfg.parent / "site") == before
     (docs / "반도체" / "노트 05.md").write_text("# 노트 05\n\n바뀐 본문. [[HBM 정리]] #묶음\n", encoding="utf-8")
     code, log = _mkdocs(cfg)
     assert code == 0, log[-2000:]
+    assert re.search(r"search index of \d+ pages in .* [1-9]\d* rewritten\)", log), log[-2000:]
     rebuilt = int(log.split("incremental rebuild of ", 1)[1].split(" ", 1)[0])
     assert 2 <= rebuilt <= 8, log[-2000:]  # the note, HBM 정리 (a backlink), the tags page, the folder...
     _same_site(cfg.parent / "site", _clean_build(tmp_path, docs), "one note changed")

@@ -817,8 +817,8 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     from .incremental import digest  # noqa: PLC0415 - incremental imports this module
 
     inputs = _related_inputs(vault)
-    key = digest(([(n.src, n.url, n.title, n.date) for n in vault.notes], inputs[0], vault.note_tags,
-                  vault.note_companies, inputs[1], vault.language))
+    payload = _related_payload(vault, inputs)
+    key = digest(payload)
     memo = cache.related_memo
     if memo is not None and memo[0] == key:
         vault.related = memo[1]
@@ -833,8 +833,7 @@ def _start_related(vault: Vault, cache: Cache) -> None:
         vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
         vault.related_done = keep
     elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
-        vault.related_job = forkpool.Spawned(("related", _related_payload(vault, inputs)),
-                                             lambda: _related_of(vault, inputs))
+        vault.related_job = forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs))
         vault.related_done = keep
     else:
         vault.related = _related_of(vault, inputs)
@@ -865,11 +864,10 @@ def _related_of(vault: Vault, inputs=None) -> dict[str, list[dict]]:
 
 
 def _related_payload(vault: Vault, inputs) -> tuple:
-    """Everything ``related_notes`` reads, as plain data for a worker process
-    (``vaultsite.worker``; the notes without their text)."""
+    """Everything ``related_notes`` reads, as plain data: its digest keys the memo, and a
+    worker process (``vaultsite.worker``) gets it (the notes without their text)."""
     return ([(n.src, n.url, n.title, n.date) for n in vault.notes], inputs[0], vault.note_tags,
             vault.note_companies, inputs[1], vault.language)
-
 
 
 def _tags(vault: Vault, facts_by_src: dict[str, NoteFacts], synonyms: dict[str, str] | None = None) -> None:
