@@ -45,10 +45,10 @@ from vaultsite.navigation import build_nav
 from vaultsite.textutil import nfc
 
 from . import settings as settings_mod
-from .gcpolicy import GCPolicy
-from .navcache import NavCache
 from .buildcache import BuildCache
+from .gcpolicy import GCPolicy
 from .guard import RenderGuard
+from .navcache import NavCache
 from .parallel import ParallelPages, ParallelPagesSpeedup, unknown_plugins
 from .searchparse import SearchTokenizer
 from .feeds import head_context, write_feeds
@@ -536,7 +536,7 @@ class VaultAdapter:
         settings = state.settings
         material_search = self.serving.on or settings["search"] == "material"
         graph_files = None
-        if self.serving.on:  # threads run: no fork (and the graph keeps its files' bytes)
+        if self.serving.on:  # threads run: no fork (and the graph keeps its files' digests)
             if settings["graph"]:
                 graph.write_graph(vault, site, self.graph_memo)
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
@@ -544,10 +544,10 @@ class VaultAdapter:
             # The search index's and the graph's files are written by two children meanwhile
             # (one core would idle otherwise); this process writes the rest.
             fork = threading.active_count() == 1 and hasattr(os, "fork")
-            last = self.buildcache.last_search_key()
+            last = self.buildcache.in_site("search_key")
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
             # A cached build keeping the site folder writes only the graph files that changed.
-            kept = self.buildcache.last_graph_memo()
+            kept = self.buildcache.in_site("graph")
             graph_files = forkpool.Background(lambda: graph.write_graph(vault, site, kept), fork=fork) \
                 if settings["graph"] else None
         write_feeds(settings, vault, config)

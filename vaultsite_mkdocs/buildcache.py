@@ -356,16 +356,12 @@ class BuildCache(Speedup):
         self.use = True
         return True
 
-    def last_search_key(self) -> str | None:
-        """The digest of what the search index in ``site/`` was written from, when this build
-        keeps ``site/`` as the last build left it (``prepare`` checked every file)."""
-        return self.state.get("search_key") if self.use and self.state is not None else None
-
-    def last_graph_memo(self) -> dict | None:
-        """The digests of the graph files in ``site/`` (as :meth:`last_search_key`), or None:
-        every file is written."""
-        memo = self.state.get("graph") if self.use and self.state is not None else None
-        return dict(memo) if memo else None
+    def in_site(self, name: str):
+        """What the last build kept under ``name`` about the files it wrote (``"search_key"``:
+        the digest of the pages the search index was written from; ``"graph"``: the graph
+        files' digests), when this build keeps ``site/`` as that build left it (``prepare``
+        checked every file); else None: everything is written."""
+        return self.state.get(name) if self.use and self.state is not None else None
 
     # -- on_config -------------------------------------------------------------------------
     def begin(self, keeping: bool) -> None:
