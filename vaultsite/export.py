@@ -5,6 +5,7 @@ dropped or renamed.
 """
 from __future__ import annotations
 
+import io
 import json
 
 from .build import GENERATED, Vault, event_timeline_urls, page_url
@@ -61,16 +62,19 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def vault_json_bytes(vault: Vault, signatures: dict | None = None,
-                     cache: dict[str, tuple] | None = None) -> bytes:
-    """``vault_json(vault)`` serialised (UTF-8).  With ``signatures`` (page src -> the signature
-    of everything on a note's page, ``incremental.note_signatures``) and a ``cache`` kept
-    between ``mkdocs serve`` rebuilds, a note whose signature did not change reuses its
-    serialised entry; the cache is updated to hold exactly the current notes.  Entries are
-    kept as bytes: joining tens of megabytes of mixed-script ``str`` is slow."""
-    parts = []
+def write_vault_json(fh, vault: Vault, signatures: dict | None = None,
+                     cache: dict[str, tuple] | None = None) -> None:
+    """``vault_json(vault)`` serialised (UTF-8) into the binary file ``fh``, one note's entry
+    at a time, so the build never holds the whole file (65 MB at 5,000 notes) or every entry.
+
+    With ``signatures`` (page src -> the signature of everything on a note's page,
+    ``incremental.note_signatures``) and a ``cache`` kept between ``mkdocs serve`` rebuilds,
+    a note whose signature did not change reuses its serialised entry; the cache is updated
+    to hold exactly the current notes.  Entries are kept as bytes: joining tens of megabytes
+    of mixed-script ``str`` is slow."""
     fresh: dict[str, tuple] = {}
-    for note in vault.notes:
+    fh.write(b'{"notes":[')
+    for i, note in enumerate(vault.notes):
         sig = signatures.get(note.page_src) if signatures else None
         hit = cache.get(note.src) if cache is not None else None
         if sig is not None and hit is not None and hit[0] == sig:
@@ -79,12 +83,20 @@ def vault_json_bytes(vault: Vault, signatures: dict | None = None,
             data = dumps(note_entry(vault, note)).encode("utf-8")
         if sig is not None:
             fresh[note.src] = (sig, data)
-        parts.append(data)
+        fh.write(b"," + data if i else data)
     if cache is not None:
         cache.clear()
         cache.update(fresh)
     rest = dumps(vault_json(vault, notes=False)).encode("utf-8")
-    return b'{"notes":[' + b",".join(parts) + b"]," + rest[1:]
+    fh.write(b"]," + rest[1:])
+
+
+def vault_json_bytes(vault: Vault, signatures: dict | None = None,
+                     cache: dict[str, tuple] | None = None) -> bytes:
+    """What :func:`write_vault_json` writes, as bytes."""
+    out = io.BytesIO()
+    write_vault_json(out, vault, signatures, cache)
+    return out.getvalue()
 
 
 def vault_json(vault: Vault, notes: bool = True) -> dict:

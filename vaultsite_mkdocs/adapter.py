@@ -453,6 +453,10 @@ class VaultAdapter:
         if note is None:  # a generated page: its listings skip Markdown (render.lift_raw)
             note = Note(src=src, title=page.title or "", body="", format="generated", page_src=src)
             markdown, page._vs_raw = render.lift_raw(markdown)
+            if self.parallel.run is not None:
+                # A plain build reads each page once: the File need not hold the page's Markdown
+                # (company and timeline listings: 90 MB at 5,000 notes) until the build ends.
+                page.file.content_string = ""
         state.ext.set_page(note)
         state.page_notes[page.file.src_uri] = note
         if self.serve.active:
@@ -466,8 +470,9 @@ class VaultAdapter:
         note = state.vault.note_for_page(nfc(page.file.src_uri))
         self.buildcache.page_log.current = None
         if note is None:
-            # (not popped: a deferred page's on_page_content also runs once before it is rendered)
-            return render.put_back_raw(html, getattr(page, "_vs_raw", None))
+            # (a deferred page's on_page_content also runs once, with no HTML, before it is
+            # rendered: its blocks are kept for then)
+            return render.put_back_raw(html, vars(page).pop("_vs_raw", None) if html else getattr(page, "_vs_raw", None))
         return sanitize.clean_page(html, note, trusted=state.settings["trust_html"])
 
     def on_page_context(self, context, page):
@@ -535,14 +540,25 @@ class VaultAdapter:
         site = config.site_dir
         settings = state.settings
         material_search = self.serving.on or settings["search"] == "material"
+        # vault.json, the feeds and the problem report first: written while the search index's
+        # and the graph's children run, they would touch every note of the heap the children
+        # share with this process, and each page touched is copied (200 MB at 5,000 notes).
+        write_feeds(settings, vault, config)
+        # In mkdocs serve, the entries of notes whose page did not change are reused.
+        serve = self.serve if self.serve.active else None
+        with open(os.path.join(site, "vault.json"), "wb") as fh:
+            export.write_vault_json(fh, vault, serve.sigs if serve else None,
+                                    serve.vault_json if serve else None)
+        with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
+            fh.write(export.problem_report(vault))
         graph_files = None
         if self.serving.on:  # threads run: no fork (and the graph keeps its files' digests)
             if settings["graph"]:
                 graph.write_graph(vault, site, self.graph_memo)
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
         else:
-            # The search index's and the graph's files are written by two children meanwhile
-            # (one core would idle otherwise); this process writes the rest.
+            # The search index's and the graph's files are written by two children (one core
+            # would idle otherwise) while this process waits.
             fork = threading.active_count() == 1 and hasattr(os, "fork")
             last = self.buildcache.in_site("search_key")
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
@@ -550,14 +566,6 @@ class VaultAdapter:
             kept = self.buildcache.in_site("graph")
             graph_files = forkpool.Background(lambda: graph.write_graph(vault, site, kept), fork=fork) \
                 if settings["graph"] else None
-        write_feeds(settings, vault, config)
-        # In mkdocs serve, the entries of notes whose page did not change are reused.
-        serve = self.serve if self.serve.active else None
-        with open(os.path.join(site, "vault.json"), "wb") as fh:
-            fh.write(export.vault_json_bytes(vault, serve.sigs if serve else None,
-                                             serve.vault_json if serve else None))
-        with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
-            fh.write(export.problem_report(vault))
         if graph_files is not None:
             self.buildcache.graph_memo = graph_files.result()["memo"]
         indexed = report_site_search(files.result())  # the children are done: every file of the site is written

@@ -253,7 +253,7 @@ class ParallelPages:
             }
             if entries is not None:
                 del entries[start:]
-            page.content = ""  # written: free it
+            page.content = page.markdown = ""  # written: free them
         except Exception:  # noqa: BLE001 - the parent builds it again and reports the error
             del capture.records[mark:]
 
@@ -269,6 +269,7 @@ class ParallelPages:
         entries = _search_entries(config)
         start = len(entries) if entries is not None else 0
         self.build_page_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
+        page.content = page.markdown = ""  # written: free them (nothing reads them after)
         if entries is not None:
             self.entries_of[page.file.src_uri] = entries[start:]
 
@@ -286,7 +287,6 @@ class ParallelPages:
                 for page in self.queue_pages[first:first + CHUNK]:
                     self._build_one(page, config, doc_files, nav, env, dirty,
                                     page.file.inclusion.is_excluded(), render=True)
-                    page.content = ""  # written: free it
                     built.add(page.file.src_uri)
                 for payload in frames.read(timeout=0):
                     self._take(payload, built)
