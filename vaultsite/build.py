@@ -415,6 +415,8 @@ class Vault:
     mtimes: dict[str, float] = field(default_factory=dict)
     #: The graph view is on (``extra.vaultsite.graph``): the graph page and each note's local graph.
     graph: bool = True
+    #: Digests of inputs many generated pages share, made once a build (``render._names_key``).
+    shared_digests: dict = field(default_factory=dict)
 
     @property
     def related(self) -> dict[str, list[dict]]:

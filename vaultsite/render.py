@@ -126,6 +126,14 @@ def _names_and_pages(vault: Vault) -> tuple:
     return [(c.id, c.name) for c in vault.registry.companies()], dict(vault.company_pages)
 
 
+def _names_key(vault: Vault) -> str:
+    """A digest of ``_names_and_pages``, made once a build (each company page's inputs hold it)."""
+    got = vault.shared_digests.get("names")
+    if got is None:
+        got = vault.shared_digests["names"] = stable_digest(_names_and_pages(vault))
+    return got
+
+
 FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}  # Korean, as before
 _FOLDER_KEYS = {"notes": "folder_notes", "clippings": "folder_clippings", COMPANY_DIR: "companies"}
 
@@ -492,13 +500,16 @@ def _pager(srcs: list[str], here: int) -> list[dict]:
 
 
 def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dict], href_key: str | None,
-              view=None, views=None, **context) -> dict[str, str]:
+              view=None, views=None, skip: set[str] = frozenset(), **context) -> dict[str, str]:
     """A listing over ``srcs`` (``build.paged_srcs``), ``PAGE_SIZE`` entries a page; each entry's
     ``href_key`` holds the target page src, made relative to the page it lands on (or
     ``view(entry, page src)`` makes the entry, or ``views(entries, page src)`` makes a page's
-    entries at once); a callable in ``context`` is called with the page's src."""
+    entries at once); a callable in ``context`` is called with the page's src.  The pages
+    in ``skip`` are not made."""
     out = {}
     for i, src in enumerate(srcs):
+        if src in skip:
+            continue
         chunk = items[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
         ctx = {k: (v(src) if callable(v) else v) for k, v in context.items()}
 
@@ -668,11 +679,14 @@ def timeline_year_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         events = vault.events[pages[0].start:pages[-1].end]
         nav = {"newer": years[i - 1] if i > 0 else None, "older": years[i + 1] if i + 1 < len(years) else None}
         cuts = [(p.start, p.end, p.months) for p in pages]
+        # Every page of a year reads the whole year: its inputs digested once, not once a page.
+        inputs = (events, cuts, years, names, vault.language)
+        if vault.page_memo is not None and len(pages) > 1:
+            inputs = stable_digest(inputs)
         for p in pages:
             if p.src in existing:
                 continue
-            out[p.src] = _by_inputs(vault.page_memo, ("timeline-year", p.src),
-                                    (events, cuts, years, names, vault.language),
+            out[p.src] = _by_inputs(vault.page_memo, ("timeline-year", p.src), inputs,
                                     lambda p=p: _timeline_year(vault, p, pages, years, nav))
     return out
 
@@ -760,7 +774,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
         company.exchange, company.country, company.discovered, company.evidence, listed,
         vault.events_by_company.get(company_id, []),
-        [vault.note_companies.get(n["src"], []) for n in listed], _names_and_pages(vault), vault.language,
+        [vault.note_companies.get(n["src"], []) for n in listed], _names_key(vault), vault.language,
     )
     return _by_inputs(vault.page_memo, ("company", company_id, src), inputs,
                       lambda: _company_section(vault, company, company_id, src))
@@ -821,9 +835,9 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         listed = [{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in notes
                   if vault.index.notes[n["src"]].page_src != src]
         pages = _paginate(vault.page_memo, "company_notes.md.j2", srcs, listed, "page_src",
-                          views=_mention_views,
+                          views=_mention_views, skip={src} | existing,
                           name=company.name, total=len(listed), L=_labels(vault), company_href=lambda here, src=src: _rel(here, src))
-        out.update({k: v for k, v in pages.items() if k != src and k not in existing})
+        out.update(pages)
     return out
 
 
