@@ -5,7 +5,6 @@ dropped or renamed.
 """
 from __future__ import annotations
 
-import io
 import json
 
 from .build import GENERATED, Vault, event_timeline_urls, page_url
@@ -49,7 +48,7 @@ def note_entry(vault: Vault, note) -> dict:
                       for b in vault.backlinks.get(note.src, [])],
         # What the page shows under the note, best first (its words are the page's labels).
         # No score: it holds the vault's size (an IDF), so any note added would change every
-        # note's entry, and the entries are reused by the page signature (vault_json_bytes).
+        # note's entry, and the entries are reused by the page signature (write_vault_json).
         "related": [{"url": r["url"], "title": r["title"],
                      "reasons": [{"kind": x["kind"], "names": x["names"]} for x in r["reasons"]]}
                     for r in vault.related.get(note.src, [])],
@@ -89,14 +88,6 @@ def write_vault_json(fh, vault: Vault, signatures: dict | None = None,
         cache.update(fresh)
     rest = dumps(vault_json(vault, notes=False)).encode("utf-8")
     fh.write(b"]," + rest[1:])
-
-
-def vault_json_bytes(vault: Vault, signatures: dict | None = None,
-                     cache: dict[str, tuple] | None = None) -> bytes:
-    """What :func:`write_vault_json` writes, as bytes."""
-    out = io.BytesIO()
-    write_vault_json(out, vault, signatures, cache)
-    return out.getvalue()
 
 
 def vault_json(vault: Vault, notes: bool = True) -> dict:

@@ -500,15 +500,15 @@ def _pager(srcs: list[str], here: int) -> list[dict]:
 
 
 def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dict], href_key: str | None,
-              view=None, views=None, skip: set[str] = frozenset(), **context) -> dict[str, str]:
+              view=None, views=None, skip=frozenset(), start: int = 0, **context) -> dict[str, str]:
     """A listing over ``srcs`` (``build.paged_srcs``), ``PAGE_SIZE`` entries a page; each entry's
     ``href_key`` holds the target page src, made relative to the page it lands on (or
     ``view(entry, page src)`` makes the entry, or ``views(entries, page src)`` makes a page's
     entries at once); a callable in ``context`` is called with the page's src.  The pages
-    in ``skip`` are not made."""
+    before ``start`` and those in ``skip`` are not made."""
     out = {}
     for i, src in enumerate(srcs):
-        if src in skip:
+        if i < start or src in skip:
             continue
         chunk = items[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
         ctx = {k: (v(src) if callable(v) else v) for k, v in context.items()}
@@ -835,7 +835,7 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         listed = [{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in notes
                   if vault.index.notes[n["src"]].page_src != src]
         pages = _paginate(vault.page_memo, "company_notes.md.j2", srcs, listed, "page_src",
-                          views=_mention_views, skip={src} | existing,
+                          views=_mention_views, skip=existing, start=1,
                           name=company.name, total=len(listed), L=_labels(vault), company_href=lambda here, src=src: _rel(here, src))
         out.update(pages)
     return out

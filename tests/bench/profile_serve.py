@@ -76,7 +76,7 @@ def instrument() -> None:
     from vaultsite import export, incremental, render
 
     render.generated_pages = timed("vaultsite generated_pages", render.generated_pages)
-    export.vault_json_bytes = timed("vaultsite vault_json_bytes", export.vault_json_bytes)
+    export.write_vault_json = timed("vaultsite write_vault_json", export.write_vault_json)
     incremental.note_signatures = timed("vaultsite note_signatures", incremental.note_signatures)
 
 
