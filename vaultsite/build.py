@@ -415,8 +415,9 @@ class Vault:
     mtimes: dict[str, float] = field(default_factory=dict)
     #: The graph view is on (``extra.vaultsite.graph``): the graph page and each note's local graph.
     graph: bool = True
-    #: Digests of inputs many generated pages share, made once a build (``render._names_key``).
-    shared_digests: dict = field(default_factory=dict)
+    #: The digest of every company's name and page, which each company page's inputs hold:
+    #: made once a build (``render._names_key``).
+    names_key: str | None = None
 
     @property
     def related(self) -> dict[str, list[dict]]:

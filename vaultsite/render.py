@@ -128,10 +128,9 @@ def _names_and_pages(vault: Vault) -> tuple:
 
 def _names_key(vault: Vault) -> str:
     """A digest of ``_names_and_pages``, made once a build (each company page's inputs hold it)."""
-    got = vault.shared_digests.get("names")
-    if got is None:
-        got = vault.shared_digests["names"] = stable_digest(_names_and_pages(vault))
-    return got
+    if vault.names_key is None:
+        vault.names_key = stable_digest(_names_and_pages(vault))
+    return vault.names_key
 
 
 FOLDER_LABELS = {"notes": "노트", "clippings": "클리핑", COMPANY_DIR: "기업"}  # Korean, as before
