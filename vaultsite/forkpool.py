@@ -72,6 +72,11 @@ class Frames:
         self.buffers = {fd: bytearray() for fd in fds}
         self.open = set(fds)
 
+    def add(self, fd: int) -> None:
+        """Read another child's pipe too (also while :meth:`read` is being iterated)."""
+        self.buffers[fd] = bytearray()
+        self.open.add(fd)
+
     def read(self, timeout: float | None = None) -> Iterator:
         """Every complete frame that has arrived; with ``timeout=None``, until every pipe is
         closed.  A frame that cannot be unpickled (a child died mid-write) is skipped."""
