@@ -8,6 +8,7 @@ build of the final vault in another folder with no cache.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import re
@@ -88,7 +89,21 @@ def _mkdocs(cfg: Path, *args: str) -> tuple[int, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(cfg), *args],
                           capture_output=True, text=True, cwd=cfg.parent, timeout=600, env=env)
+    _wait_for_cache(cfg.parent / ".cache" / "vaultsite")
     return proc.returncode, proc.stdout + proc.stderr
+
+
+def _wait_for_cache(folder: Path) -> None:
+    """The cache is written by a child once the build's process is gone; it holds the cache's
+    lock until it is done (the next build waits the same way)."""
+    try:
+        fd = os.open(folder / "lock", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)
 
 
 def _files(site: Path) -> dict[str, bytes]:

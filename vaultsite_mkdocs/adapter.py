@@ -22,6 +22,7 @@ Event -> core call:
 """
 from __future__ import annotations
 
+import gc
 import html as html_mod
 import logging
 import os
@@ -45,7 +46,7 @@ from vaultsite.navigation import build_nav
 from vaultsite.textutil import nfc
 
 from . import settings as settings_mod
-from .buildcache import BuildCache
+from .buildcache import BuildCache, unpin
 from .gcpolicy import GCPolicy
 from .guard import RenderGuard
 from .navcache import NavCache
@@ -146,6 +147,7 @@ class VaultAdapter:
             self.buildcache.start(True)  # installs the wrapper; it reads the cache before each build
 
     def on_config(self, config):
+        unpin()  # the last build's pages and vault, kept for its cache writer (buildcache.pin_until_exit)
         settings = settings_mod.load(config.extra.get("vaultsite"), os.path.dirname(config.config_file_path or "."),
                                      config.docs_dir)
         wanted = settings.speedups
@@ -557,17 +559,18 @@ class VaultAdapter:
                 graph.write_graph(vault, site, self.graph_memo)
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
         else:
-            # The search index's and the graph's files are written by two children (one core
-            # would idle otherwise) while this process waits.
+            # The search index's files are written by a child while this process writes the
+            # graph's.  (A second child for the graph would hold a second copy of every page
+            # of the heap it reads: about 150 MB at 5,000 notes.)
             fork = threading.active_count() == 1 and hasattr(os, "fork")
             last = self.buildcache.in_site("search_key")
+            gc.freeze()  # what this build made since the page pass: left alone by the child's collector
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
-            # A cached build keeping the site folder writes only the graph files that changed.
-            kept = self.buildcache.in_site("graph")
-            graph_files = forkpool.Background(lambda: graph.write_graph(vault, site, kept), fork=fork) \
-                if settings["graph"] else None
+            if settings["graph"]:
+                # A cached build keeping the site folder writes only the graph files that changed.
+                graph_files = graph.write_graph(vault, site, self.buildcache.in_site("graph"))
         if graph_files is not None:
-            self.buildcache.graph_memo = graph_files.result()["memo"]
+            self.buildcache.graph_memo = graph_files["memo"]
         indexed = report_site_search(files.result())  # the children are done: every file of the site is written
         self.buildcache.search_key = indexed.key if indexed is not None else None
         # A full build that wrote over the last site: the files it did not write go.
