@@ -8,7 +8,6 @@ build of the final vault in another folder with no cache.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import pickle
 import re
@@ -22,6 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from sitebuild import write_config
+from vaultsite_mkdocs.buildcache import _wait_for_writer
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
@@ -89,21 +89,10 @@ def _mkdocs(cfg: Path, *args: str) -> tuple[int, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(cfg), *args],
                           capture_output=True, text=True, cwd=cfg.parent, timeout=600, env=env)
-    _wait_for_cache(cfg.parent / ".cache" / "vaultsite")
+    # The cache is written by a child once the build's process is gone; it holds the cache's
+    # lock until it is done, and the next build waits for it the same way.
+    _wait_for_writer(str(cfg.parent / ".cache" / "vaultsite"))
     return proc.returncode, proc.stdout + proc.stderr
-
-
-def _wait_for_cache(folder: Path) -> None:
-    """The cache is written by a child once the build's process is gone; it holds the cache's
-    lock until it is done (the next build waits the same way)."""
-    try:
-        fd = os.open(folder / "lock", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH)
-    finally:
-        os.close(fd)
 
 
 def _files(site: Path) -> dict[str, bytes]:
