@@ -553,10 +553,7 @@ class VaultAdapter:
                                     serve.vault_json if serve else None)
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
-        graph_files = None
-        if self.serving.on:  # threads run: no fork (and the graph keeps its files' digests)
-            if settings["graph"]:
-                graph.write_graph(vault, site, self.graph_memo)
+        if self.serving.on:  # threads run: no fork
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
         else:
             # The search index's files are written by a child while this process writes the
@@ -566,11 +563,11 @@ class VaultAdapter:
             last = self.buildcache.in_site("search_key")
             gc.freeze()  # what this build made since the page pass: left alone by the child's collector
             files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
-            if settings["graph"]:
-                # A cached build keeping the site folder writes only the graph files that changed.
-                graph_files = graph.write_graph(vault, site, self.buildcache.in_site("graph"))
-        if graph_files is not None:
-            self.buildcache.graph_memo = graph_files["memo"]
+        if settings["graph"]:
+            # Only the graph files that changed are written: in mkdocs serve against the
+            # digests it keeps, in a cached build keeping the site folder against the cache's.
+            memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
+            self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
         indexed = report_site_search(files.result())  # the children are done: every file of the site is written
         self.buildcache.search_key = indexed.key if indexed is not None else None
         # A full build that wrote over the last site: the files it did not write go.

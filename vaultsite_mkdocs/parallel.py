@@ -230,7 +230,7 @@ class ParallelPages:
         """Take the results that have arrived (a worker blocks once its pipe is full)."""
         if self.frames is not None:
             for payload in self.frames.read(timeout=0):
-                self._take(payload, self.built)
+                self._take(payload)
 
     def _worker(self, fd: int, config, doc, nav, env, dirty) -> None:
         """Build pages from the queue; send each chunk's results as soon as it is done (so
@@ -242,6 +242,7 @@ class ParallelPages:
         a private copy of most of that heap."""
         capture = snap = None
         done = 0
+        retired = False
         try:
             capture = _Capture()
             pages_mod.markdown = _ReusedMarkdown()
@@ -256,10 +257,10 @@ class ParallelPages:
                     self._work_on(page, payload, capture, entries, config, doc, nav, env, dirty)
                 forkpool.send(fd, payload)
                 done += CHUNK
-                if self.retire_after and done >= self.retire_after:
+                retired = bool(self.retire_after) and done >= self.retire_after
+                if retired:
                     break
-            final = {"logs": capture.records, "changes": self.changes(snap), "done": True,
-                     "retired": bool(self.retire_after and done >= self.retire_after)}
+            final = {"logs": capture.records, "changes": self.changes(snap), "done": True, "retired": retired}
         except BaseException:  # noqa: BLE001 - whatever was sent stands; the rest is built by the parent
             final = {"crash": traceback.format_exc()}
             try:
@@ -328,7 +329,7 @@ class ParallelPages:
             pages_mod.markdown = saved
             self.tokenizer.restore(search_method)
         for payload in frames.read():
-            self._take(payload, built)
+            self._take(payload)
         for pid, _ in self.children:
             os.waitpid(pid, 0)
         self.children = []
@@ -344,7 +345,7 @@ class ParallelPages:
         if entries is not None:  # the sequential build's order: by page
             entries[:] = [e for f in doc_files for e in self.entries_of.get(f.src_uri, ())]
 
-    def _take(self, payload: dict, built: set[str]) -> None:
+    def _take(self, payload: dict) -> None:
         """One frame of a worker's results."""
         if "crash" in payload:
             log.debug("vaultsite: a page worker failed; the pages it did not finish are built here:\n%s",
@@ -367,10 +368,10 @@ class ParallelPages:
             page.present_anchor_ids = got["anchors"]
             page.links_to_anchors = {self.files.get_file_from_path(s): links for s, links in got["links"].items()
                                      if self.files.get_file_from_path(s) is not None}
-            built.add(src)
+            self.built.add(src)
 
     def _retire(self) -> None:
-        """A worker retired with pages left in the queue: fork a fresh one from this process.
+        """A worker retired while the queue is open: fork a fresh one from this process.
         The retired worker's copies of the shared heap go with it; the new one shares this
         process's heap as it is now."""
         gc.freeze()  # what this process made since the first fork: left alone by the new worker
