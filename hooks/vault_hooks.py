@@ -74,5 +74,9 @@ def on_post_build(config, **kwargs):
     ADAPTER.on_post_build(config)
 
 
+def on_serve(server, config, builder, **kwargs):
+    return ADAPTER.on_serve(server)
+
+
 def on_build_error(error, **kwargs):
     ADAPTER.on_build_error(error)

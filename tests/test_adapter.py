@@ -258,5 +258,5 @@ def test_every_speedup_applies_to_the_installed_packages():
 
     adapter = VaultAdapter()
     speedups = [v for v in vars(adapter).values() if isinstance(v, Speedup)]
-    assert len(speedups) == 8
+    assert len(speedups) == 9
     assert {s.name: s.check() for s in speedups} == {s.name: None for s in speedups}

@@ -198,5 +198,86 @@ def test_new_note_reaches_the_home_page_and_the_feed(server):
     assert entries[0].published.startswith("2030-01-02")
 
 
+def _wait_status(url: str, want: int, server, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while _get(url)[0] != want:
+        assert time.monotonic() < deadline, f"{what}: {url} not {want} after 30 s:\n{_log_tail(server)}"
+        time.sleep(0.1)
+
+
+def _rebuilds(server) -> int:
+    return Path(server["log"]).read_text(encoding="utf-8", errors="replace").count("Building documentation")
+
+
+def test_folders_are_watched_by_the_kernel_and_reading_is_no_change(server):
+    """Speed-up ``native_watch``: the vault is watched with inotify, not polled every half
+    second; the build reading the notes does not start another build."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify is Linux's")
+    fds = Path(f"/proc/{server['proc'].pid}/fd")
+    kinds = {os.readlink(fd) for fd in fds.iterdir()}
+    assert "anon_inode:inotify" in kinds, sorted(kinds)
+    before = _rebuilds(server)
+    time.sleep(3)  # every note was read by the first build; a change would have been seen by now
+    assert _rebuilds(server) == before, _log_tail(server)
+
+
+def test_folder_moved_in_and_out_while_serving(server, tmp_path):
+    """A folder moved out of the vault takes its notes' pages with it, and moved back in (under
+    another name) brings them back: polling saw every file; the native watcher reports the folder."""
+    base, docs = server["base"], server["docs"]
+    folder = docs / "이동 폴더"
+    folder.mkdir()
+    (folder / "옮긴 노트.md").write_text("# 옮긴 노트\n\n폴더째 옮겨진다.\n", encoding="utf-8")
+    url = base + quote("이동 폴더/옮긴 노트/")
+    _wait_status(url, 200, server, "note in a new folder")
+    outside = tmp_path / "밖"
+    os.rename(folder, outside)
+    _wait_status(url, 404, server, "folder moved out of docs/")
+    os.rename(outside, docs / "돌아온 폴더")
+    _wait_status(base + quote("돌아온 폴더/옮긴 노트/"), 200, server, "folder moved back in")
+
+
 def test_click_is_not_a_version_that_breaks_live_reload():
     assert importlib.metadata.version("click") not in {"8.3.0", "8.3.1", "8.3.2"}
+
+
+def test_native_watch_moves_folders_only_and_falls_back(tmp_path, caplog):
+    """``NativeWatch.take_over`` on MkDocs' own server (not started): the folder goes to the
+    native observer, the config file stays polled, unwatch and shutdown reach both; a server of
+    another shape is left as it is, with one info line."""
+    import logging
+
+    import watchdog.observers.polling
+    from mkdocs.livereload import LiveReloadServer
+
+    from vaultsite_mkdocs.adapter import VaultAdapter
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text("site_name: x\n", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(docs))
+    server.watch(str(cfg))
+    watch = VaultAdapter().watch
+    assert watch.start(True)
+    watch.take_over(server)
+    try:
+        native = watch.observer
+        assert not isinstance(native, watchdog.observers.polling.PollingObserver) and native.is_alive()
+        assert server._watch_refs[str(docs)] in native._handlers
+        assert server._watch_refs[str(cfg)] in server.observer._handlers  # the file stays polled
+        server.unwatch(str(docs))
+        assert not native._handlers
+    finally:
+        server.observer.stop()
+    native.join(5)
+    assert not native.is_alive()
+
+    class Other:
+        observer = None
+
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.vaultsite"):
+        watch.take_over(Other())
+    assert "speed-up native_watch is off" in caplog.text

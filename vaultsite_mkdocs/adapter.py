@@ -57,6 +57,7 @@ from .sitesearch import report_site_search, site_search_files, skip_material_ind
 from .scan import vault_sources
 from .serve import IncrementalServe
 from .templates import TemplateCache
+from .watch import NativeWatch
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
@@ -121,6 +122,7 @@ class VaultAdapter:
         self.templates = TemplateCache(self)
         self.nav_cache = NavCache(self)  # the navigation sidebar once per folder
         self.buildcache = BuildCache(self)
+        self.watch = NativeWatch(self)  # mkdocs serve: folders watched by the kernel, not by polling
         self._registry_files: tuple = ()
         self._registry: Registry | None = None
         self._synonym_files: tuple = ()
@@ -158,6 +160,7 @@ class VaultAdapter:
         self.tokenizer.start(wanted["search_tokenizer"])
         self.nav_cache.start(wanted["nav_cache"])
         self.templates.start(wanted["template_cache"] and self.serving.on)
+        self.watch.start(wanted["native_watch"] and self.serving.command == "serve")
         # ``mkdocs build`` with the build cache keeps what serve keeps, on disk (buildcache.py).
         cached = (self.serving.command == "build" and self.buildcache.active and wanted["build_cache"]
                   and wanted["incremental_serve"])
@@ -352,6 +355,11 @@ class VaultAdapter:
             else:
                 stamps.append(os.path.getmtime(path))
         return (len(stamps), max(stamps, default=0))
+
+    def on_serve(self, server):
+        """``mkdocs serve``, once, before it serves: folders watched natively (``watch.py``)."""
+        self.watch.take_over(server)
+        return server
 
     def on_build_error(self, error) -> None:
         run = self.parallel.run

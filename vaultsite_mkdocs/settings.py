@@ -72,6 +72,7 @@ class Speedups(base.Config):
     template_cache = c.Type(bool, default=True)  # theme templates compiled once per serve session
     build_cache = c.Type(bool, default=True)  # mkdocs build renders only changed pages (.cache/vaultsite/)
     nav_cache = c.Type(bool, default=True)  # the navigation sidebar rendered once per folder, not per page
+    native_watch = c.Type(bool, default=True)  # mkdocs serve learns of changes from the kernel, not by polling
 
 
 class VaultSettings(base.Config):
