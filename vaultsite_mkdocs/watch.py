@@ -34,6 +34,10 @@ log = logging.getLogger("mkdocs.plugins.vaultsite")
 class NativeWatch(Speedup):
     name = "native_watch"
 
+    def __init__(self, adapter) -> None:
+        super().__init__(adapter)
+        self.observer = None  # the native observer, once it watches
+
     def check(self) -> str | None:
         try:
             import watchdog.events  # noqa: F401, PLC0415
