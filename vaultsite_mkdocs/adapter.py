@@ -128,6 +128,7 @@ class VaultAdapter:
         self._synonym_files: tuple = ()
         self._synonyms: dict | None = None
         self.graph_memo: dict = {}  # graph files last written (mkdocs serve writes only changes)
+        self.search_shards: dict | None = None  # search shard files last written (mkdocs serve)
 
     # -- helpers the speed-ups call ----------------------------------------------------------
     def note_for_page(self, page_src: str) -> Note | None:
@@ -562,15 +563,18 @@ class VaultAdapter:
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         if self.serving.on:  # threads run: no fork
-            files = forkpool.Background(lambda: site_search_files(vault, site, material_search), fork=False)
+            shards = self.search_shards  # the serve folder holds what the last rebuild wrote
+            files = forkpool.Background(lambda: site_search_files(vault, site, material_search, None, shards),
+                                        fork=False)
         else:
             # The search index's files are written by a child while this process writes the
             # graph's.  (A second child for the graph would hold a second copy of every page
             # of the heap it reads: about 150 MB at 5,000 notes.)
             fork = threading.active_count() == 1 and hasattr(os, "fork")
-            last = self.buildcache.in_site("search_key")
+            last, shards = self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
             gc.freeze()  # what this build made since the page pass: left alone by the child's collector
-            files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last), fork=fork)
+            files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last, shards),
+                                        fork=fork)
         if settings["graph"]:
             # Only the graph files that changed are written: in mkdocs serve against the
             # digests it keeps, in a cached build keeping the site folder against the cache's.
@@ -578,6 +582,8 @@ class VaultAdapter:
             self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
         indexed = report_site_search(files.result())  # the children are done: every file of the site is written
         self.buildcache.search_key = indexed.key if indexed is not None else None
+        # Shard files and the digests of their postings, for the next build (or serve rebuild).
+        self.search_shards = self.buildcache.search_shards = indexed.shards_written if indexed is not None else None
         # A full build that wrote over the last site: the files it did not write go.
         self.buildcache.prune_unwritten(site, keep=(search.BUNDLE,))
         if serve is not None:

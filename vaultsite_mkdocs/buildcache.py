@@ -185,6 +185,7 @@ class BuildCache(Speedup):
         self.related: tuple | None = None  # its related notes and their inputs' digest
         #: the digest of the pages the search index in ``site/`` holds (``sitesearch``)
         self.search_key: str | None = None
+        self.search_shards: dict | None = None  # search shard files -> (postings digest, size)
         #: graph file -> the digest of its bytes in ``site/`` (``graph.write_graph``)
         self.graph_memo: dict | None = None
         self.use = False  # this build renders only changed pages
@@ -298,7 +299,7 @@ class BuildCache(Speedup):
     # -- before MkDocs' build --------------------------------------------------------------
     def prepare(self, config, dirty: bool) -> bool:
         """Read the cache; True when this build may keep ``site/`` and skip unchanged pages."""
-        self.state = self.facts = self.related = self.search_key = self.graph_memo = None
+        self.state = self.facts = self.related = self.search_key = self.graph_memo = self.search_shards = None
         self.use = False
         self.page_log.records = {}
         self.page_problems = {}
@@ -472,6 +473,7 @@ class BuildCache(Speedup):
             "site_dir": config.site_dir,
             "facts": cache.facts,
             "search_key": self.search_key,
+            "search_shards": self.search_shards,
             "graph": self.graph_memo,
             "related": cache.related_memo,
             "cleaned": cache.cleaned,

@@ -55,12 +55,13 @@ def write_site_search(vault, site_dir: str, material: bool) -> search.SearchInde
 
 
 def site_search_files(vault, site_dir: str, material: bool,
-                      last_key: str | None = None) -> search.SearchIndexResult | None:
+                      last_key: str | None = None, shards: dict | None = None) -> search.SearchIndexResult | None:
     """:func:`write_site_search` without its log lines (a forked child may run it).
 
     ``last_key``: the digest of the pages indexed by the last build, when the site folder is
     known to hold that build's index untouched (the build cache checked it); the same pages
-    again leave it as it is."""
+    again leave it as it is. ``shards``: the last index's ``shards_written`` (see
+    :func:`vaultsite.search.write_search_index`)."""
     bundle = os.path.join(site_dir, *search.BUNDLE.split("/"))
     if material:
         if os.path.isdir(bundle):  # a stale index would shadow Material's search
@@ -71,9 +72,10 @@ def site_search_files(vault, site_dir: str, material: bool,
     # vault's order, which may differ between two builds of the same vault.
     key = digest((search.FORMAT, sorted({url: tuple(rec) for url, rec in pages}.items())))
     if key == last_key and os.path.isfile(os.path.join(bundle, "meta.json")):
-        result = search.SearchIndexResult(pages=len({url for url, _ in pages}), unchanged=True)
+        result = search.SearchIndexResult(pages=len({url for url, _ in pages}), unchanged=True,
+                                          shards_written=dict(shards or {}))
     else:
-        result = search.write_search_index(pages, bundle)
+        result = search.write_search_index(pages, bundle, shards)
     result.key = key
     search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
     return result
