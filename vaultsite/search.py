@@ -34,9 +34,7 @@ No MkDocs here: tests call these functions directly.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import marshal
 import os
 import re
 import time
@@ -261,11 +259,14 @@ class _Writer:
         for folder in FOLDERS:
             (root / folder).mkdir(parents=True, exist_ok=True)
 
-    def write(self, rel: str, data: bytes) -> None:
-        path = self.root / rel
+    def _keep(self, rel: str, size: int) -> None:
         self.kept.add(rel)
         self.result.files += 1
-        self.result.bytes += len(data)
+        self.result.bytes += size
+
+    def write(self, rel: str, data: bytes) -> None:
+        path = self.root / rel
+        self._keep(rel, len(data))
         if not self.fresh:
             try:
                 if path.stat().st_size == len(data) and path.read_bytes() == data:
@@ -283,9 +284,7 @@ class _Writer:
                 return False
         except OSError:
             return False
-        self.kept.add(rel)
-        self.result.files += 1
-        self.result.bytes += size
+        self._keep(rel, size)
         return True
 
     def prune(self) -> None:
@@ -309,6 +308,8 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     when ``out_dir`` holds that index: a shard whose postings have the same digest, and whose
     file is still there with that size, is not encoded again (JSON-encoding the 1,024 shards of
     a 5,000-note vault to compare them took 1.6 s; digesting their postings 0.4 s)."""
+    from .incremental import digest  # noqa: PLC0415 - incremental imports build, which imports this module
+
     started = time.perf_counter()
     result = SearchIndexResult()
     docs = sorted({url: rec for url, rec in pages}.items())
@@ -334,7 +335,7 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     for n, bucket in enumerate(buckets):
         bucket.sort()
         name = f"shards/{n}.json"
-        mark = hashlib.blake2b(marshal.dumps((bucket, [index[t] for t in bucket])), digest_size=16).hexdigest()
+        mark = digest((bucket, [index[t] for t in bucket]))
         last = known.get(name) if known else None
         if last is not None and last[0] == mark and writer.still_there(name, last[1]):
             result.shards_written[name] = last
