@@ -9,6 +9,7 @@ between rebuilds, so a rebuild re-reads only what changed.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import posixpath
 import threading
@@ -100,7 +101,6 @@ class NoteFacts:
     anchors: dict[str, str] = field(default_factory=dict)  # heading/block -> anchor id
     event_companies: dict = field(default_factory=dict)  # registry fingerprint -> company ids per event
     company_summary: dict = field(default_factory=dict)  # registry fingerprint -> _mention_summary
-    mentions: dict = field(default_factory=dict)  # registry fingerprint -> list[Mention]
     links: LinkMemo | None = None  # this version's links as last resolved (mkdocs serve)
     plain: bool = False  # published as plain text (vaultsite.limits): nothing is read from it
     search: object = None  # the note's search record (vaultsite.search.note_record)
@@ -275,7 +275,7 @@ def read_note(source: Source) -> NoteFacts:
     note.problems.extend(limited)
     if plain is not None:  # published as it is: nothing in it is read as links, tags or dates
         note.body = plain
-        return NoteFacts(note, discovered=[], mentions={_base_fingerprint(): []},
+        return NoteFacts(note, discovered=[],
                          company_summary={_base_fingerprint(): {}}, plain=True,
                          search=search_mod.note_record(note))
     facts = NoteFacts(note)
@@ -297,8 +297,7 @@ def read_note(source: Source) -> NoteFacts:
     fingerprint = _base_fingerprint()
     facts.discovered = registry.discover(parsed)
     titled = parsed.with_title(note.title)
-    mentions = registry.find_mentions(titled)
-    facts.mentions = {fingerprint: mentions}
+    mentions = registry.find_mentions(titled)  # not kept: the summary is what the build reads
     facts.company_summary = {fingerprint: _mention_summary(note, mentions, titled, facts.raw_links, registry)}
     facts.event_companies = {fingerprint: [_ids(registry.find_mentions(ev.text)) for ev in events]}
     return facts
@@ -908,11 +907,8 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
         facts = facts_by_src[note.src]
         summary = facts.company_summary.get(fingerprint)
         if summary is None:
-            mentions = facts.mentions.get(fingerprint)
-            if mentions is None:
-                # a note published as plain text (vaultsite.limits) names no company
-                mentions = [] if facts.plain else registry.find_mentions(ParsedNote(note.body).with_title(note.title))
-                facts.mentions = {fingerprint: mentions}
+            # a note published as plain text (vaultsite.limits) names no company
+            mentions = [] if facts.plain else registry.find_mentions(ParsedNote(note.body).with_title(note.title))
             summary = facts.company_summary[fingerprint] = _mention_summary(note, mentions, None, facts.raw_links,
                                                                             registry)
         ids = list(summary)
@@ -922,10 +918,10 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
                 ids.insert(0, own)
         vault.note_companies[note.src] = ids
         for cid in ids:
-            ctx, count, sentences, linked = summary.get(cid, ("", 0, (), 0))
+            ctx, count, sentences, linked, mdig = summary.get(cid) or _NO_MENTION
             notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
                                   "date": note.date, "context": ctx, "count": count, "linked": linked,
-                                  "mentions": sentences})
+                                  "mentions": sentences, "mdig": mdig})
     vault.registry = registry
     vault.company_notes = dict(notes_of)
     for company in registry.companies():
@@ -1024,7 +1020,17 @@ def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, lin
                 kept[-1] = (sentence, True)
         elif len(kept) < MENTIONS_PER_NOTE:
             kept.append((sentence, linked))
-    return {cid: (ctx, n, tuple(kept), k) for cid, (ctx, n, kept, k, _) in out.items()}
+    # The fifth item digests the other four: a company page compares its notes' digests, not
+    # every sentence of every note, to tell whether it changed (``render.company_section``).
+    return {cid: (ctx, n, tuple(kept), k, _mention_digest(ctx, n, kept, k)) for cid, (ctx, n, kept, k, _) in out.items()}
+
+
+def _mention_digest(ctx: str, count: int, sentences, linked: int) -> str:
+    data = marshal.dumps((ctx, count, tuple(sentences), linked), 2)
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+_NO_MENTION = ("", 0, (), 0, _mention_digest("", 0, (), 0))
 
 
 @lru_cache(maxsize=1)

@@ -499,12 +499,13 @@ def _pager(srcs: list[str], here: int) -> list[dict]:
 
 
 def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dict], href_key: str | None,
-              view=None, views=None, skip=frozenset(), start: int = 0, **context) -> dict[str, str]:
+              view=None, views=None, skip=frozenset(), start: int = 0, row=None, **context) -> dict[str, str]:
     """A listing over ``srcs`` (``build.paged_srcs``), ``PAGE_SIZE`` entries a page; each entry's
     ``href_key`` holds the target page src, made relative to the page it lands on (or
     ``view(entry, page src)`` makes the entry, or ``views(entries, page src)`` makes a page's
     entries at once); a callable in ``context`` is called with the page's src.  The pages
-    before ``start`` and those in ``skip`` are not made."""
+    before ``start`` and those in ``skip`` are not made.  ``row(entry)``: what of an entry the
+    page shows, compared in its place to tell whether the page changed."""
     out = {}
     for i, src in enumerate(srcs):
         if i < start or src in skip:
@@ -523,7 +524,8 @@ def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dic
         # The entries' links follow from the raw entries and the page: compared first, made
         # only for a page that changed (a serve rebuild or a cached build).  ``views`` is a
         # function of the raw entries and the page too.
-        out[src] = _by_inputs(memo if view is None else None, (template, src), (chunk, srcs, ctx), build)
+        compared = chunk if row is None else [row(n) for n in chunk]
+        out[src] = _by_inputs(memo if view is None else None, (template, src), (compared, srcs, ctx), build)
     return out
 
 
@@ -768,15 +770,22 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     unchanged: they are compared before the listing (thousands of entries for a company
     every note mentions) is even assembled."""
     company = vault.registry.get(company_id)
-    listed = vault.company_notes.get(company_id, [])
+    listed = [_mention_row(n) for n in vault.company_notes.get(company_id, [])]
     inputs = (
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
         company.exchange, company.country, company.discovered, company.evidence, listed,
         vault.events_by_company.get(company_id, []),
-        [vault.note_companies.get(n["src"], []) for n in listed], _names_key(vault), vault.language,
+        [vault.note_companies.get(n[0], []) for n in listed], _names_key(vault), vault.language,
     )
     return _by_inputs(vault.page_memo, ("company", company_id, src), inputs,
                       lambda: _company_section(vault, company, company_id, src))
+
+
+def _mention_row(n: dict) -> tuple:
+    """What a company's listing shows of one note, its sentences by their digest (``mdig``,
+    made once when the note was read): compared in place of the sentences, thousands of them
+    on the page of a company every note names."""
+    return (n["src"], n["url"], n["title"], n["date"], n.get("page_src"), n["mdig"])
 
 
 #: The most mention sentences one company page (or one further page of its notes) quotes:
@@ -834,7 +843,7 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
         listed = [{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in notes
                   if vault.index.notes[n["src"]].page_src != src]
         pages = _paginate(vault.page_memo, "company_notes.md.j2", srcs, listed, "page_src",
-                          views=_mention_views, skip=existing, start=1,
+                          views=_mention_views, skip=existing, start=1, row=_mention_row,
                           name=company.name, total=len(listed), L=_labels(vault), company_href=lambda here, src=src: _rel(here, src))
         out.update(pages)
     return out
