@@ -64,6 +64,7 @@ class IncrementalServe(Speedup):
         self.search: dict[str, bytes] | None = None  # page URL -> its serialised search entries
         self.vault_json: dict = {}  # note src -> (signature, serialised vault.json entry)
         self.rebuild: set[str] | None = None
+        self.generated_sigs: dict[str, tuple[str, str]] = {}  # see incremental.generated_signatures
         self.removed_urls: set[str] = set()
         self.removed_dests: set[str] = set()
         self.rebuilt_urls: set[str] | None = None
@@ -104,7 +105,7 @@ class IncrementalServe(Speedup):
         """Signatures of every page; in an incremental rebuild, mark which pages to render."""
         versions = {s.src: (s.size, s.mtime, s.ctime) for s in sources}
         sigs = incremental.note_signatures(vault, versions)
-        sigs.update(incremental.generated_signatures(generated))
+        sigs.update(incremental.generated_signatures(generated, self.generated_sigs))
         for cid, src in vault.company_pages.items():  # a user's company note carries a generated section
             if src in sigs and src not in generated:
                 sigs[src] = incremental.combine(sigs[src], render.company_section(vault, cid, src))
