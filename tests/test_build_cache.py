@@ -270,3 +270,32 @@ def test_warnings_of_pages_the_cache_skips_still_fail_strict(tmp_path):
     assert sorted(line for line in second.splitlines() if line.startswith("WARNING")) == warnings
     assert (cfg.parent / "site" / "problems.md").read_text(encoding="utf-8") == \
         (_clean_build(tmp_path, docs) / "problems.md").read_text(encoding="utf-8")
+
+
+def test_a_company_listing_over_several_pages_follows_each_change(tmp_path):
+    """A company 450 notes name: its page and two further listing pages, reused whole or made
+    again as the notes change (``render.company_note_pages``), always as a fresh build makes them."""
+    docs = tmp_path / "docs"
+    for i in range(450):
+        path = docs / "노트" / f"노트 {i:03d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        day = f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        path.write_text(f"---\ndate: {day}\n---\n# 노트 {i:03d}\n\n삼성전자가 {i}번째로 나온다. #메모\n",
+                        encoding="utf-8")
+    (docs / "기타.md").write_text("# 기타\n\n회사 이야기가 없는 노트.\n", encoding="utf-8")
+    cfg = _project(tmp_path, "cached", docs)
+    code, log = _mkdocs(cfg)
+    assert code == 0, log[-3000:]
+    site = cfg.parent / "site"
+    assert list(site.glob("companies/*/page/3/index.html")), "the listing takes three pages"
+    edits = [
+        ("노트/노트 449.md", "---\ndate: 2023-01-02\n---\n# 노트 449\n\n삼성전자의 문장을 바꿨다. #메모\n"),
+        ("기타.md", "# 기타\n\n여전히 회사가 없는 노트, 본문만 바뀜.\n"),
+        ("노트/맨 위.md", "---\ndate: 2025-06-01\n---\n# 맨 위\n\n가장 새 노트가 삼성전자를 말한다.\n"),
+        ("노트/노트 000.md", "---\ndate: 2023-01-01\n---\n# 노트 000\n\n이제 회사 이야기가 없다.\n"),
+    ]
+    for rel, text in edits:
+        (docs / rel).write_text(text, encoding="utf-8")
+        code, log = _mkdocs(cfg)
+        assert code == 0 and "incremental rebuild of" in log, log[-3000:]
+        _same_site(site, _clean_build(tmp_path, docs), rel)

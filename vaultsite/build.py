@@ -595,8 +595,7 @@ def company_note_srcs(vault: Vault, company_id: str) -> list[str]:
     """The pages a company's listing of notes takes: its page, then ``<page>/page/2.md``...
     (the company's own note, when it is the page, is not listed)."""
     src = vault.company_pages[company_id]
-    listed = sum(1 for n in vault.company_notes.get(company_id, [])
-                 if n["src"] not in vault.index.notes or vault.index.notes[n["src"]].page_src != src)
+    listed = sum(1 for n in vault.company_notes.get(company_id, []) if n["page_src"] != src)
     return paged_srcs(src, listed)
 
 
@@ -921,7 +920,10 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
             ctx, count, sentences, linked, mdig = summary.get(cid) or _NO_MENTION
             notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
                                   "date": note.date, "context": ctx, "count": count, "linked": linked,
-                                  "mentions": sentences, "mdig": mdig})
+                                  "mentions": sentences, "page_src": note.page_src,
+                                  # what a company page shows of the note, compared to tell
+                                  # whether the page changed (render.company_section)
+                                  "row": (note.src, note.url, note.title, note.date, note.page_src, mdig)})
     vault.registry = registry
     vault.company_notes = dict(notes_of)
     for company in registry.companies():

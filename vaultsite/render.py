@@ -770,7 +770,7 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     unchanged: they are compared before the listing (thousands of entries for a company
     every note mentions) is even assembled."""
     company = vault.registry.get(company_id)
-    listed = [_mention_row(n) for n in vault.company_notes.get(company_id, [])]
+    listed = [n["row"] for n in vault.company_notes.get(company_id, [])]
     inputs = (
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
         company.exchange, company.country, company.discovered, company.evidence, listed,
@@ -782,10 +782,10 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
 
 
 def _mention_row(n: dict) -> tuple:
-    """What a company's listing shows of one note, its sentences by their digest (``mdig``,
-    made once when the note was read): compared in place of the sentences, thousands of them
-    on the page of a company every note names."""
-    return (n["src"], n["url"], n["title"], n["date"], n.get("page_src"), n["mdig"])
+    """What a company's listing shows of one note, its sentences by their digest (made once
+    when the note was read, ``build._companies``): compared in place of the sentences,
+    thousands of them on the page of a company every note names."""
+    return n["row"]
 
 
 #: The most mention sentences one company page (or one further page of its notes) quotes:
@@ -811,8 +811,8 @@ def _mention_views(entries: list[dict], here: str, hrefs: dict | None = None) ->
 
 def _company_section(vault: Vault, company, company_id: str, src: str) -> str:
     notes = sorted(vault.company_notes.get(company_id, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
-    listed = [n for n in notes if vault.index.notes[n["src"]].page_src != src]
-    note_views = _mention_views([{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in listed[:PAGE_SIZE]], src)
+    listed = [n for n in notes if n["page_src"] != src]
+    note_views = _mention_views(listed[:PAGE_SIZE], src)
     srcs = paged_srcs(src, len(listed))
     events = [_event_view(vault, e, src) for e in vault.events_by_company.get(company_id, [])]
     co = Counter()
@@ -834,18 +834,34 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
     """The rest of a company's listing of notes when it has more than ``PAGE_SIZE``
     (``companies/<id>/page/2.md``, ...); its page holds the first ``PAGE_SIZE``."""
     out: dict[str, str] = {}
+    memo = vault.page_memo
     for cid, src in vault.company_pages.items():
         srcs = build_mod.company_note_srcs(vault, cid)
         if len(srcs) < 2:
             continue
         company = vault.registry.get(cid)
-        notes = sorted(vault.company_notes.get(cid, []), key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
-        listed = [{**n, "page_src": vault.index.notes[n["src"]].page_src} for n in notes
-                  if vault.index.notes[n["src"]].page_src != src]
-        pages = _paginate(vault.page_memo, "company_notes.md.j2", srcs, listed, "page_src",
+        notes = vault.company_notes.get(cid, [])
+        # A company's listing unchanged as a whole (most companies when one note changes):
+        # its pages are last build's, not compared page by page.
+        whole = None
+        if memo is not None:
+            whole = stable_digest(([n["row"] for n in notes], srcs, company.name, vault.language))
+            got = memo.get(("company_notes", cid))
+            kept = [memo.get(("company_notes.md.j2", s)) for s in srcs[1:]]
+            if got is not None and got[0] == whole and all(kept):
+                out.update((s, k[1]) for s, k in zip(srcs[1:], kept) if s not in existing)
+                continue
+            # Made again below; until all its pages are in the memo, no whole-listing entry
+            # may vouch for them.
+            memo.pop(("company_notes", cid), None)
+        notes = sorted(notes, key=lambda n: (n.get("date") or "", n["title"]), reverse=True)
+        listed = [n for n in notes if n["page_src"] != src]
+        pages = _paginate(memo, "company_notes.md.j2", srcs, listed, "page_src",
                           views=_mention_views, skip=existing, start=1, row=_mention_row,
                           name=company.name, total=len(listed), L=_labels(vault), company_href=lambda here, src=src: _rel(here, src))
         out.update(pages)
+        if memo is not None and not existing.intersection(srcs[1:]):  # every page made just now
+            memo[("company_notes", cid)] = (whole, None)
     return out
 
 
