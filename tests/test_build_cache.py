@@ -282,7 +282,7 @@ def test_a_company_listing_over_several_pages_follows_each_change(tmp_path):
         day = f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
         path.write_text(f"---\ndate: {day}\n---\n# 노트 {i:03d}\n\n삼성전자가 {i}번째로 나온다. #메모\n",
                         encoding="utf-8")
-    (docs / "기타.md").write_text("# 기타\n\n회사 이야기가 없는 노트.\n", encoding="utf-8")
+    (docs / "기타.md").write_text("# 기타\n\n회사 이야기가 없는 노트. SK하이닉스는 나온다.\n", encoding="utf-8")
     cfg = _project(tmp_path, "cached", docs)
     code, log = _mkdocs(cfg)
     assert code == 0, log[-3000:]
@@ -290,7 +290,10 @@ def test_a_company_listing_over_several_pages_follows_each_change(tmp_path):
     assert list(site.glob("companies/*/page/3/index.html")), "the listing takes three pages"
     edits = [
         ("노트/노트 449.md", "---\ndate: 2023-01-02\n---\n# 노트 449\n\n삼성전자의 문장을 바꿨다. #메모\n"),
-        ("기타.md", "# 기타\n\n여전히 회사가 없는 노트, 본문만 바뀜.\n"),
+        ("기타.md", "# 기타\n\n본문만 바뀐 노트. SK하이닉스는 그대로 나온다.\n"),
+        # the same sentence naming 삼성전자, and another company beside it ("named together")
+        ("노트/노트 100.md", "---\ndate: 2023-05-17\n---\n# 노트 100\n\n삼성전자가 100번째로 나온다. #메모\n\n"
+                          "SK하이닉스도 나온다.\n"),
         ("노트/맨 위.md", "---\ndate: 2025-06-01\n---\n# 맨 위\n\n가장 새 노트가 삼성전자를 말한다.\n"),
         ("노트/노트 000.md", "---\ndate: 2023-01-01\n---\n# 노트 000\n\n이제 회사 이야기가 없다.\n"),
     ]

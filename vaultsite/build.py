@@ -916,6 +916,9 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
             if own and own not in ids:
                 ids.insert(0, own)
         vault.note_companies[note.src] = ids
+        # What a company page shows of the note, the same for every company it names
+        # (the other companies count towards "named together"): compared as one digest.
+        shown = _mention_digest(note.src, note.url, (note.title, note.date, note.page_src), tuple(ids))
         for cid in ids:
             ctx, count, sentences, linked, mdig = summary.get(cid) or _NO_MENTION
             notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
@@ -923,7 +926,7 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
                                   "mentions": sentences, "page_src": note.page_src,
                                   # what a company page shows of the note, compared to tell
                                   # whether the page changed (render.company_section)
-                                  "row": (note.src, note.url, note.title, note.date, note.page_src, mdig)})
+                                  "row": (shown, mdig)})
     vault.registry = registry
     vault.company_notes = dict(notes_of)
     for company in registry.companies():
@@ -1027,8 +1030,12 @@ def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, lin
     return {cid: (ctx, n, tuple(kept), k, _mention_digest(ctx, n, kept, k)) for cid, (ctx, n, kept, k, _) in out.items()}
 
 
-def _mention_digest(ctx: str, count: int, sentences, linked: int) -> str:
-    data = marshal.dumps((ctx, count, tuple(sentences), linked), 2)
+def _mention_digest(*parts) -> str:
+    parts = tuple(tuple(p) if isinstance(p, list) else p for p in parts)
+    try:
+        data = marshal.dumps(parts, 2)
+    except ValueError:  # not plain data (see incremental.digest)
+        data = repr(parts).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 

@@ -774,17 +774,17 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
     inputs = (
         company.name, tuple(company.aliases), tuple(company.tickers), tuple(company.exact),
         company.exchange, company.country, company.discovered, company.evidence, listed,
-        vault.events_by_company.get(company_id, []),
-        [vault.note_companies.get(n[0], []) for n in listed], _names_key(vault), vault.language,
+        vault.events_by_company.get(company_id, []), _names_key(vault), vault.language,
     )
     return _by_inputs(vault.page_memo, ("company", company_id, src), inputs,
                       lambda: _company_section(vault, company, company_id, src))
 
 
 def _mention_row(n: dict) -> tuple:
-    """What a company's listing shows of one note, its sentences by their digest (made once
-    when the note was read, ``build._companies``): compared in place of the sentences,
-    thousands of them on the page of a company every note names."""
+    """What a company's page shows of one note, as two digests made in ``build._companies``:
+    the note (its page, title, date and the companies it names) and its sentences naming the
+    company (made once when the note was read).  Compared in place of the entries, thousands
+    of them on the page of a company every note names."""
     return n["row"]
 
 
