@@ -9,7 +9,6 @@ between rebuilds, so a rebuild re-reads only what changed.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import posixpath
 import threading
@@ -1031,12 +1030,9 @@ def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, lin
 
 
 def _mention_digest(*parts) -> str:
-    parts = tuple(tuple(p) if isinstance(p, list) else p for p in parts)
-    try:
-        data = marshal.dumps(parts, 2)
-    except ValueError:  # not plain data (see incremental.digest)
-        data = repr(parts).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
+    from .incremental import digest  # here: incremental imports this module
+
+    return digest(parts)
 
 
 _NO_MENTION = ("", 0, (), 0, _mention_digest("", 0, (), 0))
