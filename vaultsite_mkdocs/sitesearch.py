@@ -55,9 +55,12 @@ def write_site_search(vault, site_dir: str, material: bool) -> search.SearchInde
 
 
 def site_search_files(vault, site_dir: str, material: bool,
-                      last_key: str | None = None, shards: dict | None = None) -> search.SearchIndexResult | None:
+                      last_key: str | None = None, shards: dict | None = None,
+                      shrink: bool = True) -> search.SearchIndexResult | None:
     """:func:`write_site_search` without its log lines (a forked child may run it).
 
+    ``shrink=False`` leaves Material's ``search/search_index.json`` alone (a child started
+    before Material wrote it: :func:`shrink_site_material_index` after).
     ``last_key``: the digest of the pages indexed by the last build, when the site folder is
     known to hold that build's index untouched (the build cache checked it); the same pages
     again leave it as it is. ``shards``: the last index's ``shards_written`` (see
@@ -77,8 +80,13 @@ def site_search_files(vault, site_dir: str, material: bool,
     else:
         result = search.write_search_index(pages, bundle, shards)
     result.key = key
-    search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
+    if shrink:  # else the caller does it, once Material's search plugin has written the file
+        shrink_site_material_index(site_dir)
     return result
+
+
+def shrink_site_material_index(site_dir: str) -> None:
+    search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
 
 
 def report_site_search(result: search.SearchIndexResult | None) -> None:
