@@ -111,9 +111,32 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
     # A key every note holds says nothing (weight 0): it is dropped, like a stop word.
     keys = [[k for k in ks if weight[k] > 0] for ks in keys]
     keyset = [frozenset(ks) for ks in keys]
-    hubset = [frozenset(k for k in ks if len(postings[k]) > hub_cap) for ks in keys]  # a note's hub keys
+    is_hub = [len(p) > hub_cap for p in postings]
+    hubset = [frozenset([k for k in ks if is_hub[k]]) for ks in keys]  # a note's hub keys
     link_w = [LINK_WEIGHT * idf(len(o)) if o else 0.0 for o in out]
     titles = [fold(by_src[s].title) for s in srcs]
+    # Reasons list a kind's keys heaviest first (ties by value): one order of every key,
+    # kinds in _KINDS order, made once, so a pair's shared keys sort as integers.
+    kind_order = {k: n for n, k in enumerate(_KINDS)}
+    rank = [0] * len(key_of)
+    for r, k in enumerate(sorted(range(len(key_of)),
+                                 key=lambda k: (kind_order[key_of[k][0]], -weight[k], key_of[k][1]))):
+        rank[k] = r
+    shown: dict[int, str] = {}  # key number -> the name a reason shows
+
+    def name_of(k: int) -> str:
+        name = shown.get(k)
+        if name is None:
+            kind, value = key_of[k]
+            if kind == "company":
+                name = company_name(value)
+            elif kind == "tag":
+                name = "#" + value
+            else:
+                name = by_src[value].title
+            shown[k] = name
+        return name
+
     result: dict[str, list[dict]] = {}
     for i, src in enumerate(srcs):
         # Rare keys and direct links: every note holding them, scored as it is met.
@@ -151,15 +174,10 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
         linked = set(out[i]) | set(incoming[i])
         mine = keyset[i]
         for neg, _, other in best:
-            shared: dict[str, list[str]] = {}
-            for k in mine & keyset[other]:
-                kind, value = key_of[k]
-                shared.setdefault(kind, []).append((-weight[k], value))
-            if other in linked:
-                shared["link"] = []
             n = by_src[srcs[other]]
             rows.append({"src": n.src, "url": n.url, "title": n.title, "score": round(-neg, 3),
-                         "reasons": _reasons(shared, by_src, company_name, L)})
+                         "reasons": _reasons(sorted(mine & keyset[other], key=rank.__getitem__),
+                                             other in linked, key_of, name_of, L)})
         result[src] = rows
     return result
 
@@ -178,8 +196,8 @@ def _top(partial: dict[int, float], hubs: frozenset, weight: list, hubset: list,
     best: list = []  # the best rows so far, best first
     worst = -1.0  # the score of the last of ``limit`` rows once there are as many
     # Partial ties keep the candidates' order of discovery, which the vault alone decides.
-    ranked = sorted(partial.items(), key=itemgetter(1), reverse=True)
-    for other, s in ranked[:MAX_SCORED]:
+    # (nlargest is sorted(..., reverse=True)[:n], ties in their order, without sorting them all.)
+    for other, s in heapq.nlargest(MAX_SCORED, partial.items(), key=itemgetter(1)):
         if s + bound < worst:
             break
         shared = hubs & hubset[other]
@@ -200,23 +218,25 @@ def _top(partial: dict[int, float], hubs: frozenset, weight: list, hubset: list,
     return best
 
 
-def _reasons(shared: dict[str, list], by_src: dict, company_name, L: dict) -> list[dict]:
+def _reasons(shared: list[int], linked: bool, key_of: list, name_of, L: dict) -> list[dict]:
     """Why two notes are related, in a fixed order of kinds: companies, tags, a direct link,
     shared links, notes citing both; within a kind the rarest (heaviest) key first.
-    ``shared``: kind -> [(-weight, value)]."""
+    ``shared``: the key numbers the two notes share, in that order (``rank``); ``linked``: one
+    links to the other."""
     out = []
+    kinds: dict[str, list[str]] = {}
+    for k in shared:
+        names = kinds.get(key_of[k][0])
+        if names is None:
+            kinds[key_of[k][0]] = [name_of(k)]
+        elif len(names) < REASON_NAMES:
+            names.append(name_of(k))
+    if linked:
+        kinds["link"] = []
     for kind in _KINDS:
-        if kind not in shared:
+        names = kinds.get(kind)
+        if names is None:
             continue
-        values = [v for _, v in sorted(shared[kind])[:REASON_NAMES]]
-        if kind == "company":
-            names = [company_name(v) for v in values]
-        elif kind == "tag":
-            names = ["#" + v for v in values]
-        elif kind == "link":
-            names = []
-        else:
-            names = [by_src[v].title for v in values]
         text = L["related_" + kind] + (": " + ", ".join(names) if names else "")
         out.append({"kind": kind, "names": names, "text": text})
     return out
