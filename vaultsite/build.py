@@ -8,7 +8,9 @@ between rebuilds, so a rebuild re-reads only what changed.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
+import marshal
 import os
 import posixpath
 import threading
@@ -830,7 +832,16 @@ def _start_related(vault: Vault, cache: Cache) -> None:
 
     forking = hasattr(os, "fork") and threading.active_count() == 1
     if len(vault.notes) >= RELATED_FORK_MIN and forking:
-        vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
+        # The child reads the payload as one string of bytes, not the vault's objects: every
+        # object a forked child reads has its reference count written, and each heap page so
+        # written is copied (the child took 2.0 s of CPU at 5,000 notes reading the vault,
+        # against 1.2 s for the same work on fresh objects).
+        try:
+            blob = marshal.dumps(payload, 2)
+        except ValueError:
+            blob = None
+        job = (lambda: _related_from_blob(blob)) if blob is not None else (lambda: _related_of(vault, inputs))
+        vault.related_job = forkpool.Background(job)
         vault.related_done = keep
     elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
         vault.related_job = forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs))
@@ -838,6 +849,13 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     else:
         vault.related = _related_of(vault, inputs)
         keep(vault.related)
+
+
+def _related_from_blob(blob: bytes) -> dict[str, list[dict]]:
+    """:func:`related.related_from_payload` of a marshalled payload, in a child that exits
+    after it: the collector is off (its passes would walk, and copy, the parent's heap)."""
+    gc.disable()
+    return related_mod.related_from_payload(marshal.loads(blob))
 
 
 def _related_inputs(vault: Vault) -> tuple[dict[str, list[str]], dict[str, str]]:
