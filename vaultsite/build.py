@@ -820,7 +820,11 @@ def _start_related(vault: Vault, cache: Cache) -> None:
 
     inputs = _related_inputs(vault)
     payload = _related_payload(vault, inputs)
-    key = digest(payload)
+    try:  # digest(payload), keeping the marshalled bytes for the child below
+        blob = marshal.dumps(payload, 2)
+        key = hashlib.blake2b(blob, digest_size=16).hexdigest()
+    except ValueError:
+        blob, key = None, digest(payload)
     memo = cache.related_memo
     if memo is not None and memo[0] == key:
         vault.related = memo[1]
@@ -836,10 +840,6 @@ def _start_related(vault: Vault, cache: Cache) -> None:
         # object a forked child reads has its reference count written, and each heap page so
         # written is copied (the child took 2.0 s of CPU at 5,000 notes reading the vault,
         # against 1.2 s for the same work on fresh objects).
-        try:
-            blob = marshal.dumps(payload, 2)
-        except ValueError:
-            blob = None
         job = (lambda: _related_from_blob(blob)) if blob is not None else (lambda: _related_of(vault, inputs))
         vault.related_job = forkpool.Background(job)
         vault.related_done = keep
