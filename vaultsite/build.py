@@ -33,6 +33,7 @@ from . import dates as dates_mod
 from . import search as search_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
+from .digests import digest
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
 from .limits import bound_text
 from .links import LinkRecord, Resolver, extract_links, heading_anchors, heading_slugify
@@ -816,8 +817,6 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     serve`` and the build cache keep them in ``cache.related_memo``), else computed: in a
     child process when forking is safe (a cold build: nothing else runs yet), while this
     process makes the generated pages (the first reader of ``vault.related`` waits)."""
-    from .incremental import digest  # noqa: PLC0415 - incremental imports this module
-
     inputs = _related_inputs(vault)
     payload = _related_payload(vault, inputs)
     try:  # digest(payload), keeping the marshalled bytes for the child below
@@ -1048,7 +1047,6 @@ def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, lin
 
 
 def _mention_digest(*parts) -> str:
-    from .incremental import digest  # here: incremental imports this module
 
     return digest(parts)
 

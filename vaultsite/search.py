@@ -46,6 +46,7 @@ from typing import Iterable, NamedTuple
 
 from .links import plain_heading, toc_slugs
 from .parsed import ParsedNote, parse
+from .digests import digest
 
 #: The index folder inside the site.
 BUNDLE = "search/vaultsite"
@@ -308,7 +309,6 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     when ``out_dir`` holds that index: a shard whose postings have the same digest, and whose
     file is still there with that size, is not encoded again (JSON-encoding the 1,024 shards of
     a 5,000-note vault to compare them took 1.6 s; digesting their postings 0.4 s)."""
-    from .incremental import digest  # noqa: PLC0415 - incremental imports build, which imports this module
 
     started = time.perf_counter()
     result = SearchIndexResult()
