@@ -80,3 +80,7 @@ def on_serve(server, config, builder, **kwargs):
 
 def on_build_error(error, **kwargs):
     ADAPTER.on_build_error(error)
+
+
+def on_shutdown(**kwargs):
+    ADAPTER.on_shutdown()

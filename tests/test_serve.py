@@ -167,8 +167,15 @@ def test_new_note_is_served_and_backlinked(server):
         assert time.monotonic() < deadline, f"search index pages after the rebuild: {sorted(pages)}"
         time.sleep(0.2)
     assert "notes/DeepSeek/" in pages and "" in pages  # kept from the first build
-    status, raw = _get(base + "vault.json")
-    srcs = {n["src"] for n in json.loads(raw)["notes"]}
+    # vault.json is written by a thread once the rebuild's pages are (adapter.on_post_build).
+    deadline = time.monotonic() + 10
+    while True:
+        status, raw = _get(base + "vault.json")
+        srcs = {n["src"] for n in json.loads(raw)["notes"]}
+        if f"notes/{NEW_NOTE}.md" in srcs:
+            break
+        assert time.monotonic() < deadline, f"vault.json after the rebuild: {sorted(srcs)}"
+        time.sleep(0.2)
     assert {f"notes/{NEW_NOTE}.md", "notes/DeepSeek.md"} <= srcs
     new = next(n for n in json.loads(raw)["notes"] if n["src"] == "notes/DeepSeek.md")
     assert any(b["title"] == NEW_NOTE for b in new["backlinks"])

@@ -130,6 +130,8 @@ class VaultAdapter:
         self.graph_memo: dict = {}  # graph files last written (mkdocs serve writes only changes)
         self.search_shards: dict | None = None  # search shard files last written (mkdocs serve)
         self.early_search: forkpool.Background | None = None  # see _early_search
+        self.server = None  # mkdocs serve's LiveReloadServer (on_serve)
+        self.outputs: threading.Thread | None = None  # a serve rebuild's indexes being written
 
     # -- helpers the speed-ups call ----------------------------------------------------------
     def note_for_page(self, page_src: str) -> Note | None:
@@ -151,6 +153,7 @@ class VaultAdapter:
             self.buildcache.start(True)  # installs the wrapper; it reads the cache before each build
 
     def on_config(self, config):
+        self.join_outputs()  # the last serve rebuild's indexes are written before this build reads its state
         unpin()  # the last build's pages and vault, kept for its cache writer (buildcache.pin_until_exit)
         settings = settings_mod.load(config.extra.get("vaultsite"), os.path.dirname(config.config_file_path or "."),
                                      config.docs_dir)
@@ -383,7 +386,11 @@ class VaultAdapter:
     def on_serve(self, server):
         """``mkdocs serve``, once, before it serves: folders watched natively (``watch.py``)."""
         self.watch.take_over(server)
+        self.server = server
         return server
+
+    def on_shutdown(self) -> None:
+        self.join_outputs()
 
     def on_build_error(self, error) -> None:
         run = self.parallel.run
@@ -571,6 +578,38 @@ class VaultAdapter:
             known.add(p)
             vault.problems.append(p)
             log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+        if self.server is not None and self.serving.on and self.serve.incremental:
+            # A rebuild of mkdocs serve: the site's indexes (vault.json, the feeds, the graph's
+            # files, the merged search index, the problem report) are written by a thread once
+            # the pages are; MkDocs serves nothing while a build runs, so the pages show that
+            # much sooner (about 1 s of a rebuild at 5,000 notes). The next build waits for it.
+            self.outputs = threading.Thread(target=self._outputs_in_background, args=(config, state, vault),
+                                            name="vaultsite-outputs", daemon=True)
+            self.outputs.start()
+        else:
+            self._write_outputs(config, state, vault)
+        self.gc.build_ended(self.serving.on)
+
+    def join_outputs(self) -> None:
+        """Wait for the last serve rebuild's indexes (see ``on_post_build``)."""
+        job, self.outputs = self.outputs, None
+        if job is not None:
+            job.join()
+
+    def _outputs_in_background(self, config, state, vault) -> None:
+        started = time.perf_counter()
+        try:
+            self._write_outputs(config, state, vault)
+        except Exception as exc:  # noqa: BLE001 - the server goes on; the next rebuild writes them again
+            self.serve.sigs = {}  # (so that it does: every page's signature misses)
+            log.error("vaultsite: writing vault.json, the feeds, the graph or the search index failed: %s: %s",
+                      type(exc).__name__, exc)
+            return
+        log.debug("vaultsite: site indexes written %.2f s after the pages", time.perf_counter() - started)
+
+    def _write_outputs(self, config, state, vault) -> None:
+        """Everything of a build that is not a page: feeds, vault.json, the problem report, the
+        search index, the graph; then the build cache."""
         site = config.site_dir
         settings = state.settings
         material_search = self.serving.on or settings["search"] == "material"
@@ -580,9 +619,12 @@ class VaultAdapter:
         write_feeds(settings, vault, config)
         # In mkdocs serve, the entries of notes whose page did not change are reused.
         serve = self.serve if self.serve.active else None
-        with open(os.path.join(site, "vault.json"), "wb") as fh:
+        # Written aside and renamed: in mkdocs serve a request may read it while a thread writes it.
+        path = os.path.join(site, "vault.json")
+        with open(path + ".tmp", "wb") as fh:
             export.write_vault_json(fh, vault, serve.sigs if serve else None,
                                     serve.vault_json if serve else None)
+        os.replace(path + ".tmp", path)
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         early, self.early_search = self.early_search, None
@@ -620,4 +662,3 @@ class VaultAdapter:
             self.buildcache.remove_stale(site, state.dests)
             self.buildcache.save(self, config, state.dests)
         self.buildcache.end()
-        self.gc.build_ended(self.serving.on)

@@ -186,8 +186,9 @@ class IncrementalServe(Speedup):
             config = _material_json(data["config"]).encode("utf-8")
             # In page order, as a full build writes them (a rebuilt page keeps its place).
             ordered = [frags.get(url) for url, _ in self.pages.values()]
-            with open(path, "wb") as fh:
+            with open(path + ".tmp", "wb") as fh:  # renamed: a request may read it meanwhile
                 fh.write(b'{"config":' + config + b',"docs":[' + b",".join(f for f in ordered if f) + b"]}")
+            os.replace(path + ".tmp", path)
         else:
             self.search = fresh
 
