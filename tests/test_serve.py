@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import ROOT, write_config
+from sitebuild import ROOT, build_as_served, write_config
 
 pytestmark = pytest.mark.serve
 
@@ -288,3 +288,64 @@ def test_native_watch_moves_folders_only_and_falls_back(tmp_path, caplog):
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.vaultsite"):
         watch.take_over(Other())
     assert "speed-up native_watch is off" in caplog.text
+
+
+SERVE_RELATED_LATER = """\
+import sys
+import vaultsite.build
+vaultsite.build.RELATED_SPAWN_MIN = 2  # as from 2,000 notes: a worker computes related notes
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", *sys.argv[1:]]
+cli()
+"""
+
+
+def _related_of(site_json: str) -> dict:
+    return {n["src"]: n["related"] for n in json.loads(site_json)["notes"]}
+
+
+def test_a_rebuild_shows_the_last_related_notes_then_rebuilds_with_the_new_ones(tmp_path):
+    """In a real mkdocs serve of a large vault (here: the threshold lowered), a rebuild after a
+    note was added shows the last related lists, a worker computes the new ones, and the
+    server rebuilds with them: in the end every note's related notes are those of a build of
+    the same vault from nothing."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "related_vault", docs)
+    cfg = write_config(docs, tmp_path / "site", tmp_path / "mkdocs.yml")
+    script = tmp_path / "serve_related_later.py"
+    script.write_text(SERVE_RELATED_LATER, encoding="utf-8")
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, str(script), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
+                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + 60
+            while _get(base)[0] != 200:
+                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
+                time.sleep(0.25)
+            title = "HBM 수요 메모"
+            (docs / "notes" / f"{title}.md").write_text(
+                f"---\ndate: 2025-03-05\ntags: [HBM, 반도체]\n---\n엔비디아 HBM 수요. [[HBM 공급]], [[AI 가속기]]\n",
+                encoding="utf-8")
+            # The same vault built from nothing, with what serve sets (site_url, Material's search).
+            want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
+            assert want.get(f"notes/{title}.md"), want  # the new note has related notes
+            assert any(r["title"] == title for r in want["notes/HBM 공급.md"])
+            deadline = time.monotonic() + 60
+            while True:
+                status, raw = _get(base + "vault.json")
+                got = _related_of(raw) if status == 200 else {}
+                if got == want:
+                    break
+                assert time.monotonic() < deadline, f"served related notes {got}\nwanted {want}\n{log_path.read_text()[-3000:]}"
+                time.sleep(0.3)
+            text = log_path.read_text(encoding="utf-8")
+            assert "related notes computed; rebuilding the pages that list them" in text, text[-3000:]
+            # The page of the note the new one is related to lists it too (the follow-up rebuild rendered it).
+            soup = BeautifulSoup(_get(base + quote("notes/HBM 공급/"))[1], "lxml")
+            assert title in soup.get_text(" ")
+        finally:
+            _stop(proc)

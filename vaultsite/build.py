@@ -140,6 +140,9 @@ class Cache:
         self.link_state: tuple | None = None
         #: (digest of their inputs, the related notes) of the last build (``_start_related``)
         self.related_memo: tuple[str, dict] | None = None
+        #: ``mkdocs serve`` may show the last lists while the new ones are computed:
+        #: ``later(key, job, keep)`` takes the job (see :func:`_start_related`).
+        self.related_later = None
 
     def fill(self, sources: list[Source]) -> None:
         """Read every uncached note; a large batch (a cold build) uses every core.
@@ -828,10 +831,17 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     if memo is not None and memo[0] == key:
         vault.related = memo[1]
         return
-    cache.related_memo = None
 
     def keep(value: dict) -> None:
         cache.related_memo = (key, value)
+
+    if cache.related_later is not None and memo is not None and len(vault.notes) >= RELATED_SPAWN_MIN:
+        # mkdocs serve, a rebuild: this one shows the last lists (without the notes gone), and
+        # the new ones, computed by a worker meanwhile, come with the rebuild it then asks for.
+        vault.related = _still_there(memo[1], vault)
+        cache.related_later(key, forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs)), keep)
+        return
+    cache.related_memo = None
 
     forking = hasattr(os, "fork") and threading.active_count() == 1
     if len(vault.notes) >= RELATED_FORK_MIN and forking:
@@ -848,6 +858,17 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     else:
         vault.related = _related_of(vault, inputs)
         keep(vault.related)
+
+
+def _still_there(related: dict[str, list[dict]], vault: Vault) -> dict[str, list[dict]]:
+    """The last build's related lists of the notes still there, without the notes gone."""
+    notes = vault.index.notes
+    out = {}
+    for src, rows in related.items():
+        if src in notes:
+            kept = [r for r in rows if r["src"] in notes]
+            out[src] = rows if len(kept) == len(rows) else kept
+    return out
 
 
 def _related_from_blob(blob: bytes) -> dict[str, list[dict]]:

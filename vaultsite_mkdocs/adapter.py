@@ -131,6 +131,7 @@ class VaultAdapter:
         self.search_shards: dict | None = None  # search shard files last written (mkdocs serve)
         self.early_search: forkpool.Background | None = None  # see _early_search
         self.server = None  # mkdocs serve's LiveReloadServer (on_serve)
+        self.related_wanted: str | None = None  # the inputs of the related notes last asked for
         self.outputs: threading.Thread | None = None  # a serve rebuild's indexes being written
 
     # -- helpers the speed-ups call ----------------------------------------------------------
@@ -180,6 +181,10 @@ class VaultAdapter:
         self.parallel.run = None
         if self.serving.on:
             self.serving.builds += 1
+        # A rebuild of a real mkdocs serve may show the last related notes while the new ones
+        # are computed, then rebuild with them (see _related_later).
+        self.cache.related_later = (self._related_later if self.server is not None and self.serve.incremental
+                                    and self.serve.can_request_rebuild(self.server) else None)
         ext = VaultExtension()
         config.markdown_extensions.append(ext)
         self.build = BuildState(ext=ext, settings=settings)
@@ -390,6 +395,7 @@ class VaultAdapter:
         return server
 
     def on_shutdown(self) -> None:
+        self.related_wanted = None  # no rebuild asked for any more
         self.join_outputs()
 
     def on_build_error(self, error) -> None:
@@ -589,6 +595,23 @@ class VaultAdapter:
         else:
             self._write_outputs(config, state, vault)
         self.gc.build_ended(self.serving.on)
+
+    def _related_later(self, key: str, job, keep) -> None:
+        """``job`` computes the related notes of inputs digested as ``key``: a thread waits for
+        it, keeps the lists (``keep``) and asks the server for a rebuild, which renders the
+        pages whose lists changed. A later rebuild with other inputs makes this one moot."""
+        self.related_wanted = key
+        server = self.server
+
+        def wait() -> None:
+            value = job.result()
+            if self.related_wanted != key:
+                return
+            keep(value)
+            log.info("vaultsite: related notes computed; rebuilding the pages that list them")
+            self.serve.request_rebuild(server)
+
+        threading.Thread(target=wait, name="vaultsite-related", daemon=True).start()
 
     def join_outputs(self) -> None:
         """Wait for the last serve rebuild's indexes (see ``on_post_build``)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 
 from mkdocs.structure.files import File
 
@@ -99,6 +100,19 @@ class IncrementalServe(Speedup):
         build._vaultsite_owner = self
         serve_cmd.build = build
         logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_warning)
+
+    @staticmethod
+    def can_request_rebuild(server) -> bool:
+        """MkDocs' LiveReloadServer rebuilds when ``_want_rebuild`` is set under
+        ``_rebuild_cond`` (what its file watcher's callback does): private names, checked."""
+        return (isinstance(getattr(server, "_rebuild_cond", None), threading.Condition)
+                and isinstance(getattr(server, "_want_rebuild", None), bool))
+
+    @staticmethod
+    def request_rebuild(server) -> None:
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
 
     # -- on_files --------------------------------------------------------------------------
     def plan(self, files, config, vault, sources, generated, theme_version) -> None:
