@@ -339,3 +339,26 @@ def test_the_last_lists_are_kept_while_their_inputs_are_the_same(tmp_path):
     third = build_vault(scan_dir(str(docs)), cache)
     assert cache.related_memo[0] != key
     assert third.related == build_vault(scan_dir(str(docs))).related
+
+
+def test_related_notes_shared_between_parts_equal_the_whole():
+    """``part=(k, n)``: n processes each compute every n-th note's list; merged, they are
+    the whole computation's lists, in its order (a cached build forks two such children)."""
+    import random
+
+    from vaultsite import related as rel
+
+    rng = random.Random(7)
+    notes = [(f"n{i:03d}.md", f"n{i:03d}/", f"노트 {i % 17}", f"2025-0{1 + i % 9}-1{i % 10}" if i % 5 else None)
+             for i in range(120)]
+    srcs = [n[0] for n in notes]
+    out_links = {s: rng.sample(srcs, 4) for s in srcs}
+    tags = {s: rng.sample(["AI", "HBM", "반도체", "메모리", "투자", "GPU", "a/b"], 2) for s in srcs}
+    companies = {s: rng.sample(["nvidia", "skhynix", "samsung", "tsmc"], 1 + srcs.index(s) % 3) for s in srcs}
+    names = {"nvidia": "NVIDIA", "skhynix": "SK하이닉스", "samsung": "삼성전자", "tsmc": "TSMC"}
+    payload = (notes, out_links, tags, companies, names, "ko")
+    whole = rel.related_from_payload(payload)
+    for n in (2, 3):
+        merged = rel.merge_parts(payload, [rel.related_from_payload(payload, (k, n)) for k in range(n)])
+        assert merged == whole and list(merged) == list(whole)
+    assert sum(len(v) for v in whole.values()) > 300

@@ -60,14 +60,17 @@ _KINDS = ("company", "tag", "link", "target", "cited")  # the order reasons are 
 
 def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, list[str]],
                   note_companies: dict[str, list[str]], company_name, language: str | None = "ko",
-                  limit: int = LIMIT, hub_cap: int = HUB_CAP) -> dict[str, list[dict]]:
+                  limit: int = LIMIT, hub_cap: int = HUB_CAP,
+                  part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
     """note src -> its related notes, best first: ``{"src", "url", "title", "score",
     "reasons": [{"kind", "names", "text"}]}``.
 
     ``notes``: the published notes (objects with ``src``, ``url``, ``title``, ``date``);
     ``out_links``: note src -> the srcs of the notes it links to (published ones, each once);
     ``note_tags`` / ``note_companies``: note src -> tag names / company ids;
-    ``company_name``: company id -> display name."""
+    ``company_name``: company id -> display name.  ``part=(k, n)``: only the lists of every
+    n-th note from the k-th in (date, path) order (n processes share the work; the index is
+    built whole by each)."""
     L = labels(language)
     by_src = {n.src: n for n in notes}
     if len(by_src) < 2:
@@ -138,7 +141,9 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
         return name
 
     result: dict[str, list[dict]] = {}
-    for i, src in enumerate(srcs):
+    first, step = part
+    for i in range(first, n_notes, step):
+        src = srcs[i]
         # Rare keys and direct links: every note holding them, scored as it is met.
         score: dict[int, float] = defaultdict(float)
         hubs = []
@@ -251,8 +256,18 @@ class PlainNote(NamedTuple):
     date: str | None
 
 
-def related_from_payload(payload: tuple) -> dict[str, list[dict]]:
+def related_from_payload(payload: tuple, part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
     """:func:`related_notes` of ``build._related_payload`` (in ``python -m vaultsite.worker``)."""
     notes, out_links, note_tags, note_companies, names, language = payload
     return related_notes([PlainNote(*n) for n in notes], out_links, note_tags, note_companies,
-                         names.__getitem__, language)
+                         names.__getitem__, language, part=part)
+
+
+def merge_parts(payload: tuple, parts: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:
+    """The lists of ``related_from_payload(payload, (k, n))`` for every k, in the order the
+    whole computation gives them (note by note, in (date, path) order)."""
+    got: dict[str, list[dict]] = {}
+    for p in parts:
+        got.update(p)
+    order = sorted(((n[3] or "", n[0]) for n in payload[0]))
+    return {src: got[src] for _, src in order if src in got}

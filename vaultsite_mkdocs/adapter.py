@@ -261,6 +261,9 @@ class VaultAdapter:
         cache = self.cache
         keeps = self.serving.on or self.buildcache.keeping
         cache.memo_links = keeps  # only serve rebuilds (and cached builds) reuse link resolutions
+        # A cached build waits for the related notes (few pages to render meanwhile): two
+        # children share them. A full build renders its pages meanwhile, and its memory is tight.
+        cache.related_parts = 2 if self.buildcache.use and (os.cpu_count() or 1) > 1 else 1
         registry, synonyms = self._user_data(state.settings)
         settings = state.settings
         vault = build_vault(sources, cache, registry=registry, synonyms=synonyms,
