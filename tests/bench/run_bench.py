@@ -202,7 +202,15 @@ def serve_latency(vault: Path, size: int, deadline: float = 120.0) -> dict:
             if backlink_at is None and name in (fetch(target_url) or ""):
                 backlink_at = time.perf_counter() - t1
             time.sleep(0.1)
-        return {"first_build": first_build, "page": page_at, "backlink": backlink_at}
+        # From 2,000 notes a rebuild shows the last related notes and rebuilds once the new ones
+        # are computed (adapter._related_later): until the new note's page lists its own.
+        related_at = None
+        while backlink_at is not None and time.perf_counter() - t1 < backlink_at + 30:
+            if "vs-related-link" in (fetch(page_url) or ""):
+                related_at = time.perf_counter() - t1
+                break
+            time.sleep(0.1)
+        return {"first_build": first_build, "page": page_at, "backlink": backlink_at, "related": related_at}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -512,7 +520,9 @@ def goals(results: dict[int, dict]) -> list[str]:
         if limit is None or not s:
             continue
         worst = max(v if v is not None else float("inf") for v in (s.get("page"), s.get("backlink")))
-        out.append(f"| serve, new note ({size:,}) | page and backlink <= {limit:.0f} s | {worst:.1f} s | {yes(worst <= limit)} |")
+        rel = s.get("related")
+        later = f"; its related notes {rel:.1f} s (a second rebuild)" if rel is not None and rel > worst + 0.5 else ""
+        out.append(f"| serve, new note ({size:,}) | page and backlink <= {limit:.0f} s | {worst:.1f} s{later} | {yes(worst <= limit)} |")
     for size in sizes:
         pages = results[size].get("pages") or []
         if not pages:
