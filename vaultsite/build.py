@@ -1086,7 +1086,6 @@ def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, lin
 
 
 def _mention_digest(*parts) -> str:
-
     return digest(parts)
 
 

@@ -309,7 +309,6 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     when ``out_dir`` holds that index: a shard whose postings have the same digest, and whose
     file is still there with that size, is not encoded again (JSON-encoding the 1,024 shards of
     a 5,000-note vault to compare them took 1.6 s; digesting their postings 0.4 s)."""
-
     started = time.perf_counter()
     result = SearchIndexResult()
     docs = sorted({url: rec for url, rec in pages}.items())

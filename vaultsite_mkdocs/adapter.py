@@ -234,12 +234,12 @@ class VaultAdapter:
         return registry, self._synonyms
 
     def _early_search(self, config, vault):
-        """In a cached build (few pages to render), the search index's child starts as soon as
-        the vault is known, not after the pages: it reads only the notes' search records and
-        the company pages (``search.search_pages``), and it ran alone for 1-1.5 s at the end of
-        such a build at 5,000 notes when a note was added or removed (every document number
-        after it shifts). A full build keeps it for the end: beside the page workers its
-        copy of the heap would add to the build's peak memory."""
+        """In a cached build (few pages to render), the search index's child starts once the
+        vault and the pages' signatures are known, not after the pages: it reads only the
+        notes' search records and the company pages (``search.search_pages``), and it ran
+        alone for 1-1.5 s at the end of such a build at 5,000 notes when a note was added or
+        removed (every document number after it shifts). A full build keeps it for the end:
+        beside the page workers its copy of the heap would add to the build's peak memory."""
         if not (self.buildcache.use and self.buildcache.keeping) or self.serving.on:
             return None
         if self.build.settings["search"] == "material":
@@ -607,7 +607,11 @@ class VaultAdapter:
         server = self.server
 
         def wait() -> None:
-            value = job.result()
+            try:
+                value = job.result()
+            except Exception as exc:  # noqa: BLE001 - the lists shown stay the last ones until the next rebuild
+                log.error("vaultsite: related notes not computed: %s: %s", type(exc).__name__, exc)
+                return
             if self.related_wanted != key:
                 return
             keep(value)
