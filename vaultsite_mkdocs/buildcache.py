@@ -484,8 +484,11 @@ class BuildCache(Speedup):
             "page_problems": self.page_problems,
             "dests": sorted(dests),
             "static_sources": self.static_sources,
-            "manifest": site_manifest(config.site_dir),
+            # Listed by the writer (after the command returned, in a detached build): the site
+            # is complete now and nothing writes to it after this build (0.15-0.2 s at 5,000 notes).
+            "manifest": None,
         }
+        site_dir = config.site_dir
         try:
             os.makedirs(self.folder, exist_ok=True)
             ignore = os.path.join(os.path.dirname(self.folder), ".gitignore")
@@ -512,11 +515,11 @@ class BuildCache(Speedup):
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
                 _wait_for_exit(parent, 10.0)
-                _write(self.path, state)
+                _write(self.path, state, site_dir)
             finally:
                 os._exit(0)
         try:
-            _write(self.path, state)
+            _write(self.path, state, site_dir)
         except Exception as exc:  # noqa: BLE001 - no cache costs the next build time, never this one
             log.info("vaultsite: build cache not written (%s: %s)", type(exc).__name__, exc)
         finally:
@@ -553,9 +556,10 @@ def _wait_for_exit(parent: int, limit: float) -> None:
         time.sleep(0.02)
 
 
-def _write(path: str, state: dict) -> None:
+def _write(path: str, state: dict, site_dir: str) -> None:
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
+        state["manifest"] = site_manifest(site_dir)
         with open(tmp, "wb") as fh, _no_gc():
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
