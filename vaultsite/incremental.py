@@ -40,7 +40,7 @@ def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int |
         back = tuple((b["url"], b["title"], b["context"]) for b in vault.backlinks.get(note.src, []))
         # A drawing shows the image exported beside it once there is one.
         exported = excalidraw.exported_image(note.src, vault.index.attachments) if "drawing" in note.extra else None
-        out[note.page_src] = _h(exported, 
+        out[note.page_src] = _h(exported,
             versions.get(note.src), note.title, tuple(links), back,
             tuple(vault.note_tags.get(note.src, [])), tuple(vault.note_companies.get(note.src, [])),
             tuple(sorted(vault.company_pages.get(c, "") for c in vault.note_companies.get(note.src, []))),

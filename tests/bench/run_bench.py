@@ -29,8 +29,8 @@ Medians go to ``tests/bench/RESULTS.md`` with the date and the machine.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import datetime as dt
+import fcntl
 import json
 import os
 import platform
