@@ -328,7 +328,7 @@ def test_a_rebuild_shows_the_last_related_notes_then_rebuilds_with_the_new_ones(
                 time.sleep(0.25)
             title = "HBM 수요 메모"
             (docs / "notes" / f"{title}.md").write_text(
-                f"---\ndate: 2025-03-05\ntags: [HBM, 반도체]\n---\n엔비디아 HBM 수요. [[HBM 공급]], [[AI 가속기]]\n",
+                "---\ndate: 2025-03-05\ntags: [HBM, 반도체]\n---\n엔비디아 HBM 수요. [[HBM 공급]], [[AI 가속기]]\n",
                 encoding="utf-8")
             # The same vault built from nothing, with what serve sets (site_url, Material's search).
             want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
