@@ -33,7 +33,7 @@ from . import dates as dates_mod
 from . import search as search_mod
 from . import tags as tags_mod
 from .decode import decode_bytes
-from .digests import digest
+from .digests import digest, marshalled
 from .index import NOTE_EXTS, VaultIndex, attachment_keys, note_keys
 from .limits import bound_text
 from .links import LinkRecord, Resolver, extract_links, heading_anchors, heading_slugify
@@ -825,11 +825,7 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     process makes the generated pages (the first reader of ``vault.related`` waits)."""
     inputs = _related_inputs(vault)
     payload = _related_payload(vault, inputs)
-    try:  # digest(payload), keeping the marshalled bytes for the child below
-        blob = marshal.dumps(payload, 2)
-        key = hashlib.blake2b(blob, digest_size=16).hexdigest()
-    except ValueError:
-        blob, key = None, digest(payload)
+    key, blob = marshalled(payload)  # the bytes are what a forked child reads (below)
     memo = cache.related_memo
     if memo is not None and memo[0] == key:
         vault.related = memo[1]
@@ -854,11 +850,10 @@ def _start_related(vault: Vault, cache: Cache) -> None:
         # against 1.2 s for the same work on fresh objects).
         if blob is None:
             vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
-        elif cache.related_parts > 1:
-            vault.related_job = _Parts(payload, [forkpool.Background(lambda k=k: _related_from_blob(blob, (k, n)))
-                                                 for n in [cache.related_parts] for k in range(n)])
         else:
-            vault.related_job = forkpool.Background(lambda: _related_from_blob(blob))
+            n = cache.related_parts
+            vault.related_job = _Parts(payload, [forkpool.Background(lambda k=k: _related_from_blob(blob, (k, n)))
+                                                 for k in range(n)])
         vault.related_done = keep
     elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
         vault.related_job = forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs))
@@ -887,7 +882,7 @@ def _related_from_blob(blob: bytes, part: tuple[int, int] = (0, 1)) -> dict[str,
 
 
 class _Parts:
-    """Related notes computed by several children, each every n-th note (``related_parts``)."""
+    """Related notes computed by one or more children, each every n-th note (``related_parts``)."""
 
     def __init__(self, payload: tuple, jobs: list) -> None:
         self.payload, self.jobs = payload, jobs
@@ -973,7 +968,7 @@ def _companies(vault: Vault, facts_by_src: dict[str, NoteFacts], registry, ignor
         vault.note_companies[note.src] = ids
         # What a company page shows of the note, the same for every company it names
         # (the other companies count towards "named together"): compared as one digest.
-        shown = _mention_digest(note.src, note.url, (note.title, note.date, note.page_src), tuple(ids))
+        shown = digest((note.src, note.url, (note.title, note.date, note.page_src), tuple(ids)))
         for cid in ids:
             ctx, count, sentences, linked, mdig = summary.get(cid) or _NO_MENTION
             notes_of[cid].append({"src": note.src, "url": note.url, "title": note.title,
@@ -1082,14 +1077,10 @@ def _mention_summary(note: Note, mentions, titled: ParsedNote | None = None, lin
             kept.append((sentence, linked))
     # The fifth item digests the other four: a company page compares its notes' digests, not
     # every sentence of every note, to tell whether it changed (``render.company_section``).
-    return {cid: (ctx, n, tuple(kept), k, _mention_digest(ctx, n, kept, k)) for cid, (ctx, n, kept, k, _) in out.items()}
+    return {cid: (ctx, n, tuple(kept), k, digest((ctx, n, kept, k))) for cid, (ctx, n, kept, k, _) in out.items()}
 
 
-def _mention_digest(*parts) -> str:
-    return digest(parts)
-
-
-_NO_MENTION = ("", 0, (), 0, _mention_digest("", 0, (), 0))
+_NO_MENTION = ("", 0, (), 0, digest(("", 0, (), 0)))
 
 
 @lru_cache(maxsize=1)

@@ -12,8 +12,14 @@ def digest(value) -> str:
     build``) can compare it with the last build's.  ``marshal`` format 2 writes values without
     back-references (equal values, equal bytes) and is several times faster than ``repr`` on
     a 5,000-entry listing; anything else falls back to its ``repr``."""
+    return marshalled(value)[0]
+
+
+def marshalled(value) -> tuple[str, bytes | None]:
+    """``(digest(value), value marshalled)``, the bytes None where ``marshal`` cannot write
+    the value (the digest is then of its ``repr``): for a caller that sends the value on."""
     try:
         data = marshal.dumps(value, 2)
     except ValueError:
-        data = repr(value).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+        return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(), None
+    return hashlib.blake2b(data, digest_size=16).hexdigest(), data

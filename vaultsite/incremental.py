@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import excalidraw
 from .build import Vault
-from .digests import digest  # noqa: F401 - the name other modules import from here
+from .digests import digest
 from .latest import first_image, home_note, latest_notes
 
 

@@ -266,6 +266,8 @@ def related_from_payload(payload: tuple, part: tuple[int, int] = (0, 1)) -> dict
 def merge_parts(payload: tuple, parts: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:
     """The lists of ``related_from_payload(payload, (k, n))`` for every k, in the order the
     whole computation gives them (note by note, in (date, path) order)."""
+    if len(parts) == 1:
+        return parts[0]
     got: dict[str, list[dict]] = {}
     for p in parts:
         got.update(p)

@@ -14,6 +14,7 @@ import posixpath
 import re
 from urllib.parse import unquote
 from collections import Counter, defaultdict
+from operator import itemgetter
 
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -22,7 +23,7 @@ from . import canvas as canvas_mod
 from . import excalidraw
 from . import properties as properties_mod
 from . import build as build_mod
-from .incremental import digest as stable_digest
+from .digests import digest as stable_digest
 from . import latest as latest_mod
 from .build import (COMPANY_DIR, GENERATED, GRAPH_PAGE, HOME, PAGE_SIZE, Vault, page_url, paged_srcs, timeline_anchor,
                     timeline_pages, timeline_year_src, timeline_years, url_between)
@@ -780,12 +781,11 @@ def company_section(vault: Vault, company_id: str, src: str) -> str:
                       lambda: _company_section(vault, company, company_id, src))
 
 
-def _mention_row(n: dict) -> tuple:
-    """What a company's page shows of one note, as two digests made in ``build._companies``:
-    the note (its page, title, date and the companies it names) and its sentences naming the
-    company (made once when the note was read).  Compared in place of the entries, thousands
-    of them on the page of a company every note names."""
-    return n["row"]
+#: What a company's page shows of one note, as two digests made in ``build._companies``: the
+#: note (its page, title, date and the companies it names) and its sentences naming the
+#: company (made once when the note was read).  Compared in place of the entries, thousands
+#: of them on the page of a company every note names.
+_mention_row = itemgetter("row")
 
 
 #: The most mention sentences one company page (or one further page of its notes) quotes:

@@ -246,11 +246,15 @@ class VaultAdapter:
             return None
         if threading.active_count() != 1 or not hasattr(os, "fork"):
             return None
-        site = config.site_dir
+        return self._search_child(vault, config.site_dir, False)
+
+    def _search_child(self, vault, site: str, material: bool) -> forkpool.Background:
+        """The search index's files, written by a forked child (where forking is safe) from
+        what the last build left in the site folder (``buildcache.in_site``)."""
+        fork = threading.active_count() == 1 and hasattr(os, "fork")
         last, shards = self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
-        gc.freeze()
-        return forkpool.Background(lambda: site_search_files(vault, site, False, last, shards,
-                                                             shrink=False))
+        gc.freeze()  # what this build made so far: left alone by the child's collector
+        return forkpool.Background(lambda: site_search_files(vault, site, material, last, shards), fork=fork)
 
     def on_files(self, files: Files, config):
         started = time.perf_counter()
@@ -668,18 +672,14 @@ class VaultAdapter:
             # The search index's files are written by a child while this process writes the
             # graph's.  (A second child for the graph would hold a second copy of every page
             # of the heap it reads: about 150 MB at 5,000 notes.)
-            fork = threading.active_count() == 1 and hasattr(os, "fork")
-            last, shards = self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
-            gc.freeze()  # what this build made since the page pass: left alone by the child's collector
-            files = forkpool.Background(lambda: site_search_files(vault, site, material_search, last, shards),
-                                        fork=fork)
+            files = self._search_child(vault, site, material_search)
         if settings["graph"]:
             # Only the graph files that changed are written: in mkdocs serve against the
             # digests it keeps, in a cached build keeping the site folder against the cache's.
             memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
             self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
         indexed = report_site_search(files.result())  # the children are done: every file of the site is written
-        if early is not None:
+        if indexed is not None:  # vaultsite's index answers: Material's keeps only its config
             shrink_site_material_index(site)
         self.buildcache.search_key = indexed.key if indexed is not None else None
         # Shard files and the digests of their postings, for the next build (or serve rebuild).

@@ -42,7 +42,7 @@ import time
 from mkdocs.structure.files import File
 
 from vaultsite import fstree
-from vaultsite.incremental import digest
+from vaultsite.digests import digest
 
 from .serve import remove_output
 from .speedup import Speedup, log, params

@@ -18,7 +18,7 @@ import os
 import shutil
 
 from vaultsite import search
-from vaultsite.incremental import digest
+from vaultsite.digests import digest
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
@@ -51,16 +51,17 @@ def write_site_search(vault, site_dir: str, material: bool) -> search.SearchInde
     material``) remove any earlier one so that Material's search answers."""
     result = site_search_files(vault, site_dir, material)
     report_site_search(result)
+    if result is not None:
+        shrink_site_material_index(site_dir)
     return result
 
 
 def site_search_files(vault, site_dir: str, material: bool,
-                      last_key: str | None = None, shards: dict | None = None,
-                      shrink: bool = True) -> search.SearchIndexResult | None:
-    """:func:`write_site_search` without its log lines (a forked child may run it).
+                      last_key: str | None = None, shards: dict | None = None) -> search.SearchIndexResult | None:
+    """:func:`write_site_search` without its log lines and without cutting Material's index
+    (:func:`shrink_site_material_index`, once Material's plugin has written it): a forked
+    child may run it, in a cached build before the pages are written.
 
-    ``shrink=False`` leaves Material's ``search/search_index.json`` alone (a child started
-    before Material wrote it: :func:`shrink_site_material_index` after).
     ``last_key``: the digest of the pages indexed by the last build, when the site folder is
     known to hold that build's index untouched (the build cache checked it); the same pages
     again leave it as it is. ``shards``: the last index's ``shards_written`` (see
@@ -80,12 +81,11 @@ def site_search_files(vault, site_dir: str, material: bool,
     else:
         result = search.write_search_index(pages, bundle, shards)
     result.key = key
-    if shrink:  # else the caller does it, once Material's search plugin has written the file
-        shrink_site_material_index(site_dir)
     return result
 
 
 def shrink_site_material_index(site_dir: str) -> None:
+    """Cut Material's ``search/search_index.json`` down to its ``config``."""
     search.shrink_material_index(os.path.join(site_dir, "search", "search_index.json"))
 
 
