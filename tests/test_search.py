@@ -107,11 +107,13 @@ def test_write_search_index_files(tmp_path):
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta == {"format": search.FORMAT, "docs": 3, "shards": result.shards}
     assert result.pages == 3 and result.files == len(_files(out)) and result.bytes == sum(map(len, _files(out).values()))
-    # documents in URL order, whatever the order given
-    docs = [json.loads((out / "docs" / f"{i}.json").read_text(encoding="utf-8")) for i in range(3)]
+    # documents numbered by their URLs' slots, whatever the order given
+    numbers = search.doc_numbers(["notes/n0/", "notes/n1/", "notes/n2/"])
+    assert sorted((out / "docs").iterdir()) == sorted(out / "docs" / f"{n}.json" for n in numbers)
+    docs = [json.loads((out / "docs" / f"{n}.json").read_text(encoding="utf-8")) for n in numbers]
     assert [d[:2] for d in docs] == [["notes/n0/", "노트 0"], ["notes/n1/", "노트 1"], ["notes/n2/", "노트 2"]]
     shard = json.loads((out / "shards" / f"{shard_of('문서', result.shards)}.json").read_text(encoding="utf-8"))
-    assert shard["문서"][0::3] == [0, 1, 2]  # doc, weight, section triples
+    assert shard["문서"][0::3] == numbers  # doc, weight, section triples, in URL order
     assert shard["문서"][2::3] == [1, 1, 1]  # in each note's first heading's section
     sections = docs[1][2]
     assert sections[1][:2] == ["섹션1", "섹션1"] and "삼성전자1" in sections[1][2]
@@ -130,9 +132,36 @@ def test_write_search_index_is_deterministic_and_rewrites_only_changed_files(tmp
     assert 0 < changed.written < changed.files
     # a note removed: its file goes
     fewer = write_search_index(_pages(2), a)
-    assert fewer.pages == 2 and not (a / "docs" / "2.json").exists()
+    gone = search.doc_numbers(["notes/n0/", "notes/n1/", "notes/n2/"])[2]
+    assert fewer.pages == 2 and not (a / "docs" / f"{gone}.json").exists()
     write_search_index(_pages(2), tmp_path / "c")
     assert _files(a) == _files(tmp_path / "c")
+
+
+def test_doc_numbers_are_slots_that_a_page_added_or_removed_barely_moves():
+    urls = sorted(f"notes/{i:05d}/" for i in range(3000))
+    numbers = search.doc_numbers(urls)
+    assert len(set(numbers)) == 3000 and max(numbers) < 8192  # a table of 8,192 slots
+    assert search.doc_numbers(urls) == numbers  # deterministic
+    for new in ("notes/00042a/", "notes/01500a/", "notes/zzz/", "a/"):
+        more = sorted(urls + [new])
+        got = dict(zip(more, search.doc_numbers(more)))
+        moved = [u for u, n in zip(urls, numbers) if got[u] != n]
+        assert len(moved) <= 3, (new, moved)  # only URLs probing past the new one's slot
+    # crossing a power of two renumbers (the table doubles): 4,096 -> 4,097 pages
+    assert max(search.doc_numbers([f"u{i}" for i in range(4097)])) >= 8192
+
+
+def test_a_page_added_rewrites_few_files(tmp_path):
+    pages = [(f"notes/n{i}/", note_record(_note(f"## 섹션\n\n문서{i} word{i} 공유 내용 text{i % 7}\n", title=f"노트 {i}",
+                                              aliases=()))) for i in range(400)]
+    out = tmp_path / "idx"
+    first = write_search_index(pages, out)
+    added = write_search_index(pages + [("notes/n0a/", note_record(_note("새 노트 본문\n", title="새 노트", aliases=())))],
+                               out, first.shards_written)
+    # its own doc file, meta.json, the shards of its terms, and maybe a document or two moved
+    assert added.written <= 3 + len(set(search.terms("새 노트 본문"))) + 4, added.written
+    assert added.files == first.files + 1
 
 
 def test_company_pages_are_found_by_name_and_aliases():

@@ -24,7 +24,10 @@ def _h(*parts) -> str:
 
 
 def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int | str]:
-    """page src -> signature for every note page.  ``versions``: note src -> (size, mtime)."""
+    """page src -> signature for every note page.  ``versions``: note src -> (size, mtime).
+
+    The related notes are digested last, apart: a build computes them in child processes
+    (``build._start_related``), and everything else is digested while they finish."""
     out: dict[str, str] = {}
     home = home_note(vault)
     for note in vault.notes:
@@ -44,12 +47,16 @@ def note_signatures(vault: Vault, versions: dict[str, tuple]) -> dict[str, int |
             versions.get(note.src), note.title, tuple(links), back,
             tuple(vault.note_tags.get(note.src, [])), tuple(vault.note_companies.get(note.src, [])),
             tuple(sorted(vault.company_pages.get(c, "") for c in vault.note_companies.get(note.src, []))),
-            tuple((r["url"], r["title"], tuple(x["text"] for x in r["reasons"]))
-                  for r in vault.related.get(note.src, ())),
             _latest_inputs(vault) if note is home else None,
             # a cover named in front matter is found by name, not by a link: its preview image
             first_image(vault, note) if (note.extra or {}).get("cover") else None,
         )
+    related = vault.related  # (waits for the children computing them)
+    for note in vault.notes:
+        shown = related.get(note.src)
+        if shown:
+            lists = tuple((r["url"], r["title"], tuple(x["text"] for x in r["reasons"])) for r in shown)
+            out[note.page_src] = _h(out[note.page_src], lists)
     return out
 
 

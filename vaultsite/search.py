@@ -29,6 +29,10 @@ the same bytes for the same vault, rewriting only files whose bytes changed:
 * ``docs/<doc>.json``: ``[url, title, [[anchor, heading, text], ...]]``, what a result shows
   (one file a result: a search fetches only those it shows).
 
+A document's number is a slot its URL hashes to (:func:`doc_numbers`), not its position in a
+list: a note added or removed changes the shards of its own terms and its own file, where
+positions shifted every document after it (every shard and thousands of files rewritten).
+
 No MkDocs here: tests call these functions directly.
 """
 from __future__ import annotations
@@ -39,6 +43,7 @@ import os
 import re
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +56,7 @@ from .digests import digest
 #: The index folder inside the site.
 BUNDLE = "search/vaultsite"
 #: Bumped when the files' format changes (the worker checks it).
-FORMAT = 2
+FORMAT = 3
 #: Weights of a term by where it stands (a byte: at most 255 in all).
 W_TITLE = 60  # the title or an alias
 W_HEADING = 16  # a heading
@@ -242,6 +247,27 @@ def shard_count(postings: int) -> int:
     return n
 
 
+def doc_numbers(urls: list[str]) -> list[int]:
+    """The document number of each of ``urls`` (sorted, distinct): the slot its CRC-32 points
+    to in a table of a power of two at least twice their number, or the next free one
+    (linear probing, URLs taken in order). A function of the set of URLs, so a cached build
+    numbers as a build from scratch does; a URL added or removed moves only the URLs after
+    it in its own run of taken slots (a few at this load), until the table doubles."""
+    size = 16
+    while size < 2 * len(urls):
+        size *= 2
+    mask = size - 1
+    taken = bytearray(size)
+    out = []
+    for url in urls:
+        slot = zlib.crc32(url.encode("utf-8")) & mask
+        while taken[slot]:
+            slot = (slot + 1) & mask
+        taken[slot] = 1
+        out.append(slot)
+    return out
+
+
 def _dumps(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -301,8 +327,9 @@ class _Writer:
 
 def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str | os.PathLike,
                        known: dict | None = None) -> SearchIndexResult:
-    """Write the index of ``pages`` (URL, record) to ``out_dir``; deterministic: documents in
-    URL order, each shard's terms sorted, the same bytes for the same pages. Files whose bytes are
+    """Write the index of ``pages`` (URL, record) to ``out_dir``; deterministic: documents
+    numbered by :func:`doc_numbers`, each shard's terms sorted, the same bytes for the same
+    pages. Files whose bytes are
     unchanged are not rewritten, files of an earlier index no longer needed are removed.
 
     ``known``: the last index's ``shards_written`` (shard file -> digest of its postings, size),
@@ -312,9 +339,10 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     started = time.perf_counter()
     result = SearchIndexResult()
     docs = sorted({url: rec for url, rec in pages}.items())
+    numbers = doc_numbers([url for url, _ in docs])
     index: dict[str, list[int]] = {}
     get = index.get
-    for doc, (_, rec) in enumerate(docs):
+    for doc, (_, rec) in zip(numbers, docs):  # postings in URL order, each list as written
         if not rec.terms:
             continue
         for t, w, s in zip(rec.terms.split("\0"), rec.weights, rec.sections_of):
@@ -343,7 +371,7 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
         writer.write(name, data)
         result.shards_written[name] = (mark, len(data))
     del index
-    for doc, (url, rec) in enumerate(docs):
+    for doc, (url, rec) in zip(numbers, docs):
         writer.write(f"docs/{doc}.json", _dumps([url, rec.title, rec.sections]))
     writer.prune()
     result.pages = len(docs)

@@ -19,7 +19,7 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const FORMAT = 2;
+const FORMAT = 3;
 const FIRST = 6;         /* results in the first answer (one round of 6 parallel fetches) */
 const SHOWN = 30;        /* results in the second answer */
 const SECTIONS = 3;      /* sections shown under a result */
@@ -172,7 +172,9 @@ async function match(slots) {
     for (const [s, v] of votes) if (v > best || (v === best && s < section)) { best = v; section = s; }
     out.push({doc, score, section});
   }
-  out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  /* A stable sort: equal scores keep the posting lists' order, the pages' URL order (a
+     document's number is a hash slot, search.doc_numbers). */
+  out.sort((a, b) => b.score - a.score);
   return out;
 }
 
