@@ -238,23 +238,33 @@ class VaultAdapter:
         vault and the pages' signatures are known, not after the pages: it reads only the
         notes' search records and the company pages (``search.search_pages``), and it ran
         alone for 1-1.5 s at the end of such a build at 5,000 notes when a note was added or
-        removed (every document number after it shifts). A full build keeps it for the end:
-        beside the page workers its copy of the heap would add to the build's peak memory."""
+        removed). The same child writes the graph's files next (0.3 s at 5,000 notes that this
+        process no longer spends): they too read only the vault. A full build keeps the search
+        index for the end: beside the page workers its copy of the heap would add to the
+        build's peak memory."""
         if not (self.buildcache.use and self.buildcache.keeping) or self.serving.on:
             return None
         if self.build.settings["search"] == "material":
             return None
         if threading.active_count() != 1 or not hasattr(os, "fork"):
             return None
-        return self._search_child(vault, config.site_dir, False)
+        return self._search_child(vault, config.site_dir, False, graph_too=bool(self.build.settings["graph"]))
 
-    def _search_child(self, vault, site: str, material: bool) -> forkpool.Background:
+    def _search_child(self, vault, site: str, material: bool, graph_too: bool = False) -> forkpool.Background:
         """The search index's files, written by a forked child (where forking is safe) from
-        what the last build left in the site folder (``buildcache.in_site``)."""
+        what the last build left in the site folder (``buildcache.in_site``); its result is
+        the search index's and, with ``graph_too``, the graph files' memo (else None)."""
         fork = threading.active_count() == 1 and hasattr(os, "fork")
-        last, shards = self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
+        cache = self.buildcache
+        last, shards = cache.in_site("search_key"), cache.in_site("search_shards")
+        graph_memo = cache.in_site("graph") if graph_too else None
+
+        def work():
+            indexed = site_search_files(vault, site, material, last, shards)
+            return indexed, graph.write_graph(vault, site, graph_memo)["memo"] if graph_too else None
+
         gc.freeze()  # what this build made so far: left alone by the child's collector
-        return forkpool.Background(lambda: site_search_files(vault, site, material, last, shards), fork=fork)
+        return forkpool.Background(work, fork=fork)
 
     def on_files(self, files: Files, config):
         started = time.perf_counter()
@@ -662,23 +672,28 @@ class VaultAdapter:
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         early, self.early_search = self.early_search, None
+        graph_done = False
         if early is not None:
             files = early
+            graph_done = bool(settings["graph"])
         elif self.serving.on:  # threads run: no fork
             shards = self.search_shards  # the serve folder holds what the last rebuild wrote
-            files = forkpool.Background(lambda: site_search_files(vault, site, material_search, None, shards),
+            files = forkpool.Background(lambda: (site_search_files(vault, site, material_search, None, shards), None),
                                         fork=False)
         else:
             # The search index's files are written by a child while this process writes the
             # graph's.  (A second child for the graph would hold a second copy of every page
             # of the heap it reads: about 150 MB at 5,000 notes.)
             files = self._search_child(vault, site, material_search)
-        if settings["graph"]:
+        if settings["graph"] and not graph_done:
             # Only the graph files that changed are written: in mkdocs serve against the
             # digests it keeps, in a cached build keeping the site folder against the cache's.
             memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
             self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
-        indexed = report_site_search(files.result())  # the children are done: every file of the site is written
+        indexed, graph_memo = files.result()  # the children are done: every file of the site is written
+        if graph_done:
+            self.buildcache.graph_memo = graph_memo
+        indexed = report_site_search(indexed)
         if indexed is not None:  # vaultsite's index answers: Material's keeps only its config
             shrink_site_material_index(site)
         self.buildcache.search_key = indexed.key if indexed is not None else None
