@@ -235,7 +235,7 @@ class VaultAdapter:
 
     def _early_search(self, config, vault):
         """In a cached build (few pages to render), the search index's child starts once the
-        vault and the pages' signatures are known, not after the pages: it reads only the
+        vault is known (``on_files``), not after the pages: it reads only the
         notes' search records and the company pages (``search.search_pages``), and it ran
         alone for 1-1.5 s at the end of such a build at 5,000 notes when a note was added or
         removed). The same child writes the graph's files next (0.3 s at 5,000 notes that this
@@ -325,14 +325,21 @@ class VaultAdapter:
         state.ext.bind(vault.resolver, vault.tag_index, tag_pages=vault.tag_pages)
         state.company_of_page = {v: k for k, v in vault.company_pages.items()}
 
+        if self.early_search is not None:  # a build that failed before its end left it
+            self.early_search.result()
+        # The search index's (and graph's) child, in a cached build: at once, unless children
+        # computing the related notes run (on two cores a third process would slow the
+        # signatures below, which wait for them); then once they are done.
+        early_now = vault.related_job is None
+        if early_now:
+            self.early_search = self._early_search(config, vault)
         if self.serve.active:
             self.serve.plan(files, config, vault, sources, generated, self._theme_version(config))
         if self.buildcache.keeping:
             self.buildcache.mark_static(files)
         state.render_start = len(vault.problems)
-        if self.early_search is not None:  # a build that failed before its end left it
-            self.early_search.result()
-        self.early_search = self._early_search(config, vault)
+        if not early_now:
+            self.early_search = self._early_search(config, vault)
         self.parallel.run = self._parallel_run(config, vault)
         # Links resolved while rendering (reference-style links) may still refuse a target.
         state.refused_seen = len(vault.resolver.refused)
