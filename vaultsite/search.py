@@ -329,8 +329,8 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
                        known: dict | None = None) -> SearchIndexResult:
     """Write the index of ``pages`` (URL, record) to ``out_dir``; deterministic: documents
     numbered by :func:`doc_numbers`, each shard's terms sorted, the same bytes for the same
-    pages. Files whose bytes are
-    unchanged are not rewritten, files of an earlier index no longer needed are removed.
+    pages. Files whose bytes are unchanged are not rewritten, files of an earlier index no
+    longer needed are removed.
 
     ``known``: the last index's ``shards_written`` (shard file -> digest of its postings, size),
     when ``out_dir`` holds that index: a shard whose postings have the same digest, and whose
