@@ -101,7 +101,9 @@ def search_texts(site: Path) -> dict[str, str]:
             out[page] = (out.get(page, "") + " " + text).strip()
         return out
     meta = json.loads((bundle / "meta.json").read_text(encoding="utf-8"))
-    for doc in range(meta["docs"]):
-        url, title, sections = json.loads((bundle / "docs" / f"{doc}.json").read_text(encoding="utf-8"))
+    files = sorted((bundle / "docs").glob("*.json"))  # numbered by hash slots: not 0..n-1
+    assert len(files) == meta["docs"], (len(files), meta["docs"])
+    for path in files:
+        url, title, sections = json.loads(path.read_text(encoding="utf-8"))
         out[unquote(url).lstrip("/")] = " ".join([title] + [f"{h} {t}" for _, h, t in sections]).strip()
     return out
