@@ -16,7 +16,7 @@ import pytest
 
 from sitebuild import ROOT, build
 from browsing import BROWSER
-from browsing import PREFIX, serve_site
+from browsing import PREFIX, serve_site, shot
 from test_browser import same_page
 
 pytestmark = BROWSER
@@ -162,6 +162,7 @@ def test_english_is_stemmed(page, base, query):
 
 def test_excerpt_highlights_the_word(page, base):
     results = search(page, base, "걸림돌")
+    shot(page, "search-results")
     section = [r for r in results if same_page(r["href"], HBM) and "#" in r["href"]]
     assert section, results
     assert "<mark>" in section[0]["html"] and "걸림돌" in section[0]["text"]
