@@ -482,3 +482,25 @@ def test_company_suffix_does_not_end_the_sentence():
 
 def test_korean_years_before_1900():
     assert pairs("옴의 법칙은 1827년 발표됐다. 1847년 10월 설립.", None) == [("1827", "year"), ("1847-10", "month")]
+
+
+@pytest.mark.parametrize("text, found", [
+    # Each pattern's "not preceded by" check, at the text's start and after a blocking
+    # character (the check sits after the first character: see datepatterns).
+    ("2025-01-28", True), ("x2025-01-28", False), ("v2025-01", False), ("2025-01", True),
+    ("24.05.17 ", True), ("a24.05.17 ", False), ("(24.05.17)", True),
+    ("'24.5 ", True), ("a'24.5 ", False), ("‘23)", True),
+    ("2025년 1월 20일", True), ("12025년 1월", False), ("1999년에", True), ("x1999년에", False),
+    ("그해 3월 5일", True), ("가그해 3월", False), ("같은 해 11월", True), ("다같은 해 11월", False),
+    ("3월 5일", True), ("x3월 5일", False),
+    ("Jan 20, 2025", True), ("aJan 20, 2025", False), ("20 January 2025", True),
+    (".20 January 2025", False), ("Mar 2024", True), ("XMar 2024", False), ("May 5", True),
+    ("1/24 ", True), ("a1/24 ", False),
+])
+def test_pattern_boundaries(text, found):
+    from vaultsite.datepatterns import candidates
+
+    # where the date starts: after the opening bracket, or after the blocking character
+    start = 1 if not found or text.startswith("(") else 0
+    got = [c for c in candidates(text) if c.start == start]
+    assert bool(got) == found, (text, list(candidates(text)))

@@ -61,16 +61,33 @@ _MONTHS = {
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 # Capitalised only: "may" and "march" are also ordinary English words.
-_MON = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
-        r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-        r"(?![A-Za-z])\.?")
+_MONTH_FORMS = ("Jan(?:uary)?", "Feb(?:ruary)?", "Mar(?:ch)?", "Apr(?:il)?", "May", "June?", "July?",
+                "Aug(?:ust)?", "Sep(?:t(?:ember)?)?", "Oct(?:ober)?", "Nov(?:ember)?", "Dec(?:ember)?")
+
+
+def _mon(after_first: str = "") -> str:
+    """A month name (``after_first``: an assertion placed after its first letter)."""
+    return ("(?P<mon>" + "|".join(f[0] + after_first + f[1:] for f in _MONTH_FORMS) + ")"
+            r"(?![A-Za-z])\.?")
+
+
+_MON = _mon()
 _YEAR4 = r"(?P<y>(?:19|20)\d{2})"
-# With 년 a four-digit number is a year further back too (1827년, 1847년).
-_KO_YEAR4 = r"(?P<y>(?:1[5-9]|20)\d{2})"
 _ORD = r"(?:st|nd|rd|th)?"
 # Characters that, right before a number, make it part of something else
 # (a version, an amount, a range, a path, an identifier).
-_NUM_BEFORE = r"(?<![0-9A-Za-z_.,/:~\-–])"
+_NUM_CHARS = r"0-9A-Za-z_.,/:~\-–"
+
+# A pattern that opens with a lookbehind makes ``re`` try every position of the text; one
+# that opens with a literal or a character class lets it skip to the positions where that
+# can match. So each pattern below takes its first character (or two), then looks behind
+# past it (``(?<![x].)``: the character before the match is not an x), which matches
+# exactly what the lookbehind in front matched (at the text's start too). The candidates of
+# the benchmark's 5,000 notes, the seed notes and the test fixtures (raw and masked): the
+# same 16,808, found in 1.9 s instead of 3.9 s.
+_YEAR4_START = f"(?P<y>(?:19|20)(?<![{_NUM_CHARS}]..)\\d{{2}})"
+# With 년 a four-digit number is a year further back too (1827년, 1847년).
+_KO_YEAR4_START = f"(?P<y>(?:1[5-9]|20)(?<![{_NUM_CHARS}]..)\\d{{2}})"
 
 # Words after a Korean year that keep it a year: a space or punctuation, or a
 # particle / time word (에, 부터, 까지, 말, 초, 상반기 ...).  Anything else
@@ -172,38 +189,38 @@ CONTENT_START = re.compile(r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+•»]|\d{1,3}[.)])[ \t
 
 PATTERNS: list[tuple[re.Pattern, Callable[[re.Match, str], Candidate | None]]] = [
     # 2025-01-28, 2025.01.28, 2025/01/28, 2025. 2. 21.
-    (re.compile(_NUM_BEFORE + _YEAR4 + r"(?P<sep>-|/|\.[ \t]?)(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    (re.compile(_YEAR4_START + r"(?P<sep>-|/|\.[ \t]?)(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
                 r"(?![0-9]|[-./]\d|[A-SU-Za-z])"), _ymd),
     # 2025-01 (ISO month; dots and slashes are too often versions or ratios)
-    (re.compile(_NUM_BEFORE + _YEAR4 + r"-(?P<m>0[1-9]|1[0-2])(?![0-9]|[-./]\d|[A-Za-z])"), _ym),
+    (re.compile(_YEAR4_START + r"-(?P<m>0[1-9]|1[0-2])(?![0-9]|[-./]\d|[A-Za-z])"), _ym),
     # 24.05.17 as a list-item or word of its own
-    (re.compile(r"(?<![^\s(\[])(?P<y>\d{2})\.(?P<m>\d{2})\.(?P<d>\d{2})\.?(?=[\s,)\]:;]|$)"), _yymmdd),
+    (re.compile(r"(?P<y>\d(?<![^\s(\[].)\d)\.(?P<m>\d{2})\.(?P<d>\d{2})\.?(?=[\s,)\]:;]|$)"), _yymmdd),
     # ‘24.5  (month) and (‘23)  (year)
-    (re.compile(r"(?<!\w)[‘’'](?P<y>\d{2})\.(?P<m>\d{1,2})(?=[\s)\],~]|$)"), _apos),
-    (re.compile(r"(?<!\w)[‘’'](?P<y>\d{2})(?=\)|[ \t]*년)"), _apos),
+    (re.compile(r"[‘’'](?<!\w.)(?P<y>\d{2})\.(?P<m>\d{1,2})(?=[\s)\],~]|$)"), _apos),
+    (re.compile(r"[‘’'](?<!\w.)(?P<y>\d{2})(?=\)|[ \t]*년)"), _apos),
     # 2025년 1월 20일 / 2025년 1월
-    (re.compile(_NUM_BEFORE + _KO_YEAR4 + r"[ \t]*년[ \t]*(?P<m>\d{1,2})[ \t]*월"
+    (re.compile(_KO_YEAR4_START + r"[ \t]*년[ \t]*(?P<m>\d{1,2})[ \t]*월"
                 r"(?:[ \t]*(?P<d>\d{1,2})[ \t]*일(?!간))?(?![간별드요급])"), _ko_full),
     # 2023년 (followed by a particle or a space)
-    (re.compile(_NUM_BEFORE + _KO_YEAR4 + r"[ \t]*년" + _KO_YEAR_TAIL), _ko_full),
+    (re.compile(_KO_YEAR4_START + r"[ \t]*년" + _KO_YEAR_TAIL), _ko_full),
     # 같은 해 11월 / 그해 3월 5일
-    (re.compile(r"(?<![가-힣])(?:같은|그)[ \t]*해(?:에|의|인)?[ \t]*,?[ \t]*(?P<m>\d{1,2})[ \t]*월"
+    (re.compile(r"(?:같(?<![가-힣].)은|그(?<![가-힣].))[ \t]*해(?:에|의|인)?[ \t]*,?[ \t]*(?P<m>\d{1,2})[ \t]*월"
                 r"(?:[ \t]*(?P<d>\d{1,2})[ \t]*일(?!간))?(?![간별드요급])"), _same_year),
     # 1월 27일 / 1월 (year-less)
-    (re.compile(_NUM_BEFORE + r"(?P<m>\d{1,2})[ \t]*월(?:[ \t]*(?P<d>\d{1,2})[ \t]*일(?!간))?(?![간별드요급])"),
+    (re.compile(f"(?P<m>\\d(?<![{_NUM_CHARS}].)\\d?)" + r"[ \t]*월(?:[ \t]*(?P<d>\d{1,2})[ \t]*일(?!간))?(?![간별드요급])"),
      _ko_md),
     # Jan 20, 2025 / January 20th 2025
-    (re.compile(r"(?<![A-Za-z])" + _MON + r"[ \t]+(?P<d>\d{1,2})" + _ORD + r",?[ \t]+" + _YEAR4 + r"(?!\d)"),
+    (re.compile(_mon(r"(?<![A-Za-z].)") + r"[ \t]+(?P<d>\d{1,2})" + _ORD + r",?[ \t]+" + _YEAR4 + r"(?!\d)"),
      _en),
     # 20 January 2025
-    (re.compile(r"(?<![\w.])(?P<d>\d{1,2})" + _ORD + r"[ \t]+" + _MON + r",?[ \t]+" + _YEAR4 + r"(?!\d)"),
+    (re.compile(r"(?P<d>\d(?<![\w.].)\d?)" + _ORD + r"[ \t]+" + _MON + r",?[ \t]+" + _YEAR4 + r"(?!\d)"),
      _en),
     # Jan 2025 / January, 2025
-    (re.compile(r"(?<![A-Za-z])" + _MON + r",?[ \t]+" + _YEAR4 + r"(?!\d)"), _en),
+    (re.compile(_mon(r"(?<![A-Za-z].)") + r",?[ \t]+" + _YEAR4 + r"(?!\d)"), _en),
     # Jan 20 (year-less)
-    (re.compile(r"(?<![A-Za-z])" + _MON + r"[ \t]+(?P<d>\d{1,2})" + _ORD + r"(?![0-9A-Za-z%]|[.:/]\d)"), _en),
+    (re.compile(_mon(r"(?<![A-Za-z].)") + r"[ \t]+(?P<d>\d{1,2})" + _ORD + r"(?![0-9A-Za-z%]|[.:/]\d)"), _en),
     # 1/24 (year-less, standalone)
-    (re.compile(r"(?<!\S)(?P<m>\d{1,2})/(?P<d>\d{1,2})(?=[\s,.)!?:;]|$)(?![.,]\d)"), _slash),
+    (re.compile(r"(?P<m>\d(?<!\S.)\d?)/(?P<d>\d{1,2})(?=[\s,.)!?:;]|$)(?![.,]\d)"), _slash),
 ]
 
 
