@@ -260,3 +260,41 @@ def test_every_speedup_applies_to_the_installed_packages():
     speedups = [v for v in vars(adapter).values() if isinstance(v, Speedup)]
     assert len(speedups) == 9
     assert {s.name: s.check() for s in speedups} == {s.name: None for s in speedups}
+
+
+def test_gc_policy_pauses_the_collector_while_a_build_makes_its_vault():
+    """``on_files`` of a build: the collector paused; settle() collects the garbage cycles made
+    meanwhile (one young-generation pass), turns it back on and freezes the rest; a build
+    that fails meanwhile gets it back on."""
+    import gc
+    import weakref
+
+    from vaultsite_mkdocs.gcpolicy import GCPolicy
+
+    class Cycle:
+        pass
+
+    policy = GCPolicy(None)
+    policy.active = True
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        policy.files_started(serving=False)
+        assert not gc.isenabled() and policy.paused
+        a, b = Cycle(), Cycle()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+        policy.vault_built()  # no freeze while paused: the cycle would never be collected
+        assert gone() is not None
+        policy.settle()
+        assert gone() is None and gc.isenabled() and not policy.paused
+        gc.unfreeze()
+        policy.files_started(serving=True)  # mkdocs serve pauses it its own way
+        assert gc.isenabled() and not policy.paused
+        policy.files_started(serving=False)
+        policy.build_ended(serving=False)  # on_build_error
+        assert gc.isenabled() and not policy.paused
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

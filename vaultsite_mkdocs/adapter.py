@@ -263,6 +263,7 @@ class VaultAdapter:
             indexed = site_search_files(vault, site, material, last, shards)
             return indexed, graph.write_graph(vault, site, graph_memo)["memo"] if graph_too else None
 
+        self.gc.settle()
         gc.freeze()  # what this build made so far: left alone by the child's collector
         return forkpool.Background(work, fork=fork)
 
@@ -271,6 +272,7 @@ class VaultAdapter:
         state = self.build
         own_files = {p for p in (state.settings["companies"], state.settings["tag_synonyms"]) if p}
         sources, by_src, early = vault_sources(files, config, own_files)
+        self.gc.files_started(self.serving.on)
 
         cache = self.cache
         keeps = self.serving.on or self.buildcache.keeping
@@ -349,6 +351,7 @@ class VaultAdapter:
                 log.warning("vaultsite: %s: %s", p.src or "(vault)", p.problem)
             else:
                 log.debug("vaultsite: %s: %s", p.src or "(vault)", p.problem)
+        self.gc.settle()
         log.info("vaultsite: %d notes, %d attachments, %d generated pages in %.2fs (cache %d hits, %d misses)",
                  len(vault.notes), len(vault.index.attachments), len(generated),
                  time.perf_counter() - started, cache.hits, cache.misses)
