@@ -7,8 +7,9 @@ notes, 0.9 s, and 8 s of passes at 20,000), and one pass over what was made sinc
 (:meth:`GCPolicy.settle`, a young-generation collection: nothing was promoted meanwhile)
 finds any garbage cycle before the heap is frozen (``gc.freeze``).  In ``mkdocs serve``
 the collector is also paused while a rebuild runs and does its full pass a few seconds
-after it, when the server is idle, not while the user waits for the page.  A one-off build freezes its heap at the end, sparing
-the interpreter's last collection over every object.
+after it, when the server is idle, not while the user waits for the page.  A one-off
+build freezes its heap at the end, sparing the interpreter's last collection over every
+object.
 """
 from __future__ import annotations
 
