@@ -189,8 +189,27 @@ def test_search_pages_from_json(tmp_path):
             "companies": [{"url": "companies/x/", "name": "엑스", "aliases": ["X corp"], "tickers": ["XX"]}]}
     pages = search.search_pages_from_json(data, tmp_path)
     assert [url for url, _ in pages] == ["a/", "companies/x/"]
-    assert "딥시" in pages[0][1].terms.split("\0") and "에이" in pages[0][1].terms.split("\0")
-    assert "xx" in pages[1][1].terms.split("\0")
+    note, company = (search.unpack(rec) for _, rec in pages)
+    assert "딥시" in note.terms.split("\0") and "에이" in note.terms.split("\0")
+    assert "xx" in company.terms.split("\0")
+
+
+def test_packed_records_write_the_same_index(tmp_path):
+    """The build keeps records packed (one bytes object each, ``search.pack``): unpacked they
+    are the records, and the index of packed records is the index of the records, byte for
+    byte; equal records pack to equal bytes (the search key digests them)."""
+    pages = [(f"notes/n{i}/", note_record(_note(f"## 섹션 {i}\n\n삼성전자 본문 {i} word{i}\n", title=f"노트 {i}")))
+             for i in range(30)]
+    packed = [(url, search.pack(rec)) for url, rec in pages]
+    assert all(isinstance(rec, bytes) and search.unpack(rec) == pages[i][1] for i, (_, rec) in enumerate(packed))
+    assert search.pack(note_record(_note("## 섹션 1\n\n삼성전자 본문 1 word1\n", title="노트 1"))) == packed[1][1]
+    write_search_index(pages, tmp_path / "a")
+    write_search_index(packed, tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    assert search.pages_key(packed) == search.pages_key(list(reversed(packed)))
+    assert search.pages_key(packed) != search.pages_key(packed[1:])
 
 
 def test_shards_whose_postings_are_known_are_not_encoded_again(tmp_path):

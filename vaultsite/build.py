@@ -105,7 +105,7 @@ class NoteFacts:
     company_summary: dict = field(default_factory=dict)  # registry fingerprint -> _mention_summary
     links: LinkMemo | None = None  # this version's links as last resolved (mkdocs serve)
     plain: bool = False  # published as plain text (vaultsite.limits): nothing is read from it
-    search: object = None  # the note's search record (vaultsite.search.note_record)
+    search: object = None  # the note's search record, packed (vaultsite.search.note_record, pack)
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,7 +285,7 @@ def read_note(source: Source) -> NoteFacts:
         note.body = plain
         return NoteFacts(note, discovered=[],
                          company_summary={_base_fingerprint(): {}}, plain=True,
-                         search=search_mod.note_record(note))
+                         search=search_mod.pack(search_mod.note_record(note)))
     facts = NoteFacts(note)
     # The one parsed form of the body: every extractor reads it, none masks the body again.
     parsed = ParsedNote(note.body)
@@ -300,7 +300,7 @@ def read_note(source: Source) -> NoteFacts:
         facts.raw_links.insert(0, raw)
         facts.contexts[raw.start] = raw.text
     facts.anchors = heading_anchors(parsed)
-    facts.search = search_mod.note_record(note, parsed)
+    facts.search = search_mod.pack(search_mod.note_record(note, parsed))  # one object, not forty
     registry = base_registry()
     fingerprint = _base_fingerprint()
     facts.discovered = registry.discover(parsed)
@@ -409,7 +409,8 @@ class Vault:
     #: SVG, HTML and XML attachments: src -> (bytes to publish instead of the file, or None
     #: to publish nothing; the problem reported).  See ``vaultsite.attachments``.
     attachment_output: dict[str, tuple] = field(default_factory=dict)
-    #: note src -> its search record (``vaultsite.search.note_record``, read with the note)
+    #: note src -> its search record (``vaultsite.search.note_record``, read with the note),
+    #: packed (``vaultsite.search.pack``)
     search_records: dict = field(default_factory=dict)
     #: note src -> its related notes, best first (``vaultsite.related``); empty when the
     #: setting ``related`` is off.

@@ -38,7 +38,9 @@ No MkDocs here: tests call these functions directly.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import marshal
 import os
 import re
 import time
@@ -237,6 +239,23 @@ def note_record(note, parsed: ParsedNote | None = None) -> SearchRecord:
     return page_record(note.title, note_sections(parsed), note.aliases or ())
 
 
+def pack(rec: SearchRecord) -> bytes:
+    """``rec`` as one bytes object (``marshal`` format 2: no back-references, so equal records
+    give equal bytes), the form the build keeps a note's record in.
+
+    A record is some forty objects (its sections and their strings); packed, it is one. The
+    search index is written by a child forked from the build's process, and every object the
+    child touches (a reference count is a write) has its page of memory copied: at 20,000
+    notes, touching the records' objects copied hundreds of megabytes. A packed record is
+    touched once and unpacked into the child's own memory (:func:`unpack`), one at a time."""
+    return marshal.dumps(tuple(rec), 2)
+
+
+def unpack(rec: SearchRecord | bytes) -> SearchRecord:
+    """The record of :func:`pack`'s bytes (a record as it is)."""
+    return SearchRecord(*marshal.loads(rec)) if isinstance(rec, bytes) else rec
+
+
 # -- the index files --------------------------------------------------------------------------
 def shard_count(postings: int) -> int:
     """Shards for ``postings`` (doc, weight, section) entries: about SHARD_BYTES each."""
@@ -340,9 +359,13 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     result = SearchIndexResult()
     docs = sorted({url: rec for url, rec in pages}.items())
     numbers = doc_numbers([url for url, _ in docs])
+    root = Path(out_dir)
+    writer = _Writer(root, result)
     index: dict[str, list[int]] = {}
     get = index.get
-    for doc, (_, rec) in zip(numbers, docs):  # postings in URL order, each list as written
+    for doc, (url, rec) in zip(numbers, docs):  # postings in URL order, each list as written
+        rec = unpack(rec)  # (one record at a time in this process's memory: see ``pack``)
+        writer.write(f"docs/{doc}.json", _dumps([url, rec.title, rec.sections]))
         if not rec.terms:
             continue
         for t, w, s in zip(rec.terms.split("\0"), rec.weights, rec.sections_of):
@@ -356,8 +379,6 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     buckets: list[list[str]] = [[] for _ in range(shards)]
     for t in index:
         buckets[shard_of(t, shards)].append(t)
-    root = Path(out_dir)
-    writer = _Writer(root, result)
     writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards}))
     for n, bucket in enumerate(buckets):
         bucket.sort()
@@ -371,8 +392,6 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
         writer.write(name, data)
         result.shards_written[name] = (mark, len(data))
     del index
-    for doc, (url, rec) in zip(numbers, docs):
-        writer.write(f"docs/{doc}.json", _dumps([url, rec.title, rec.sections]))
     writer.prune()
     result.pages = len(docs)
     result.shards = shards
@@ -380,8 +399,9 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str |
     return result
 
 
-def search_pages(vault) -> list[tuple[str, SearchRecord]]:
-    """The pages of a :class:`~vaultsite.build.Vault` worth searching, with their records:
+def search_pages(vault) -> list[tuple[str, bytes]]:
+    """The pages of a :class:`~vaultsite.build.Vault` worth searching, with their records
+    (packed, :func:`pack`):
     every note, and every company page by the company's name, aliases and tickers (its body
     quotes the notes, which are found themselves). Generated listings (tags, timeline,
     folder indexes) repeat the notes' words and would bury the notes: not indexed."""
@@ -391,18 +411,32 @@ def search_pages(vault) -> list[tuple[str, SearchRecord]]:
     out = []
     for note in vault.notes:
         rec = records.get(note.src)
-        out.append((note.url, rec if rec is not None else note_record(note)))
+        out.append((note.url, rec if rec is not None else pack(note_record(note))))
     registry = vault.registry
     for cid, src in vault.company_pages.items():
         company = registry.get(cid) if registry is not None else None
         if company is None:
             continue
         names = list(company.aliases) + list(company.tickers)
-        out.append((page_url(src), page_record(company.name, [("", "", "")], names)))
+        out.append((page_url(src), pack(page_record(company.name, [("", "", "")], names))))
     return out
 
 
-def search_pages_from_json(data: dict, docs_dir: str | os.PathLike) -> list[tuple[str, SearchRecord]]:
+def pages_key(pages: Iterable[tuple[str, bytes]]) -> str:
+    """A digest of :func:`search_pages` (packed records) as the writer reads them: by URL, the
+    last record of a URL kept. Hashed a page at a time, not marshalled whole (a copy of every
+    record: 150 MB at 20,000 notes)."""
+    h = hashlib.blake2b(str(FORMAT).encode(), digest_size=16)
+    for url, rec in sorted(dict(pages).items()):
+        data = url.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(4, "little"))
+        h.update(data)
+        h.update(len(rec).to_bytes(4, "little"))
+        h.update(rec)
+    return h.hexdigest()
+
+
+def search_pages_from_json(data: dict, docs_dir: str | os.PathLike) -> list[tuple[str, bytes]]:
     """:func:`search_pages` from a ``vault.json`` and the vault's folder (for measuring the
     index of a built site): every note read again from its file."""
     from .build import Source, read_note
@@ -412,10 +446,10 @@ def search_pages_from_json(data: dict, docs_dir: str | os.PathLike) -> list[tupl
         path = os.path.join(docs_dir, n["src"])
         facts = read_note(Source(n["src"], path))
         if facts.note is not None:
-            out.append((n["url"], facts.search if getattr(facts, "search", None) else note_record(facts.note)))
+            out.append((n["url"], facts.search if getattr(facts, "search", None) else pack(note_record(facts.note))))
     for c in data.get("companies") or []:
-        out.append((c["url"], page_record(c.get("name") or "", [("", "", "")],
-                                          list(c.get("aliases") or []) + list(c.get("tickers") or []))))
+        out.append((c["url"], pack(page_record(c.get("name") or "", [("", "", "")],
+                                               list(c.get("aliases") or []) + list(c.get("tickers") or [])))))
     return out
 
 

@@ -18,7 +18,6 @@ import os
 import shutil
 
 from vaultsite import search
-from vaultsite.digests import digest
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
 
@@ -74,7 +73,7 @@ def site_search_files(vault, site_dir: str, material: bool,
     pages = search.search_pages(vault)
     # In the writer's order (by URL, the last record of a URL kept): the pages come in the
     # vault's order, which may differ between two builds of the same vault.
-    key = digest((search.FORMAT, sorted({url: tuple(rec) for url, rec in pages}.items())))
+    key = search.pages_key(pages)
     if key == last_key and os.path.isfile(os.path.join(bundle, "meta.json")):
         result = search.SearchIndexResult(pages=len({url for url, _ in pages}), unchanged=True,
                                           shards_written=dict(shards or {}))
