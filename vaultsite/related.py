@@ -141,6 +141,9 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
         return name
 
     result: dict[str, list[dict]] = {}
+    # Equal reason lists are one object: most rows give the same few (a shared tag or
+    # company), and the lists stay in memory for the whole build (pickled once each, too).
+    interned: dict[tuple, list[dict]] = {}
     first, step = part
     for i in range(first, n_notes, step):
         src = srcs[i]
@@ -180,9 +183,9 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
         mine = keyset[i]
         for neg, _, other in best:
             n = by_src[srcs[other]]
-            rows.append({"src": n.src, "url": n.url, "title": n.title, "score": round(-neg, 3),
-                         "reasons": _reasons(sorted(mine & keyset[other], key=rank.__getitem__),
-                                             other in linked, key_of, name_of, L)})
+            reasons = _reasons(sorted(mine & keyset[other], key=rank.__getitem__), other in linked, key_of, name_of, L)
+            reasons = interned.setdefault(tuple((r["kind"], tuple(r["names"]), r["text"]) for r in reasons), reasons)
+            rows.append({"src": n.src, "url": n.url, "title": n.title, "score": round(-neg, 3), "reasons": reasons})
         result[src] = rows
     return result
 
