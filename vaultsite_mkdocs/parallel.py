@@ -302,7 +302,8 @@ class ParallelPages:
         entries = _search_entries(config)
         start = len(entries) if entries is not None else 0
         self.build_page_original(page, config, doc_files, nav, env, dirty, excluded=excluded)
-        page.content = page.markdown = ""  # written: free them (nothing reads them after)
+        page.content = ""  # written: free it and what the rendering needed (nothing reads them after)
+        release(page)
         if entries is not None:
             self.entries_of[page.file.src_uri] = entries[start:]
 
@@ -364,6 +365,7 @@ class ParallelPages:
             if page_log is not None and got.get("warnings"):
                 page_log.records[src] = got["warnings"]
             page = self.deferred[src]
+            release(page)
             self.entries_of[src] = got["search"]
             page.present_anchor_ids = got["anchors"]
             page.links_to_anchors = {self.files.get_file_from_path(s): links for s, links in got["links"].items()
@@ -398,6 +400,15 @@ class ParallelPages:
 
 
 _BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]
+
+
+def release(page) -> None:
+    """A page built (here or by a worker): this process drops what only its rendering needed, its Markdown
+    and what the adapter left on it for then (``_vs_*``: a generated listing's lifted HTML
+    blocks are 40 MB at 5,000 notes, held to the end of the build otherwise)."""
+    page.markdown = ""
+    for name in [n for n in vars(page) if n.startswith("_vs_")]:
+        delattr(page, name)
 
 
 def fill_markdown(page) -> None:
