@@ -126,20 +126,27 @@ cli()
 """
 
 
-def test_a_worker_that_dies_loses_no_page(builds):
-    """A worker that dies (here: SystemExit on its first page) costs only time: the pages it
-    had not sent are built by the main process, and the site is the same."""
+def _scripted_build(builds, name: str, script: str):
+    """A parallel build of the module's vault by ``script`` (a template of ``root`` and
+    ``cfg``) in a fresh folder ``name``: (the folder, the finished process)."""
     import subprocess
     import sys
 
     from sitebuild import write_config
 
-    work = builds["root"] / "crash"
+    work = builds["root"] / name
     work.mkdir()
     cfg = write_config(builds["docs"], work / "site", work / "mkdocs.yml", extra=PARALLEL)
-    script = CRASHING_BUILD.format(root=str(ROOT), cfg=str(cfg))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=work, timeout=600)
+    proc = subprocess.run([sys.executable, "-c", script.format(root=str(ROOT), cfg=str(cfg))],
+                          capture_output=True, text=True, cwd=work, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return work, proc
+
+
+def test_a_worker_that_dies_loses_no_page(builds):
+    """A worker that dies (here: SystemExit on its first page) costs only time: the pages it
+    had not sent are built by the main process, and the site is the same."""
+    work, proc = _scripted_build(builds, "crash", CRASHING_BUILD)
     assert "a page worker failed" in proc.stderr and "a worker dies" in proc.stderr
     assert "page(s) here that no worker built" in proc.stderr
     a, b = work / "site", builds["sequential"][1]
@@ -180,17 +187,7 @@ def test_pages_built_by_workers_hold_nothing_of_their_rendering(builds):
     """A page a worker built keeps, in the main process, nothing its rendering needed (its
     Markdown, a generated listing's lifted HTML blocks): held to the end of the build, those
     were 40 MB at 5,000 notes."""
-    import subprocess
-    import sys
-
-    from sitebuild import write_config
-
-    work = builds["root"] / "held"
-    work.mkdir()
-    cfg = write_config(builds["docs"], work / "site", work / "mkdocs.yml", extra=PARALLEL)
-    script = HOLDING_BUILD.format(root=str(ROOT), cfg=str(cfg))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=work, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    _, proc = _scripted_build(builds, "held", HOLDING_BUILD)
     m = re.search(r"GENERATED-BY-WORKERS (\d+) HELD (\d+)", proc.stderr)
     assert m, proc.stderr[-3000:]
     assert int(m.group(1)) > 0  # generated pages (folder indexes, listings) went to the workers too
