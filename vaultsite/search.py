@@ -17,9 +17,10 @@ Terms, as Lucene's CJK analyser makes them:
   prefix.
 
 A note is read once (:func:`note_record`, a pure function of the note, picklable, cached with
-the note's other facts, kept packed: :func:`pack`) into its sections (heading, anchor, the first words of its text) and
-its terms with a weight (title and aliases > headings > body) and the section it opens (a
-heading word's section, the top for a title word, else the first section that has it).
+the note's other facts, kept packed: :func:`pack`) into its sections (heading, anchor, the
+first words of its text) and its terms with a weight (title and aliases > headings > body)
+and the section it opens (a heading word's section, the top for a title word, else the
+first section that has it).
 :func:`write_search_index` turns all records into the files under ``site/search/vaultsite/``,
 the same bytes for the same vault, rewriting only files whose bytes changed:
 

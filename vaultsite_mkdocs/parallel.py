@@ -403,9 +403,9 @@ _BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "exc
 
 
 def release(page) -> None:
-    """A page built (here or by a worker): this process drops what only its rendering needed, its Markdown
-    and what the adapter left on it for then (``_vs_*``: a generated listing's lifted HTML
-    blocks are 40 MB at 5,000 notes, held to the end of the build otherwise)."""
+    """A page built (here or by a worker): this process drops what only its rendering needed,
+    its Markdown and what the adapter left on it for then (``_vs_*``: a generated listing's
+    lifted HTML blocks are 40 MB at 5,000 notes, held to the end of the build otherwise)."""
     page.markdown = ""
     for name in [n for n in vars(page) if n.startswith("_vs_")]:
         delattr(page, name)
