@@ -345,10 +345,10 @@ class _Writer:
                     os.unlink(entry.path)
 
 
-def write_search_index(pages: Iterable[tuple[str, SearchRecord]], out_dir: str | os.PathLike,
+def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_dir: str | os.PathLike,
                        known: dict | None = None) -> SearchIndexResult:
-    """Write the index of ``pages`` (URL, record) to ``out_dir``; deterministic: documents
-    numbered by :func:`doc_numbers`, each shard's terms sorted, the same bytes for the same
+    """Write the index of ``pages`` (URL, record or :func:`pack`'s bytes) to ``out_dir``;
+    deterministic: documents numbered by :func:`doc_numbers`, each shard's terms sorted, the same bytes for the same
     pages. Files whose bytes are unchanged are not rewritten, files of an earlier index no
     longer needed are removed.
 
