@@ -348,9 +348,9 @@ class _Writer:
 def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_dir: str | os.PathLike,
                        known: dict | None = None) -> SearchIndexResult:
     """Write the index of ``pages`` (URL, record or :func:`pack`'s bytes) to ``out_dir``;
-    deterministic: documents numbered by :func:`doc_numbers`, each shard's terms sorted, the same bytes for the same
-    pages. Files whose bytes are unchanged are not rewritten, files of an earlier index no
-    longer needed are removed.
+    deterministic: documents numbered by :func:`doc_numbers`, each shard's terms sorted, the
+    same bytes for the same pages. Files whose bytes are unchanged are not rewritten, files
+    of an earlier index no longer needed are removed.
 
     ``known``: the last index's ``shards_written`` (shard file -> digest of its postings, size),
     when ``out_dir`` holds that index: a shard whose postings have the same digest, and whose
