@@ -683,29 +683,26 @@ class VaultAdapter:
             fh.write(export.problem_report(vault))
         early, self.early_search = self.early_search, None
         graph_done = False  # the early child wrote the graph's files (its memo comes with its result)
-        graph_first = False  # this process wrote them before forking the search index's child
         if early is not None:
             files = early
             graph_done = bool(settings["graph"])
-        elif self.serving.on:  # threads run: no fork
-            shards = self.search_shards  # the serve folder holds what the last rebuild wrote
-            files = forkpool.Background(lambda: (site_search_files(vault, site, material_search, None, shards), None),
-                                        fork=False)
         else:
-            # The graph's files first, then the search index's, by a child. Written while the
-            # child ran, the graph touched every note of the heap the two processes share,
-            # and each page touched is copied: at 20,000 notes the child's start added
+            # The graph's files first (only those that changed: in mkdocs serve against the
+            # digests it keeps, in a cached build keeping the site folder against the
+            # cache's), then the search index's, by a child where forking is safe. Written
+            # while the child ran, the graph touched every note of the heap the two processes
+            # share, and each page touched is copied: at 20,000 notes the child's start added
             # 650 MB to the build's memory, its peak. (A second child for the graph would
             # hold a second copy of every page of the heap it reads.)
             if settings["graph"]:
-                self.buildcache.graph_memo = graph.write_graph(vault, site, self.buildcache.in_site("graph"))["memo"]
-                graph_first = True
-            files = self._search_child(vault, site, material_search)
-        if settings["graph"] and not (graph_done or graph_first):
-            # Only the graph files that changed are written: in mkdocs serve against the
-            # digests it keeps, in a cached build keeping the site folder against the cache's.
-            memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
-            self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
+                memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
+                self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
+            if self.serving.on:  # threads run: no fork
+                shards = self.search_shards  # the serve folder holds what the last rebuild wrote
+                files = forkpool.Background(
+                    lambda: (site_search_files(vault, site, material_search, None, shards), None), fork=False)
+            else:
+                files = self._search_child(vault, site, material_search)
         indexed, graph_memo = files.result()  # the children are done: every file of the site is written
         if graph_done:
             self.buildcache.graph_memo = graph_memo
