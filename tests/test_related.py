@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from sitebuild import build, build_as_served, schema, serve_sequence
 from vaultsite import related as related_mod
-from vaultsite.build import build_vault, scan_dir
+from vaultsite.build import Cache, build_vault, scan_dir
 
 HERE = Path(__file__).parent
 VAULT = HERE / "fixtures" / "related_vault"
@@ -80,16 +80,26 @@ def test_same_vault_same_lists_and_the_setting_turns_it_off():
 
 
 def test_computed_in_a_child_process_the_same(monkeypatch):
-    """A big vault's related notes come from a forked child (build.RELATED_FORK_MIN): the
-    same lists, and reading ``vault.related`` waits for them."""
+    """A big vault's related notes (build.RELATED_FORK_MIN) come, in a full build, from a
+    worker process started afresh and fed the marshalled payload (a forked child would keep
+    a copy of every heap page this process writes meanwhile), and in a cached build from two
+    forked children: the same lists, and reading ``vault.related`` waits for them."""
     import vaultsite.build as build_mod
+    from vaultsite import forkpool
     here = build_vault(scan_dir(str(VAULT)))
     monkeypatch.setattr(build_mod, "RELATED_FORK_MIN", 1)
-    forked = build_vault(scan_dir(str(VAULT)))
-    assert forked.related_job is not None  # still being computed
-    assert forked.related == here.related and forked.related_job is None
-    forked.related = {}  # set by hand: no child any more
-    assert forked.related == {}
+    spawned = build_vault(scan_dir(str(VAULT)))
+    job = spawned.related_job
+    assert isinstance(job, forkpool.Spawned) and job.proc is not None  # still being computed
+    job.fallback = lambda: pytest.fail("computed here, not by the worker")
+    assert spawned.related == here.related and spawned.related_job is None
+    spawned.related = {}  # set by hand: no child any more
+    assert spawned.related == {}
+    cache = Cache()
+    cache.related_parts = 2
+    forked = build_vault(scan_dir(str(VAULT)), cache)
+    assert isinstance(forked.related_job, build_mod._Parts)
+    assert forked.related == here.related
 
 
 def test_computed_by_a_worker_process_where_threads_run(monkeypatch):

@@ -176,11 +176,16 @@ def worker_process(payload):
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    import tempfile  # noqa: PLC0415
+
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "vaultsite.worker"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        proc.stdin.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        proc.stdin.close()
+        # The job goes through a file, not a pipe: written whole at once, this process goes on
+        # while the worker starts (through a pipe, it would wait for the worker to read it).
+        with tempfile.TemporaryFile() as job:
+            pickle.dump(payload, job, protocol=pickle.HIGHEST_PROTOCOL)
+            job.seek(0)
+            proc = subprocess.Popen([sys.executable, "-m", "vaultsite.worker"], stdin=job,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     except OSError:
         return None
     return proc

@@ -1,7 +1,8 @@
 """A helper process: reads a pickled job on stdin, writes its answer on stdout.
 
 A list of Sources (a cold build where forking is unsafe): their NoteFacts.  ``("related",
-payload)`` (``mkdocs serve``): the related notes of ``build._related_payload``.
+payload)`` (``mkdocs serve``), or ``("related-marshalled", bytes)`` (a cold build): the
+related notes of ``build._related_payload``.
 
 Run by :meth:`vaultsite.build.Cache.fill` and ``build._start_related`` as ``python -m vaultsite.worker``.  A
 plain subprocess rather than ``multiprocessing``: it neither forks a process
@@ -20,6 +21,14 @@ def main() -> None:
         from .related import related_from_payload  # not the whole build: it starts sooner
 
         answer = related_from_payload(job[1])
+    elif isinstance(job, tuple) and job[:1] == ("related-marshalled",):  # the same, its payload marshalled
+        import gc  # noqa: PLC0415
+        import marshal  # noqa: PLC0415
+
+        from .related import related_from_payload
+
+        gc.disable()  # a process that exits after one job of long-lived objects
+        answer = related_from_payload(marshal.loads(job[1]))
     else:  # a list of Sources
         from .build import read_note
 
