@@ -47,6 +47,7 @@ import re
 import time
 import unicodedata
 import zlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,11 +245,11 @@ def pack(rec: SearchRecord) -> bytes:
     """``rec`` as one bytes object (``marshal`` format 2: no back-references, so equal records
     give equal bytes), the form the build keeps a note's record in.
 
-    A record is some forty objects (its sections and their strings); packed, it is one. The
-    search index is written by a child forked from the build's process, and every object the
-    child touches (a reference count is a write) has its page of memory copied: at 20,000
-    notes, touching the records' objects copied hundreds of megabytes. A packed record is
-    touched once and unpacked into the child's own memory (:func:`unpack`), one at a time."""
+    A record is some forty objects (its sections and their strings); packed, it is one, and
+    the index's writer unpacks one at a time (:func:`unpack`). A cached build writes the
+    index in a child forked from the build's process, and every object a child touches (a
+    reference count is a write) has its page of memory copied: at 20,000 notes, touching
+    the records' objects copied hundreds of megabytes."""
     return marshal.dumps(tuple(rec), 2)
 
 
@@ -362,7 +363,10 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_di
     numbers = doc_numbers([url for url, _ in docs])
     root = Path(out_dir)
     writer = _Writer(root, result)
-    index: dict[str, list[int]] = {}
+    # term -> its postings, (doc, weight, section) after one another: machine integers (an
+    # ``array``), 4 bytes an entry where a list holds 8 (a pointer) and an int object for
+    # every document number (8.7 million postings at 20,000 notes: 105 MB instead of 230).
+    index: dict[str, array] = {}
     get = index.get
     for doc, (url, rec) in zip(numbers, docs):  # postings in URL order, each list as written
         rec = unpack(rec)  # (one record at a time in this process's memory: see ``pack``)
@@ -372,9 +376,9 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_di
         for t, w, s in zip(rec.terms.split("\0"), rec.weights, rec.sections_of):
             lst = get(t)
             if lst is None:
-                index[t] = [doc, w, s]
+                index[t] = array("i", (doc, w, s))
             else:
-                lst += (doc, w, s)
+                lst.extend((doc, w, s))
     postings = sum(len(v) for v in index.values()) // 3
     shards = shard_count(postings)
     buckets: list[list[str]] = [[] for _ in range(shards)]
@@ -384,12 +388,13 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_di
     for n, bucket in enumerate(buckets):
         bucket.sort()
         name = f"shards/{n}.json"
-        mark = digest((bucket, [index[t] for t in bucket]))
+        lists = [index[t].tolist() for t in bucket]
+        mark = digest((bucket, lists))
         last = known.get(name) if known else None
         if last is not None and last[0] == mark and writer.still_there(name, last[1]):
             result.shards_written[name] = last
             continue
-        data = _dumps({t: index[t] for t in bucket})
+        data = _dumps(dict(zip(bucket, lists)))
         writer.write(name, data)
         result.shards_written[name] = (mark, len(data))
     del index

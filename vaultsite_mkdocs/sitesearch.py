@@ -1,8 +1,8 @@
 """The site search after the build: vaultsite's chunked index behind Material's search box.
 
-``on_post_build`` runs :func:`site_search_files` (in a ``mkdocs build``, in a forked child
-beside the graph's files while it writes ``vault.json``; the log lines are the parent's,
-:func:`report_site_search`, so ``--strict`` counts its warnings): it writes the index of the notes and company pages (:func:`vaultsite.search.write_search_index`, from
+``on_post_build`` runs :func:`site_search_files` (after ``vault.json`` and the graph's files;
+in a cached ``mkdocs build``, in a child forked once the vault is known, whose log lines
+the parent writes, :func:`report_site_search`, so ``--strict`` counts its warnings): it writes the index of the notes and company pages (:func:`vaultsite.search.write_search_index`, from
 the records read with the notes) to ``site/search/vaultsite/`` and cuts Material's
 ``search/search_index.json`` down to its ``config`` (the browser no longer downloads every
 page's text). ``on_config`` calls :func:`skip_material_indexing` so that Material's plugin
