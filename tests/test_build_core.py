@@ -65,3 +65,20 @@ def test_new_note_touches_itself_its_targets_and_listings(tmp_path):
     assert "timeline.md" in changed and "notes/index.md" in changed
     assert "notes/Alpha.md" not in changed and "cycle/A.md" not in changed  # untouched
     assert incremental.changed_pages(None, after) is None  # no previous build: everything
+
+
+def test_generated_pages_held_as_utf8_share_the_memo():
+    """A one-off build holds its generated pages as UTF-8 (``render.as_utf8``): the bytes the
+    files get are the objects the memo keeps, and a later build reusing the memo gets the
+    same texts back (as str)."""
+    memo: dict = {}
+    text = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: "---\ntitle: 삼성전자\n---\n본문 ✓")
+    listing = render._by_inputs(memo, ("other", "b.md"), ("inputs", 2), lambda: "plain")
+    memo[("missing", "m.md")] = ("d", {"m.md": text})
+    out = render.as_utf8({"a.md": text, "b.md": listing, "odd.md": "\ud800"}, memo)
+    assert out["a.md"] == text.encode("utf-8") and memo[("page.md.j2", "a.md")][1] is out["a.md"]
+    assert memo[("other", "b.md")][1] is out["b.md"] and memo[("missing", "m.md")][1]["m.md"] is out["a.md"]
+    assert out["odd.md"] == "\ud800"  # UTF-8 cannot hold it: a str, as MkDocs reads it
+    again = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: pytest.fail("rendered again"))
+    assert again == text and isinstance(again, str)
+    assert render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 9), lambda: "new") == "new"

@@ -102,10 +102,50 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     digest = stable_digest(inputs)
     got = memo.get(key)
     if got is not None and got[0] == digest:
+        if isinstance(got[1], bytes):  # kept as UTF-8 by a one-off build (``as_utf8``)
+            memo[key] = (digest, got[1].decode("utf-8"))
+            return memo[key][1]
         return got[1]
     text = build()
     memo[key] = (digest, text)
     return text
+
+
+def _text(value):
+    """A memo's text: a str, or UTF-8 bytes where a one-off build kept it so (``as_utf8``)."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def as_utf8(pages: dict[str, str], memo: dict | None) -> dict[str, str | bytes]:
+    """``pages`` (:func:`generated_pages`) as UTF-8 bytes, and the very same bytes objects in
+    ``memo`` in place of each page's text, for a one-off build to hold its generated pages in:
+    a str of Korean and markup takes two bytes a character, its UTF-8 about one (83 MB and
+    45 MB at 5,000 notes). MkDocs reads a generated file's content as bytes or str alike. A
+    text UTF-8 cannot hold (a lone surrogate) stays a str."""
+    out: dict[str, str | bytes] = {}
+    for src, text in pages.items():
+        try:
+            out[src] = text.encode("utf-8")
+        except UnicodeEncodeError:
+            out[src] = text
+    if not memo:
+        return out
+    by_id = {id(text): (text, out[src]) for src, text in pages.items()}
+
+    def swapped(value):
+        got = by_id.get(id(value))
+        return got[1] if got is not None and got[0] is value else value
+
+    for key, value in memo.items():  # (values replaced, no key added: safe while iterating)
+        if not (isinstance(value, tuple) and len(value) == 2):
+            continue
+        if isinstance(value[1], str):
+            new = swapped(value[1])
+            if new is not value[1]:
+                memo[key] = (value[0], new)
+        elif isinstance(value[1], dict):  # ``missing_pages``: src -> text
+            memo[key] = (value[0], {k: swapped(v) for k, v in value[1].items()})
+    return out
 
 
 def _render_fresh(template: str, **context) -> str:
@@ -849,7 +889,7 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
             got = memo.get(("company_notes", cid))
             kept = [memo.get(("company_notes.md.j2", s)) for s in srcs[1:]]
             if got is not None and got[0] == whole and all(kept):
-                out.update((s, k[1]) for s, k in zip(srcs[1:], kept) if s not in existing)
+                out.update((s, _text(k[1])) for s, k in zip(srcs[1:], kept) if s not in existing)
                 continue
             # Made again below; until all its pages are in the memo, no whole-listing entry
             # may vouch for them.
@@ -892,7 +932,7 @@ def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, st
     digest = stable_digest(inputs)
     got = memo.get(("missing", src))
     if got is not None and got[0] == digest:
-        return got[1]
+        return {k: _text(v) for k, v in got[1].items()}
     pages = _missing(vault, src)
     memo[("missing", src)] = (digest, pages)
     return pages

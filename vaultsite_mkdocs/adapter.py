@@ -26,6 +26,7 @@ import gc
 import html as html_mod
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -101,6 +102,37 @@ class BuildState:
     page_order: list = field(default_factory=list)  # page srcs, in MkDocs' order
     dests: set = field(default_factory=set)  # every output path of this build's files
     nav: object = None  # MkDocs' Navigation of this build (navcache)
+    generated: set = field(default_factory=set)  # src_uris of the generated pages
+
+
+#: a YAML front matter block as MkDocs finds it (``mkdocs.utils.meta.YAML_RE``), in UTF-8
+_FRONT_MATTER = re.compile(rb"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+def _defer_generated(page) -> str | None:
+    """A generated page of a parallel build, as notes are (``on_page_read_source``): MkDocs
+    gets its front matter now (the navigation and the tags need its title), its Markdown is
+    made when it is rendered (``_vs_fill``, in whichever process renders it), from the file's
+    content, which this process lets go of once the page is built (``parallel.release``).
+    Read whole here, every listing's Markdown stayed in this process until its page was
+    built, beside the file's content: 290 MB at 20,000 notes when the pages began."""
+    file = page.file
+    try:
+        data = file.content_bytes  # (``render.as_utf8``: the bytes the file holds)
+    except UnicodeEncodeError:  # a text UTF-8 cannot hold: MkDocs reads it whole
+        return None
+    m = _FRONT_MATTER.match(data)
+    if m is None:
+        return None
+    end = m.end()
+
+    def fill() -> str:
+        markdown, page._vs_raw = render.lift_raw(file.content_bytes[end:].decode("utf-8").lstrip("\n"))
+        return markdown
+
+    page._vs_fill = fill
+    page._vs_size = len(data) - end
+    return data[:end].decode("utf-8")
 
 
 def _as_text(value: str) -> str:
@@ -248,13 +280,15 @@ class VaultAdapter:
             return None
         if threading.active_count() != 1 or not hasattr(os, "fork"):
             return None
-        return self._search_child(vault, config.site_dir, False, graph_too=bool(self.build.settings["graph"]))
+        return self._search_job(vault, config.site_dir, False, graph_too=bool(self.build.settings["graph"]))
 
-    def _search_child(self, vault, site: str, material: bool, graph_too: bool = False) -> forkpool.Background:
-        """The search index's files, written by a forked child (where forking is safe) from
-        what the last build left in the site folder (``buildcache.in_site``); its result is
-        the search index's and, with ``graph_too``, the graph files' memo (else None)."""
-        fork = threading.active_count() == 1 and hasattr(os, "fork")
+    def _search_job(self, vault, site: str, material: bool, graph_too: bool = False,
+                    fork: bool = True) -> forkpool.Background:
+        """The search index's files, written by a forked child (with ``fork``, where forking
+        is safe; else by this process when the result is asked for) from what the last build
+        left in the site folder (``buildcache.in_site``); its result is the search index's
+        and, with ``graph_too``, the graph files' memo (else None)."""
+        fork = fork and threading.active_count() == 1 and hasattr(os, "fork")
         cache = self.buildcache
         last, shards = cache.in_site("search_key"), cache.in_site("search_shards")
         graph_memo = cache.in_site("graph") if graph_too else None
@@ -319,8 +353,13 @@ class VaultAdapter:
         existing = {f.src_uri for f in files}
         vault.page_memo = self.page_memo if keeps else None  # serve reuses unchanged pages
         generated = render.generated_pages(vault, existing)
-        for src, content in generated.items():
+        state.generated = set(generated)
+        # A one-off build holds its generated pages as UTF-8 (the files' content and the memo
+        # the build cache keeps share the bytes): at 20,000 notes 180 MB instead of 330.
+        contents = generated if self.serving.on else render.as_utf8(generated, vault.page_memo)
+        for src, content in contents.items():
             files.append(File.generated(config, src, content=content))
+        del contents
         if config.nav is None:  # a nav written in mkdocs.yml is the user's choice and wins
             config.nav = build_nav(vault, {f.src_uri for f in files.documentation_pages()})
 
@@ -464,6 +503,8 @@ class VaultAdapter:
         src = nfc(page.file.src_uri)
         note = state.vault.note_for_page(src)
         if note is None:
+            if self.parallel.run is not None and src in state.generated:
+                return _defer_generated(page)
             return None
         extra = ""
         cid = state.company_of_page.get(src)
@@ -527,9 +568,10 @@ class VaultAdapter:
         if note is None:  # a generated page: its listings skip Markdown (render.lift_raw)
             note = Note(src=src, title=page.title or "", body="", format="generated", page_src=src)
             markdown, page._vs_raw = render.lift_raw(markdown)
-            if self.parallel.run is not None:
+            if self.parallel.run is not None and "_vs_fill" not in vars(page):
                 # A plain build reads each page once: the File need not hold the page's Markdown
                 # (company and timeline listings: 90 MB at 5,000 notes) until the build ends.
+                # (A deferred one keeps it until it is built: ``_defer_generated``.)
                 page.file.content_string = ""
         state.ext.set_page(note)
         state.page_notes[page.file.src_uri] = note
@@ -687,23 +729,23 @@ class VaultAdapter:
             files = early
             graph_done = bool(settings["graph"])
         else:
-            # The graph's files first (only those that changed: in mkdocs serve against the
-            # digests it keeps, in a cached build keeping the site folder against the
-            # cache's), then the search index's, by a child where forking is safe. Written
-            # while the child ran, the graph touched every note of the heap the two processes
-            # share, and each page touched is copied: at 20,000 notes the child's start added
-            # 650 MB to the build's memory, its peak. (A second child for the graph would
-            # hold a second copy of every page of the heap it reads.)
+            # The graph's files (only those that changed: in mkdocs serve against the digests
+            # it keeps, in a cached build keeping the site folder against the cache's), then
+            # the search index's, both here, one after the other. Nothing else runs now: a
+            # forked child would only add to the build's memory the pages of the heap it
+            # shares with this process and touches (reference counts are writes), about
+            # 160 MB at 20,000 notes, where this build peaks; and written while it ran, the
+            # graph touched every note and made the two processes' sum 650 MB larger.
             if settings["graph"]:
                 memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
                 self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
-            if self.serving.on:  # threads run: no fork
+            if self.serving.on:
                 shards = self.search_shards  # the serve folder holds what the last rebuild wrote
                 files = forkpool.Background(
                     lambda: (site_search_files(vault, site, material_search, None, shards), None), fork=False)
             else:
-                files = self._search_child(vault, site, material_search)
-        indexed, graph_memo = files.result()  # the children are done: every file of the site is written
+                files = self._search_job(vault, site, material_search, fork=False)
+        indexed, graph_memo = files.result()  # (an early child is done): every file of the site is written
         if graph_done:
             self.buildcache.graph_memo = graph_memo
         indexed = report_site_search(indexed)

@@ -80,12 +80,15 @@ def _search_entries(config) -> list | None:
 
 
 CHUNK = 8  # pages a worker takes from the queue at a time
-#: a worker hands over to a freshly forked one after a twelfth of the pages, and at least
-#: ``RETIRE_MIN`` of them (see ``_retire``): at 5,000 notes the two processes of the page
-#: pass peak at about 920 MB this way, 1,130 MB with one worker throughout; the forks cost
-#: less than the run-to-run spread of the build's time
+#: a worker hands over to a freshly forked one after a twelfth of the pages, at least
+#: ``RETIRE_MIN`` and at most ``RETIRE_MAX`` of them (see ``_retire``): at 5,000 notes the
+#: two processes of the page pass peak at about 920 MB this way, 1,130 MB with one worker
+#: throughout. At 20,000 notes a worker's copies grew by 600 MB over a twelfth (1,460
+#: pages), by 250 MB over 400. The forks cost less than the run-to-run spread of the
+#: build's time.
 RETIRE_SHARE = 12
 RETIRE_MIN = 200
+RETIRE_MAX = 300
 
 
 class _Capture(logging.Handler):
@@ -217,7 +220,7 @@ class ParallelPages:
         # This process is one of the workers (it takes pages from the queue once MkDocs' loop
         # reaches the last page): one copy of the heap fewer than a child per core.
         self.fork_args = (config, doc, nav, env, dirty)
-        self.retire_after = max(len(pages) // RETIRE_SHARE, RETIRE_MIN)
+        self.retire_after = min(max(len(pages) // RETIRE_SHARE, RETIRE_MIN), RETIRE_MAX)
         self.children = self._fork(self.workers - 1)
         self.frames = forkpool.Frames([r for _, r in self.children])
         self.forked = True  # even with no child: this process works the queue at the last page
@@ -405,8 +408,11 @@ _BUILD_PAGE_PARAMS = ["page", "config", "doc_files", "nav", "env", "dirty", "exc
 def release(page) -> None:
     """A page built (here or by a worker): this process drops what only its rendering needed,
     its Markdown and what the adapter left on it for then (``_vs_*``: a generated listing's
-    lifted HTML blocks are 40 MB at 5,000 notes, held to the end of the build otherwise)."""
+    lifted HTML blocks are 40 MB at 5,000 notes, held to the end of the build otherwise) and,
+    for a generated page whose Markdown was made when it was rendered, its file's content."""
     page.markdown = ""
+    if page.file.abs_src_path is None:  # a generated file (no source file to lose)
+        page.file.content_string = ""
     for name in [n for n in vars(page) if n.startswith("_vs_")]:
         delattr(page, name)
 

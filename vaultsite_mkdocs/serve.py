@@ -119,7 +119,8 @@ class IncrementalServe(Speedup):
         """Signatures of every page; in an incremental rebuild, mark which pages to render."""
         versions = {s.src: (s.size, s.mtime, s.ctime) for s in sources}
         sigs = incremental.note_signatures(vault, versions)
-        sigs.update(incremental.generated_signatures(generated, self.generated_sigs))
+        # (Only mkdocs serve builds again in this process: a one-off build keeps no texts.)
+        sigs.update(incremental.generated_signatures(generated, self.generated_sigs if self.adapter.serving.on else None))
         for cid, src in vault.company_pages.items():  # a user's company note carries a generated section
             if src in sigs and src not in generated:
                 sigs[src] = incremental.combine(sigs[src], render.company_section(vault, cid, src))
