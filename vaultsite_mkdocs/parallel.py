@@ -409,7 +409,7 @@ def release(page) -> None:
     """A page built (here or by a worker): this process drops what only its rendering needed,
     its Markdown and what the adapter left on it for then (``_vs_*``: a generated listing's
     lifted HTML blocks are 40 MB at 5,000 notes, held to the end of the build otherwise) and,
-    for a generated page whose Markdown was made when it was rendered, its file's content."""
+    for a generated page, its file's content (its Markdown, as UTF-8)."""
     page.markdown = ""
     if page.file.abs_src_path is None:  # a generated file (no source file to lose)
         page.file.content_string = ""
