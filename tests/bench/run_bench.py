@@ -126,7 +126,7 @@ def _tree_pss_kb(root: int, tries: int = 5) -> int:
     The processes are read one after the other, so a fork or an exit between two reads
     makes a sum of two different moments: the parent read before a fork holds its whole
     heap, the child read after it holds half of it again (a build forking its cache writer
-    at 20,000 notes read as 3.6 GB, 0.8 GB more than the processes ever held). A sample is
+    at 20,000 notes read as 3.6 GB, 0.6 GB more than the processes ever held). A sample is
     kept only if the tree is the same before and after its reads (else read again; 0 if
     it never settles, which ``max`` ignores)."""
     for _ in range(tries):
