@@ -80,14 +80,16 @@ def test_same_vault_same_lists_and_the_setting_turns_it_off():
 
 
 def test_computed_in_a_child_process_the_same(monkeypatch):
-    """A big vault's related notes (build.RELATED_FORK_MIN) come, in a full build, from a
-    worker process started afresh and fed the marshalled payload (a forked child would keep
-    a copy of every heap page this process writes meanwhile), and in a cached build from two
-    forked children: the same lists, and reading ``vault.related`` waits for them."""
+    """A big vault's related notes (build.RELATED_FORK_MIN) come, in a full build of a very
+    big one (RELATED_WORKER_MIN), from a worker process started afresh and fed the marshalled
+    payload (a forked child would keep a copy of every heap page this process writes
+    meanwhile); else from forked children, two in a cached build: the same lists, and
+    reading ``vault.related`` waits for them."""
     import vaultsite.build as build_mod
     from vaultsite import forkpool
     here = build_vault(scan_dir(str(VAULT)))
     monkeypatch.setattr(build_mod, "RELATED_FORK_MIN", 1)
+    monkeypatch.setattr(build_mod, "RELATED_WORKER_MIN", 1)
     spawned = build_vault(scan_dir(str(VAULT)))
     job = spawned.related_job
     assert isinstance(job, forkpool.Spawned) and job.proc is not None  # still being computed
@@ -99,6 +101,10 @@ def test_computed_in_a_child_process_the_same(monkeypatch):
     cache.related_parts = 2
     forked = build_vault(scan_dir(str(VAULT)), cache)
     assert isinstance(forked.related_job, build_mod._Parts)
+    assert forked.related == here.related
+    monkeypatch.setattr(build_mod, "RELATED_WORKER_MIN", 10**6)  # a smaller vault: one forked child
+    forked = build_vault(scan_dir(str(VAULT)))
+    assert isinstance(forked.related_job, build_mod._Parts) and len(forked.related_job.jobs) == 1
     assert forked.related == here.related
 
 

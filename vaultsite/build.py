@@ -817,6 +817,11 @@ def _links(vault: Vault, facts_by_src: dict[str, NoteFacts], cache: Cache) -> No
 #: (starting one costs a few tenths of a second: below that, computed here).
 RELATED_FORK_MIN = 500
 RELATED_SPAWN_MIN = 2000
+#: From this many notes, a full build's related notes come from a worker process started
+#: afresh rather than a forked child (see ``_start_related``): the child's copies of the
+#: heap grow with the vault (1.1 GB at 20,000 notes), while the worker made the 5,000-note
+#: build wait 4-5 s longer (its ``on_files`` 30.8-33.8 s against 26.0-29.7 s forked).
+RELATED_WORKER_MIN = 10000
 
 
 def _start_related(vault: Vault, cache: Cache) -> None:
@@ -845,16 +850,17 @@ def _start_related(vault: Vault, cache: Cache) -> None:
 
     forking = hasattr(os, "fork") and threading.active_count() == 1
     n = cache.related_parts
-    if len(vault.notes) >= RELATED_FORK_MIN and forking and blob is not None and n == 1:
-        # A full build: a worker process started afresh reads the payload. A forked child
-        # would share this process's heap, and this process writes all over it meanwhile
-        # (the generated pages, the navigation): every page it writes is copied while the
-        # child lives, and the child lives for the whole of it. At 20,000 notes that added
-        # 1.1 GB to the build's memory, its peak.
+    if len(vault.notes) >= max(RELATED_FORK_MIN, RELATED_WORKER_MIN) and forking and blob is not None and n == 1:
+        # A full build of a large vault: a worker process started afresh reads the payload.
+        # A forked child would share this process's heap, and this process writes all over
+        # it meanwhile (the generated pages, the navigation): every page it writes is copied
+        # while the child lives, and the child lives for the whole of it. At 20,000 notes
+        # that added 1.1 GB to the build's memory, its peak.
         vault.related_job = forkpool.Spawned(("related-marshalled", blob), lambda: _related_of(vault, inputs))
         vault.related_done = keep
     elif len(vault.notes) >= RELATED_FORK_MIN and forking:
-        # A cached build (few pages to make meanwhile): ``n`` forked children, at once. They
+        # A smaller vault, or a cached build (few pages to make meanwhile): ``n`` forked
+        # children, at once (a worker process answered later: see RELATED_WORKER_MIN). They
         # read the payload as one string of bytes, not the vault's objects: every object a
         # forked child reads has its reference count written, and each heap page so written
         # is copied (the child took 2.0 s of CPU at 5,000 notes reading the vault, against
