@@ -8,9 +8,7 @@ between rebuilds, so a rebuild re-reads only what changed.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
-import marshal
 import os
 import posixpath
 import threading
@@ -868,8 +866,8 @@ def _start_related(vault: Vault, cache: Cache) -> None:
         if blob is None:
             vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
         else:
-            vault.related_job = _Parts(payload, [forkpool.Background(lambda k=k: _related_from_blob(blob, (k, n)))
-                                                 for k in range(n)])
+            jobs = [forkpool.Background(lambda k=k: related_mod.related_from_blob(blob, (k, n))) for k in range(n)]
+            vault.related_job = _Parts(payload, jobs)
         vault.related_done = keep
     elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
         vault.related_job = forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs))
@@ -888,13 +886,6 @@ def _still_there(related: dict[str, list[dict]], vault: Vault) -> dict[str, list
             kept = [r for r in rows if r["src"] in notes]
             out[src] = rows if len(kept) == len(rows) else kept
     return out
-
-
-def _related_from_blob(blob: bytes, part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
-    """:func:`related.related_from_payload` of a marshalled payload, in a child that exits
-    after it: the collector is off (its passes would walk, and copy, the parent's heap)."""
-    gc.disable()
-    return related_mod.related_from_payload(marshal.loads(blob), part)
 
 
 class _Parts:

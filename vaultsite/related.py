@@ -34,7 +34,9 @@ Ties are broken by title, then by date and path, so the same vault gives the sam
 """
 from __future__ import annotations
 
+import gc
 import heapq
+import marshal
 import math
 from bisect import bisect_left, insort
 from collections import defaultdict
@@ -264,6 +266,14 @@ def related_from_payload(payload: tuple, part: tuple[int, int] = (0, 1)) -> dict
     notes, out_links, note_tags, note_companies, names, language = payload
     return related_notes([PlainNote(*n) for n in notes], out_links, note_tags, note_companies,
                          names.__getitem__, language, part=part)
+
+
+def related_from_blob(blob: bytes, part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
+    """:func:`related_from_payload` of a marshalled payload, in a process that exits after it
+    (a forked child, or ``vaultsite.worker``): the collector is off, its passes would walk
+    (and in a forked child copy) a heap of long-lived objects for nothing."""
+    gc.disable()
+    return related_from_payload(marshal.loads(blob), part)
 
 
 def merge_parts(payload: tuple, parts: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:

@@ -22,13 +22,9 @@ def main() -> None:
 
         answer = related_from_payload(job[1])
     elif isinstance(job, tuple) and job[:1] == ("related-marshalled",):  # the same, its payload marshalled
-        import gc  # noqa: PLC0415
-        import marshal  # noqa: PLC0415
+        from .related import related_from_blob
 
-        from .related import related_from_payload
-
-        gc.disable()  # a process that exits after one job of long-lived objects
-        answer = related_from_payload(marshal.loads(job[1]))
+        answer = related_from_blob(job[1])
     else:  # a list of Sources
         from .build import read_note
 

@@ -280,26 +280,23 @@ class VaultAdapter:
             return None
         if threading.active_count() != 1 or not hasattr(os, "fork"):
             return None
-        return self._search_job(vault, config.site_dir, False, graph_too=bool(self.build.settings["graph"]))
+        return self._search_job(vault, config.site_dir, bool(self.build.settings["graph"]))
 
-    def _search_job(self, vault, site: str, material: bool, graph_too: bool = False,
-                    fork: bool = True) -> forkpool.Background:
-        """The search index's files, written by a forked child (with ``fork``, where forking
-        is safe; else by this process when the result is asked for) from what the last build
-        left in the site folder (``buildcache.in_site``); its result is the search index's
-        and, with ``graph_too``, the graph files' memo (else None)."""
-        fork = fork and threading.active_count() == 1 and hasattr(os, "fork")
+    def _search_job(self, vault, site: str, graph_too: bool) -> forkpool.Background:
+        """The search index's files (vaultsite's index), written by a forked child from what
+        the last build left in the site folder (``buildcache.in_site``); its result is the
+        search index's and, with ``graph_too``, the graph files' memo (else None)."""
         cache = self.buildcache
         last, shards = cache.in_site("search_key"), cache.in_site("search_shards")
         graph_memo = cache.in_site("graph") if graph_too else None
 
         def work():
-            indexed = site_search_files(vault, site, material, last, shards)
+            indexed = site_search_files(vault, site, False, last, shards)
             return indexed, graph.write_graph(vault, site, graph_memo)["memo"] if graph_too else None
 
         self.gc.settle()
         gc.freeze()  # what this build made so far: left alone by the child's collector
-        return forkpool.Background(work, fork=fork)
+        return forkpool.Background(work)
 
     def on_files(self, files: Files, config):
         started = time.perf_counter()
@@ -724,10 +721,10 @@ class VaultAdapter:
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         early, self.early_search = self.early_search, None
-        graph_done = False  # the early child wrote the graph's files (its memo comes with its result)
         if early is not None:
-            files = early
-            graph_done = bool(settings["graph"])
+            indexed, graph_memo = early.result()  # every file of the site is written
+            if settings["graph"]:
+                self.buildcache.graph_memo = graph_memo
         else:
             # The graph's files (only those that changed: in mkdocs serve against the digests
             # it keeps, in a cached build keeping the site folder against the cache's), then
@@ -739,15 +736,13 @@ class VaultAdapter:
             if settings["graph"]:
                 memo = self.graph_memo if self.serving.on else self.buildcache.in_site("graph")
                 self.buildcache.graph_memo = graph.write_graph(vault, site, memo)["memo"]
-            if self.serving.on:
-                shards = self.search_shards  # the serve folder holds what the last rebuild wrote
-                files = forkpool.Background(
-                    lambda: (site_search_files(vault, site, material_search, None, shards), None), fork=False)
+            if self.serving.on:  # the serve folder holds what the last rebuild wrote
+                last, shards = None, self.search_shards
             else:
-                files = self._search_job(vault, site, material_search, fork=False)
-        indexed, graph_memo = files.result()  # (an early child is done): every file of the site is written
-        if graph_done:
-            self.buildcache.graph_memo = graph_memo
+                last, shards = self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
+                self.gc.settle()
+                gc.freeze()  # this build's objects: left alone by collections while the index is made
+            indexed = site_search_files(vault, site, material_search, last, shards)
         indexed = report_site_search(indexed)
         if indexed is not None:  # vaultsite's index answers: Material's keeps only its config
             shrink_site_material_index(site)
