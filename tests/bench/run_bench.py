@@ -515,9 +515,12 @@ def goals(results: dict[int, dict]) -> list[str]:
             continue
         tree = e["tree"]["hooks"]
         limit = 1024 if size <= 5000 else 2560
-        target = "<= 1.1 x plain Material (one-entry nav)" + (f", all processes < {limit / 1024:.1f} GB")
+        # Issue 19 sets the time ratio at 5,000 notes; at 20,000 it asks for linear growth
+        # (below) and the memory limit. Elsewhere the ratio is shown, not judged.
+        ratio_goal = size == 5000
+        target = ("<= 1.1 x plain Material (one-entry nav), " if ratio_goal else "") + f"all processes < {limit / 1024:.1f} GB"
         out.append(f"| cold build ({size:,}) | {target} | {r:.2f} ({e['time']['hooks']:.1f} s vs "
-                   f"{e['time']['plain']:.1f} s), {tree:.0f} MB | {yes(r <= 1.1 and tree < limit)} |")
+                   f"{e['time']['plain']:.1f} s), {tree:.0f} MB | {yes((r <= 1.1 or not ratio_goal) and tree < limit)} |")
     if 1000 in results and 5000 in results:
         g = results[5000]["time"]["hooks"] / results[1000]["time"]["hooks"]
         out.append(f"| linear growth | 5,000 / 1,000 <= 5.5 | {g:.2f} | {yes(g <= 5.5)} |")
