@@ -286,17 +286,23 @@ class VaultAdapter:
         """The search index's files (vaultsite's index), written by a forked child from what
         the last build left in the site folder (``buildcache.in_site``); its result is the
         search index's and, with ``graph_too``, the graph files' memo (else None)."""
-        cache = self.buildcache
-        last, shards = cache.in_site("search_key"), cache.in_site("search_shards")
-        graph_memo = cache.in_site("graph") if graph_too else None
+        graph_memo = self.buildcache.in_site("graph") if graph_too else None
+        last, shards = self._last_search_index()  # (also left alone by the child's collector)
 
         def work():
             indexed = site_search_files(vault, site, False, last, shards)
             return indexed, graph.write_graph(vault, site, graph_memo)["memo"] if graph_too else None
 
-        self.gc.settle()
-        gc.freeze()  # what this build made so far: left alone by the child's collector
         return forkpool.Background(work)
+
+    def _last_search_index(self) -> tuple:
+        """What the last build left in the site folder of the search index (its key and its
+        shards' digests, ``buildcache.in_site``), for a build that writes the index now. What
+        this build made so far is frozen first: the collections while the index is made (in
+        this process or a forked child) leave it alone."""
+        self.gc.settle()
+        gc.freeze()
+        return self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
 
     def on_files(self, files: Files, config):
         started = time.perf_counter()
@@ -739,9 +745,7 @@ class VaultAdapter:
             if self.serving.on:  # the serve folder holds what the last rebuild wrote
                 last, shards = None, self.search_shards
             else:
-                last, shards = self.buildcache.in_site("search_key"), self.buildcache.in_site("search_shards")
-                self.gc.settle()
-                gc.freeze()  # this build's objects: left alone by collections while the index is made
+                last, shards = self._last_search_index()
             indexed = site_search_files(vault, site, material_search, last, shards)
         indexed = report_site_search(indexed)
         if indexed is not None:  # vaultsite's index answers: Material's keeps only its config
