@@ -158,6 +158,47 @@ def test_a_worker_that_dies_loses_no_page(builds):
         sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
 
 
+RETIRING_BUILD = """
+import sys
+sys.path.insert(0, {root!r})
+import vaultsite_mkdocs.parallel as vp
+
+vp.retire_after = lambda pages: 2 * vp.CHUNK  # a fresh worker every two chunks
+retire = vp.ParallelPages._retire
+
+
+def counted(self):
+    print("RETIRED A WORKER", file=sys.stderr)
+    return retire(self)
+
+
+vp.ParallelPages._retire = counted
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", "build", "-v", "-f", {cfg!r}]
+cli()
+"""
+
+
+def test_workers_that_retire_build_the_same_site(builds):
+    """Workers hand over to freshly forked ones after ``retire_after`` pages (past 10,000
+    pages, every 150: the copies of the shared heap they make stay small). The benchmark's
+    vaults are the only ones large enough to retire a worker with the real thresholds;
+    here a worker retires every 16 pages, many times over, and the site is the same."""
+    from vaultsite_mkdocs.parallel import retire_after
+
+    assert retire_after(5_000) == 300 and retire_after(20_000) == 150
+    work, proc = _scripted_build(builds, "retire", RETIRING_BUILD)
+    assert "a page worker failed" not in proc.stderr
+    assert proc.stderr.count("RETIRED A WORKER") >= 3, proc.stderr[-2000:]
+    a, b = work / "site", builds["sequential"][1]
+    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    differ = [rel for rel in names if rel not in ("vault.json", "problems.md")
+              and (a / rel).read_bytes() != (b / rel).read_bytes()]
+    assert differ == []
+    assert _warnings(proc.stderr) == _warnings(builds["sequential"][0])
+
+
 HOLDING_BUILD = """
 import os, sys
 sys.path.insert(0, {root!r})

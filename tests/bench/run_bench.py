@@ -5,6 +5,7 @@ Not a test (pytest does not collect tests/bench/).  Usage, from the repo root:
 
     python tests/bench/run_bench.py                 # 1,000 and 5,000 notes, 3 runs each
     python tests/bench/run_bench.py --sizes 1000 --runs 1
+    python tests/bench/run_bench.py --sizes 1000 5000 20000   # every goal in one sitting (20,000: 1 run)
 
 For every size it generates a vault with ``tests/bench/make_vault.py``, then
 builds it alternately with three configurations, each run timed and its peak
@@ -323,6 +324,9 @@ def main() -> None:
     ap.add_argument("--no-explore", action="store_true", help="skip the cost of issue 20's features")
     ap.add_argument("--full-max", type=int, default=5000,
                     help="larger vaults (e.g. 20,000) get the timed builds and memory only")
+    ap.add_argument("--large-runs", type=int, default=1,
+                    help="runs of each configuration for the vaults larger than --full-max (a 20,000-note "
+                         "build takes minutes)")
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     ap.add_argument("--index-cost", type=Path, metavar="VAULT",
                     help="only measure the search index's build cost on VAULT (no build) and print it")
@@ -350,7 +354,7 @@ def main() -> None:
             cfgs["noexplore"] = explore_off_config(vault, size)
         times: dict[str, list[float]] = {k: [] for k in cfgs}
         mems: dict[str, list[float]] = {k: [] for k in cfgs}
-        for run in range(args.runs):
+        for run in range(args.runs if full else args.large_runs):
             for name, cfg in cfgs.items():  # alternating, so drift hits every configuration alike
                 s, mb, _ = timed_build(cfg)
                 times[name].append(s)
@@ -377,7 +381,7 @@ def main() -> None:
             print(f"{size} notes, serve: {entry['serve']}", flush=True)
         results[size] = entry
     record_history(started, results)
-    write_results(args.out, results, args.runs)
+    write_results(args.out, results, args.runs, args.large_runs if any(s > args.full_max for s in results) else None)
     print(f"wrote {args.out}")
 
 
@@ -514,13 +518,14 @@ def goals(results: dict[int, dict]) -> list[str]:
         if r is None:
             continue
         tree = e["tree"]["hooks"]
-        limit = 1024 if size <= 5000 else 2560
+        gb = 1.0 if size <= 5000 else 2.5
+        limit = gb * 1e9 / 2**20  # the issue's gigabytes, in the MiB the sampler reports
         # Issue 19 sets the time ratio at 5,000 notes; at 20,000 it asks for linear growth
         # (below) and the memory limit. Elsewhere the ratio is shown, not judged.
         ratio_goal = size == 5000
-        target = ("<= 1.1 x plain Material (one-entry nav), " if ratio_goal else "") + f"all processes < {limit / 1024:.1f} GB"
+        target = ("<= 1.1 x plain Material (one-entry nav), " if ratio_goal else "") + f"all processes < {gb:.1f} GB ({limit:,.0f} MiB)"
         out.append(f"| cold build ({size:,}) | {target} | {r:.2f} ({e['time']['hooks']:.1f} s vs "
-                   f"{e['time']['plain']:.1f} s), {tree:.0f} MB | {yes((r <= 1.1 or not ratio_goal) and tree < limit)} |")
+                   f"{e['time']['plain']:.1f} s), {tree:,.0f} MiB | {yes((r <= 1.1 or not ratio_goal) and tree < limit)} |")
     if 1000 in results and 5000 in results:
         g = results[5000]["time"]["hooks"] / results[1000]["time"]["hooks"]
         out.append(f"| linear growth | 5,000 / 1,000 <= 5.5 | {g:.2f} | {yes(g <= 5.5)} |")
@@ -631,16 +636,18 @@ def history_table(limit: int = 12) -> list[str]:
     return out
 
 
-def write_results(path: Path, results: dict[int, dict], runs: int) -> None:
+def write_results(path: Path, results: dict[int, dict], runs: int, large_runs: int | None = None) -> None:
+    large = f" ({large_runs} for the vaults past 5,000 notes)" if large_runs is not None and large_runs != runs else ""
     lines = [
         "# Benchmark results",
         "",
         f"Measured {dt.date.today().isoformat()} by `python tests/bench/run_bench.py` on: {machine()}.",
-        f"Medians of {runs} alternating runs. Peak memory: the largest maximum RSS of one process "
+        f"Medians of {runs} alternating runs{large}. Peak memory: the largest maximum RSS of one process "
         "(`/usr/bin/time -v`, timed runs), and the largest sum of PSS over the whole process tree "
-        "(forked workers included), sampled every 0.5 s in one extra, untimed build with the hooks.",
+        "(forked workers included), sampled every 0.5 s in one extra, untimed build with the hooks; "
+        "in MiB (2^20 bytes), judged against decimal gigabytes (1 GB = 954 MiB, 2.5 GB = 2,384 MiB).",
         "",
-        "| notes | hooks | no hooks | plain (one-entry nav) | without issue 20's features | hooks / plain | peak MB (hooks): largest process / all processes | serve: new page | serve: backlink |",
+        "| notes | hooks | no hooks | plain (one-entry nav) | without issue 20's features | hooks / plain | peak MiB (hooks): largest process / all processes | serve: new page | serve: backlink |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size, e in sorted(results.items()):
