@@ -38,6 +38,7 @@ import pickle
 import sys
 import threading
 import time
+import types
 
 from mkdocs.structure.files import File
 
@@ -510,10 +511,10 @@ class BuildCache(Speedup):
             # The site is complete: the command returns now, and a child process writes the
             # cache (a second or more at 5,000 notes); it holds the lock until it is done.
             parent = os.getpid()
+            pin_until_exit(adapter, config)  # (before the fork: pinning writes to what it holds)
             pid = os.fork()
             if pid != 0:
                 os.close(lock)  # the child keeps the lock (same open file)
-                pin_until_exit(adapter, config)
                 return
             try:
                 os.setsid()
@@ -545,8 +546,15 @@ def pin_until_exit(*roots) -> None:
     starts briefly doubled the build's memory (about 1.2 GB at 5,000 notes).  The list holds
     itself and is frozen (``gc.freeze``), so neither the modules' teardown nor the last
     collection frees it: the operating system takes the memory back whole.  The next build in
-    the same process (a library calling MkDocs again) lets go of it (:func:`unpin`)."""
-    _PINNED[:] = [*roots, _PINNED]
+    the same process (a library calling MkDocs again) lets go of it (:func:`unpin`).
+
+    The list also holds a copy of every module's globals: the teardown clears them, and what
+    only they hold was freed while the writer waited for this process to end (the caches of
+    ``functools.lru_cache``: ``build.url_between`` keeps 100,000 links at 5,000 notes).
+    Pinned too, this process wrote 14 MB of its heap on its way out instead of 55 (5,000
+    notes, measured by the waiting writer), and the two processes' sum rose by as much."""
+    held = [dict(vars(m)) for m in list(sys.modules.values()) if isinstance(m, types.ModuleType)]
+    _PINNED[:] = [*roots, held, _PINNED]
     gc.freeze()
 
 
