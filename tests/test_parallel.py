@@ -58,18 +58,18 @@ def test_the_parallel_build_really_forked(builds):
     assert "worker processes" not in builds["sequential"][0]
 
 
-def test_every_file_is_identical(builds):
-    a, b = builds["parallel"][1], builds["sequential"][1]
-    names_a = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
-    names_b = sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
-    assert names_a == names_b
-    differ = []
-    for rel in names_a:
-        if rel in ("vault.json", "problems.md"):
-            continue
-        if (a / rel).read_bytes() != (b / rel).read_bytes():
-            differ.append(rel)
+def _assert_same_site(a: Path, b: Path) -> None:
+    """The same files, and the same bytes in each (the index and the problem report list
+    pages in the order they were built)."""
+    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    differ = [rel for rel in names if rel not in ("vault.json", "problems.md")
+              and (a / rel).read_bytes() != (b / rel).read_bytes()]
     assert differ == []
+
+
+def test_every_file_is_identical(builds):
+    _assert_same_site(builds["parallel"][1], builds["sequential"][1])
 
 
 def test_problems_found_in_workers_are_reported(builds):
@@ -149,13 +149,7 @@ def test_a_worker_that_dies_loses_no_page(builds):
     work, proc = _scripted_build(builds, "crash", CRASHING_BUILD)
     assert "a page worker failed" in proc.stderr and "a worker dies" in proc.stderr
     assert "page(s) here that no worker built" in proc.stderr
-    a, b = work / "site", builds["sequential"][1]
-    differ = [str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()
-              and str(p.relative_to(a)) not in ("vault.json", "problems.md")
-              and p.read_bytes() != (b / p.relative_to(a)).read_bytes()]
-    assert differ == []
-    assert sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()) == \
-        sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    _assert_same_site(work / "site", builds["sequential"][1])
 
 
 RETIRING_BUILD = """
@@ -190,12 +184,7 @@ def test_workers_that_retire_build_the_same_site(builds):
     work, proc = _scripted_build(builds, "retire", RETIRING_BUILD)
     assert "a page worker failed" not in proc.stderr
     assert proc.stderr.count("RETIRED A WORKER") >= 3, proc.stderr[-2000:]
-    a, b = work / "site", builds["sequential"][1]
-    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
-    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
-    differ = [rel for rel in names if rel not in ("vault.json", "problems.md")
-              and (a / rel).read_bytes() != (b / rel).read_bytes()]
-    assert differ == []
+    _assert_same_site(work / "site", builds["sequential"][1])
     assert _warnings(proc.stderr) == _warnings(builds["sequential"][0])
 
 

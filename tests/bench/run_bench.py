@@ -381,7 +381,7 @@ def main() -> None:
             print(f"{size} notes, serve: {entry['serve']}", flush=True)
         results[size] = entry
     record_history(started, results)
-    write_results(args.out, results, args.runs, args.large_runs if any(s > args.full_max for s in results) else None)
+    write_results(args.out, results)
     print(f"wrote {args.out}")
 
 
@@ -636,13 +636,15 @@ def history_table(limit: int = 12) -> list[str]:
     return out
 
 
-def write_results(path: Path, results: dict[int, dict], runs: int, large_runs: int | None = None) -> None:
-    large = f" ({large_runs} for the vaults past 5,000 notes)" if large_runs is not None and large_runs != runs else ""
+def write_results(path: Path, results: dict[int, dict]) -> None:
+    counts = {size: len(e["runs"]["hooks"]) for size, e in sorted(results.items())}
+    runs = max(counts.values(), default=0)
+    fewer = ", ".join(f"{n} at {size:,} notes" for size, n in counts.items() if n != runs)
     lines = [
         "# Benchmark results",
         "",
         f"Measured {dt.date.today().isoformat()} by `python tests/bench/run_bench.py` on: {machine()}.",
-        f"Medians of {runs} alternating runs{large}. Peak memory: the largest maximum RSS of one process "
+        f"Medians of {runs} alternating runs{f' ({fewer})' if fewer else ''}. Peak memory: the largest maximum RSS of one process "
         "(`/usr/bin/time -v`, timed runs), and the largest sum of PSS over the whole process tree "
         "(forked workers included), sampled every 0.5 s in one extra, untimed build with the hooks; "
         "in MiB (2^20 bytes), judged against decimal gigabytes (1 GB = 954 MiB, 2.5 GB = 2,384 MiB).",
