@@ -82,3 +82,62 @@ def test_generated_pages_held_as_utf8_share_the_memo():
     again = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: pytest.fail("rendered again"))
     assert again == text and isinstance(again, str)
     assert render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 9), lambda: "new") == "new"
+
+
+def test_vault_json_entries_copied_from_the_last_file(tmp_path):
+    """``export.write_vault_json`` with an entry cache: unchanged notes' entries are copied from
+    the file the last build wrote, the file equals a fresh serialisation, and a file that is
+    not the one the cache describes is never copied from."""
+    import json
+
+    from vaultsite import export
+
+    docs = tmp_path / "docs"
+    shutil.copytree(VAULT, docs)
+    site = tmp_path / "site"
+    site.mkdir()
+    path = str(site / "vault.json")
+
+    def fresh_text(vault):
+        plain = tmp_path / "plain.json"
+        export.write_vault_json(str(plain), vault)
+        return plain.read_bytes()
+
+    sources = scan_dir(str(docs))
+    vault = build_vault(sources, Cache())
+    sigs = incremental.note_signatures(vault, {s.src: (s.size, s.mtime) for s in sources})
+    cache = export.EntryCache()
+    export.write_vault_json(path, vault, sigs, cache)
+    first = (site / "vault.json").read_bytes()
+    assert first == fresh_text(vault)
+    assert json.loads(first)["notes"]
+    assert set(cache.entries) == {n.src for n in vault.notes} and cache.stamp is not None
+    for src, (_, offset, length) in cache.entries.items():  # where each entry is
+        assert json.loads(first[offset:offset + length])["src"] == src
+
+    # One note changed, one added: the others are copied (runs of them), the result is exact.
+    (docs / "notes" / "Delta.md").write_text("# Delta\n\n[[Gamma]]을 본다. 2025년 3월 1일.\n", encoding="utf-8")
+    sources = scan_dir(str(docs))
+    vault = build_vault(sources, Cache())
+    sigs = incremental.note_signatures(vault, {s.src: (s.size, s.mtime) for s in sources})
+    reads = []
+    real_copy = export._copy
+    export._copy = lambda src, dst, start, end: (reads.append((start, end)), real_copy(src, dst, start, end))
+    try:
+        export.write_vault_json(path, vault, sigs, cache)
+    finally:
+        export._copy = real_copy
+    assert (site / "vault.json").read_bytes() == fresh_text(vault)
+    assert reads and len(reads) < len(vault.notes) - 1  # runs, not one copy per entry
+
+    # The file is not the one the cache describes (written by something else): nothing copied.
+    stale = (site / "vault.json").read_bytes().replace(b'"notes":[{', b'"notes":[ {', 1)
+    (site / "vault.json").write_bytes(stale)
+    reads.clear()
+    export._copy = lambda *a: reads.append(a)
+    try:
+        export.write_vault_json(path, vault, sigs, cache)
+    finally:
+        export._copy = real_copy
+    assert not reads
+    assert (site / "vault.json").read_bytes() == fresh_text(vault)

@@ -716,14 +716,11 @@ class VaultAdapter:
         # and the graph's children run, they would touch every note of the heap the children
         # share with this process, and each page touched is copied (200 MB at 5,000 notes).
         write_feeds(settings, vault, config)
-        # In mkdocs serve, the entries of notes whose page did not change are reused.
+        # In mkdocs serve and a cached build, the entries of notes whose page did not change
+        # are copied from the last build's file.
         serve = self.serve if self.serve.active else None
-        # Written aside and renamed: in mkdocs serve a request may read it while a thread writes it.
-        path = os.path.join(site, "vault.json")
-        with open(path + ".tmp", "wb") as fh:
-            export.write_vault_json(fh, vault, serve.sigs if serve else None,
-                                    serve.vault_json if serve else None)
-        os.replace(path + ".tmp", path)
+        export.write_vault_json(os.path.join(site, "vault.json"), vault, serve.sigs if serve else None,
+                                serve.vault_json if serve else None)
         with open(os.path.join(site, "problems.md"), "w", encoding="utf-8") as fh:
             fh.write(export.problem_report(vault))
         early, self.early_search = self.early_search, None

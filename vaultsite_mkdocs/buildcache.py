@@ -49,7 +49,7 @@ from .serve import remove_output
 from .speedup import Speedup, log, params
 
 #: Bumped whenever what the state file holds changes shape.
-FORMAT = 4
+FORMAT = 5
 FOLDER = os.path.join(".cache", "vaultsite")
 _PACKAGES = ("vaultsite", "vaultsite_mkdocs")
 

@@ -19,7 +19,7 @@ import threading
 
 from mkdocs.structure.files import File
 
-from vaultsite import incremental, render
+from vaultsite import export, incremental, render
 from vaultsite.build import GENERATED
 from vaultsite.textutil import nfc
 
@@ -63,7 +63,7 @@ class IncrementalServe(Speedup):
         self.pages: dict[str, tuple[str, str]] = {}  # page src -> (url, dest) of the last build
         self.meta: dict[str, dict] = {}  # page src -> title, tags, hide (for skipped pages)
         self.search: dict[str, bytes] | None = None  # page URL -> its serialised search entries
-        self.vault_json: dict = {}  # note src -> (signature, serialised vault.json entry)
+        self.vault_json = export.EntryCache()  # where each note's entry is in the last vault.json
         self.rebuild: set[str] | None = None
         self.generated_sigs: dict[str, tuple[str, str]] = {}  # see incremental.generated_signatures
         self.removed_urls: set[str] = set()
