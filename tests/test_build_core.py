@@ -67,21 +67,57 @@ def test_new_note_touches_itself_its_targets_and_listings(tmp_path):
     assert incremental.changed_pages(None, after) is None  # no previous build: everything
 
 
-def test_generated_pages_held_as_utf8_share_the_memo():
-    """A one-off build holds its generated pages as UTF-8 (``render.as_utf8``): the bytes the
-    files get are the objects the memo keeps, and a later build reusing the memo gets the
-    same texts back (as str)."""
+def test_generated_pages_held_packed_share_the_memo():
+    """A one-off build holds its generated pages packed (``render.pack_pages``): the objects
+    the files get are the objects the memo keeps, they give the texts back, and a later build
+    reusing the memo gets the same texts back (as str)."""
+    from vaultsite.packed import Packed
+
     memo: dict = {}
     text = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: "---\ntitle: 삼성전자\n---\n본문 ✓")
     listing = render._by_inputs(memo, ("other", "b.md"), ("inputs", 2), lambda: "plain")
     memo[("missing", "m.md")] = ("d", {"m.md": text})
-    out = render.as_utf8({"a.md": text, "b.md": listing, "odd.md": "\ud800"}, memo)
-    assert out["a.md"] == text.encode("utf-8") and memo[("page.md.j2", "a.md")][1] is out["a.md"]
+    pages = {"a.md": text, "b.md": listing, "odd.md": "\ud800"}
+    out = render.pack_pages(pages, memo)
+    assert not pages  # let go of as they are packed
+    assert isinstance(out["a.md"], Packed) and out["a.md"].text() == text
+    assert out["a.md"].raw() == text.encode("utf-8") and out["a.md"].size == len(text.encode("utf-8"))
+    assert out["a.md"].head(8) == text.encode("utf-8")[:8]
+    assert memo[("page.md.j2", "a.md")][1] is out["a.md"]
     assert memo[("other", "b.md")][1] is out["b.md"] and memo[("missing", "m.md")][1]["m.md"] is out["a.md"]
     assert out["odd.md"] == "\ud800"  # UTF-8 cannot hold it: a str, as MkDocs reads it
     again = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: pytest.fail("rendered again"))
     assert again == text and isinstance(again, str)
     assert render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 9), lambda: "new") == "new"
+    # Signatures of packed pages: equal texts, equal signatures; a change, another.
+    sigs = incremental.generated_signatures({"a.md": out["a.md"], "c.md": render.pack_pages({"c.md": text}, None)["c.md"]})
+    assert sigs["a.md"] == sigs["c.md"]
+    assert incremental.generated_signatures({"a.md": render.pack_pages({"a.md": text + "!"}, None)["a.md"]})["a.md"] != sigs["a.md"]
+
+
+def test_packed_file_reads_as_a_generated_file():
+    """``packedfile.generated_file``: MkDocs' API reads a packed page's Markdown; setting the
+    content (as ``parallel.release`` does) drops the packed text."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from vaultsite_mkdocs import packedfile
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "docs_dir": str(VAULT), "site_dir": "/tmp/unused-site"})
+    config.validate()
+    config.plugins._current_plugin = None  # (set by MkDocs while a plugin's event runs)
+    text = "---\ntitle: 타임라인\n---\n" + "| 2024 | 삼성전자 |\n" * 20000
+    packed = render.pack_pages({"timeline.md": text}, None)["timeline.md"]
+    f = packedfile.generated_file(config, "timeline.md", packed)
+    assert packedfile.USABLE and isinstance(f, packedfile.PackedFile)
+    assert f.content_string == text and f.content_bytes == text.encode("utf-8")
+    head, size = packedfile.head(f, 64)
+    assert len(head) == 64 and text.encode("utf-8").startswith(head) and size == len(text.encode("utf-8"))
+    assert f.is_documentation_page() and f.abs_src_path is None
+    f.content_string = ""
+    assert f.packed is None and f.content_bytes == b""
+    plain = packedfile.generated_file(config, "tags.md", "# 태그\n")
+    assert plain.content_string == "# 태그\n" and packedfile.head(plain, 3) == ("# 태그\n".encode("utf-8"), 9)
 
 
 def test_vault_json_entries_copied_from_the_last_file(tmp_path):

@@ -16,6 +16,7 @@ from . import excalidraw
 from .build import Vault
 from .digests import digest
 from .latest import first_image, home_note, latest_notes
+from .packed import Packed
 
 
 def _h(*parts) -> str:
@@ -69,20 +70,26 @@ def _latest_inputs(vault: Vault) -> tuple:
                  for n, when in latest_notes(vault))
 
 
-def generated_signatures(pages: dict[str, str], memo: dict | None = None) -> dict[str, int | str]:
+def generated_signatures(pages: dict[str, str | Packed], memo: dict | None = None) -> dict[str, int | str]:
     """page src -> signature of every generated page.  ``memo`` (src -> (text, signature),
     kept by the caller from build to build) spares digesting again a text that is the very
     object last build's was: a page whose inputs did not change gets last build's text back
     (``render._by_inputs``), and most of the 5 MB of a 5,000-note vault's generated pages do."""
     if memo is None:
-        return {src: _h(content) for src, content in pages.items()}
+        return {src: _page_h(content) for src, content in pages.items()}
     out = {}
     for src, content in pages.items():
         got = memo.get(src)
-        out[src] = got[1] if got is not None and got[0] is content else _h(content)
+        out[src] = got[1] if got is not None and got[0] is content else _page_h(content)
     memo.clear()
     memo.update((src, (content, out[src])) for src, content in pages.items())
     return out
+
+
+def _page_h(content) -> str:
+    """A generated page's signature; a packed page's from its deflated bytes (a sixth of the
+    text to digest; zlib deflates a text the same way every time)."""
+    return _h(content.data) if isinstance(content, Packed) else _h(content)
 
 
 def changed_pages(old: dict | None, new: dict) -> set[str] | None:

@@ -34,6 +34,7 @@ from .parsed import WIKI_RE, parse
 from . import sanitize
 from .media import file_url_from as file_url  # URL of an attachment relative to a page, for raw HTML
 from .model import Note, Problem
+from .packed import Packed, pack, unpack
 from .textutil import fold
 
 _env = Environment(
@@ -102,35 +103,30 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     digest = stable_digest(inputs)
     got = memo.get(key)
     if got is not None and got[0] == digest:
-        if isinstance(got[1], bytes):  # kept as UTF-8 by a one-off build (``as_utf8``)
-            memo[key] = (digest, got[1].decode("utf-8"))
-            return memo[key][1]
-        return got[1]
+        if isinstance(got[1], Packed):  # kept packed by a one-off build (``pack_pages``)
+            memo[key] = (digest, got[1].text())
+        return memo[key][1]
     text = build()
     memo[key] = (digest, text)
     return text
 
 
-def _text(value):
-    """A memo's text: a str, or UTF-8 bytes where a one-off build kept it so (``as_utf8``)."""
-    return value.decode("utf-8") if isinstance(value, bytes) else value
-
-
-def as_utf8(pages: dict[str, str], memo: dict | None) -> dict[str, str | bytes]:
-    """``pages`` (:func:`generated_pages`) as UTF-8 bytes, and the very same bytes objects in
-    ``memo`` in place of each page's text, for a one-off build to hold its generated pages in:
-    a str of Korean and markup takes two bytes a character, its UTF-8 about one (83 MB and
-    45 MB at 5,000 notes). MkDocs reads a generated file's content as bytes or str alike. A
-    text UTF-8 cannot hold (a lone surrogate) stays a str."""
-    out: dict[str, str | bytes] = {}
-    for src, text in pages.items():
-        try:
-            out[src] = text.encode("utf-8")
-        except UnicodeEncodeError:
-            out[src] = text
+def pack_pages(pages: dict[str, str], memo: dict | None) -> dict[str, Packed | str]:
+    """``pages`` (:func:`generated_pages`) packed (``vaultsite.packed``: deflated UTF-8), and
+    the very same objects in ``memo`` in place of each page's text, for a one-off build to
+    hold its generated pages in: a str of Korean and markup takes two bytes a character, its
+    UTF-8 about one, deflated a sixth of that (83, 45 and 8 MB at 5,000 notes). ``pages`` is
+    emptied as it goes, so its texts are let go of one by one. A text UTF-8 cannot hold (a
+    lone surrogate) stays a str."""
+    out: dict[str, Packed | str] = {}
+    by_id: dict[int, tuple[str, Packed | str]] = {}
+    for src in list(pages):
+        text = pages.pop(src)
+        out[src] = pack(text)
+        if memo:
+            by_id[id(text)] = (text, out[src])
     if not memo:
         return out
-    by_id = {id(text): (text, out[src]) for src, text in pages.items()}
 
     def swapped(value):
         got = by_id.get(id(value))
@@ -889,7 +885,7 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
             got = memo.get(("company_notes", cid))
             kept = [memo.get(("company_notes.md.j2", s)) for s in srcs[1:]]
             if got is not None and got[0] == whole and all(kept):
-                out.update((s, _text(k[1])) for s, k in zip(srcs[1:], kept) if s not in existing)
+                out.update((s, unpack(k[1])) for s, k in zip(srcs[1:], kept) if s not in existing)
                 continue
             # Made again below; until all its pages are in the memo, no whole-listing entry
             # may vouch for them.
@@ -932,7 +928,7 @@ def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, st
     digest = stable_digest(inputs)
     got = memo.get(("missing", src))
     if got is not None and got[0] == digest:
-        return {k: _text(v) for k, v in got[1].items()}
+        return {k: unpack(v) for k, v in got[1].items()}
     pages = _missing(vault, src)
     memo[("missing", src)] = (digest, pages)
     return pages

@@ -1,7 +1,8 @@
 """The build cache: ``mkdocs build`` after a small change renders only the pages it touches.
 
 What ``mkdocs serve`` keeps in memory between rebuilds (``serve.IncrementalServe``: every page's
-signature, the parsed notes, the generated pages, the search and ``vault.json`` entries) is
+signature, the parsed notes, the generated pages, the search entries, where each note's
+``vault.json`` entry is in that file) is
 written to ``.cache/vaultsite/`` next to ``mkdocs.yml`` at the end of a build, with a manifest
 of what the build left in ``site/``.  The next ``mkdocs build`` reads it back and, when it is
 valid, builds in MkDocs' dirty mode: ``site/`` is kept and only the pages whose signature
