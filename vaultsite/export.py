@@ -5,6 +5,7 @@ dropped or renamed.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -149,6 +150,10 @@ def write_vault_json(path: str, vault: Vault, signatures: dict | None = None,
             fh.write(b"]")
             _write_sections(fh, vault)
             fh.write(b"}")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
     finally:
         if old is not None:
             old.close()

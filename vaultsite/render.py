@@ -116,31 +116,27 @@ def pack_pages(pages: dict[str, str], memo: dict | None) -> dict[str, Packed | s
     the very same objects in ``memo`` in place of each page's text, for a one-off build to
     hold its generated pages in: a str of Korean and markup takes two bytes a character, its
     UTF-8 about one, deflated a sixth of that (83, 45 and 8 MB at 5,000 notes). ``pages`` is
-    emptied as it goes, so its texts are let go of one by one. A text UTF-8 cannot hold (a
-    lone surrogate) stays a str."""
-    out: dict[str, Packed | str] = {}
-    by_id: dict[int, tuple[str, Packed | str]] = {}
-    for src in list(pages):
-        text = pages.pop(src)
-        out[src] = pack(text)
-        if memo:
-            by_id[id(text)] = (text, out[src])
-    if not memo:
-        return out
-
-    def swapped(value):
-        got = by_id.get(id(value))
-        return got[1] if got is not None and got[0] is value else value
-
-    for key, value in memo.items():  # (values replaced, no key added: safe while iterating)
+    emptied as it goes and the memo's text replaced at once, so each text is let go of as soon
+    as it is packed. A text UTF-8 cannot hold (a lone surrogate) stays a str."""
+    where: dict[int, list] = {}  # id of a text in the memo -> where: (key, None) or (key, src)
+    for key, value in (memo or {}).items():
         if not (isinstance(value, tuple) and len(value) == 2):
             continue
         if isinstance(value[1], str):
-            new = swapped(value[1])
-            if new is not value[1]:
-                memo[key] = (value[0], new)
+            where.setdefault(id(value[1]), []).append((key, None))
         elif isinstance(value[1], dict):  # ``missing_pages``: src -> text
-            memo[key] = (value[0], {k: swapped(v) for k, v in value[1].items()})
+            for sub, text in value[1].items():
+                where.setdefault(id(text), []).append((key, sub))
+    out: dict[str, Packed | str] = {}
+    for src in list(pages):
+        text = pages.pop(src)
+        packed = out[src] = pack(text)
+        for key, sub in where.pop(id(text), ()):  # (the text is alive: its id is its own)
+            digest, value = memo[key]
+            if sub is None and value is text:
+                memo[key] = (digest, packed)
+            elif sub is not None and value.get(sub) is text:
+                value[sub] = packed
     return out
 
 
