@@ -99,6 +99,7 @@ def test_packed_file_reads_as_a_generated_file():
     """``packedfile.generated_file``: MkDocs' API reads a packed page's Markdown; setting the
     content (as ``parallel.release`` does) drops the packed text."""
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
 
     from vaultsite_mkdocs import packedfile
 
@@ -116,6 +117,13 @@ def test_packed_file_reads_as_a_generated_file():
     assert f.is_documentation_page() and f.abs_src_path is None
     f.content_string = ""
     assert f.packed is None and f.content_bytes == b""
+    # A MkDocs whose File lacks those properties: the file holds the UTF-8 itself.
+    packedfile.USABLE = False
+    try:
+        fallback = packedfile.generated_file(config, "timeline.md", packed)
+    finally:
+        packedfile.USABLE = True
+    assert type(fallback) is File and fallback.content_string == text
     plain = packedfile.generated_file(config, "tags.md", "# 태그\n")
     assert plain.content_string == "# 태그\n" and packedfile.head(plain, 3) == ("# 태그\n".encode("utf-8"), 9)
 
