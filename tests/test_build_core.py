@@ -95,7 +95,7 @@ def test_generated_pages_held_packed_share_the_memo():
     assert incremental.generated_signatures({"a.md": render.pack_pages({"a.md": text + "!"}, None)["a.md"]})["a.md"] != sigs["a.md"]
 
 
-def test_packed_file_reads_as_a_generated_file():
+def test_packed_file_reads_as_a_generated_file(tmp_path):
     """``packedfile.generated_file``: MkDocs' API reads a packed page's Markdown; setting the
     content (as ``parallel.release`` does) drops the packed text."""
     from mkdocs.config.defaults import MkDocsConfig
@@ -104,7 +104,7 @@ def test_packed_file_reads_as_a_generated_file():
     from vaultsite_mkdocs import packedfile
 
     config = MkDocsConfig()
-    config.load_dict({"site_name": "x", "docs_dir": str(VAULT), "site_dir": "/tmp/unused-site"})
+    config.load_dict({"site_name": "x", "docs_dir": str(VAULT), "site_dir": str(tmp_path / "site")})
     config.validate()
     config.plugins._current_plugin = None  # (set by MkDocs while a plugin's event runs)
     text = "---\ntitle: 타임라인\n---\n" + "| 2024 | 삼성전자 |\n" * 20000
