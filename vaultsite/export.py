@@ -95,9 +95,10 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 def write_vault_json(path: str, vault: Vault, signatures: dict | None = None,
                      cache: EntryCache | None = None) -> None:
-    """``vault_json(vault)`` serialised (UTF-8) into the file ``path``, one note's entry at a
-    time, so the build never holds the whole file (65 MB at 5,000 notes) or every entry.  It
-    is written aside and renamed: in ``mkdocs serve`` a request may read it meanwhile.
+    """The whole index (``notes``, then ``_sections``) serialised (UTF-8) into the file
+    ``path``, one note's entry at a time, so the build never holds the whole file (65 MB at
+    5,000 notes) or every entry.  It is written aside and renamed: in ``mkdocs serve`` a
+    request may read it meanwhile.
 
     With ``signatures`` (page src -> the signature of everything on a note's page,
     ``incremental.note_signatures``) and a ``cache`` kept between builds (``mkdocs serve``'s
@@ -175,14 +176,6 @@ def _copy(src, dst, start: int, end: int) -> None:
             raise OSError("vault.json is shorter than the build cache says")
         dst.write(chunk)
         left -= len(chunk)
-
-
-def vault_json(vault: Vault) -> dict:
-    """The whole index as one dict (``write_vault_json`` writes the same, one part at a time)."""
-    out = {"notes": [note_entry(vault, note) for note in vault.notes]}
-    for name, value in _sections(vault):
-        out[name] = list(value) if isinstance(value, Iterator) else value
-    return out
 
 
 def _sections(vault: Vault) -> Iterator[tuple[str, object]]:

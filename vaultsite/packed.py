@@ -30,12 +30,6 @@ class Packed:
     def __setstate__(self, state) -> None:
         self.data, self.size = state
 
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Packed) and other.data == self.data
-
-    def __hash__(self) -> int:
-        return hash(self.data)
-
     def __repr__(self) -> str:
         return f"Packed({self.size} bytes)"
 

@@ -38,7 +38,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from vaultsite import export, forkpool, graph, latest, render, sanitize, search
-from vaultsite import packed as packed_mod
 from vaultsite import tags as tags_mod
 from vaultsite.build import Cache, Vault, build_vault, is_note_path
 from vaultsite.companies import Registry
@@ -120,7 +119,7 @@ def _defer_generated(page) -> str | None:
     built, beside the file's content: 290 MB at 20,000 notes when the pages began."""
     file = page.file
     try:
-        data, size = packedfile.head(file, packed_mod.HEAD)  # (a packed file: only its start)
+        data, size = packedfile.head(file)  # (a packed file: only its start)
         m = _FRONT_MATTER.match(data)
         if m is None and len(data) < size:  # front matter longer than the head read
             data = file.content_bytes

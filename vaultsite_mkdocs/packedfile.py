@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mkdocs.structure.files import File
 
-from vaultsite.packed import Packed
+from vaultsite.packed import HEAD, Packed
 
 
 def _usable() -> bool:
@@ -61,7 +61,7 @@ def generated_file(config, src_uri: str, content) -> File:
     return f
 
 
-def head(file, limit: int) -> tuple[bytes, int]:
+def head(file, limit: int = HEAD) -> tuple[bytes, int]:
     """The first ``limit`` bytes of the file's content at least (all of it, if it is not
     packed), and the length of the whole content."""
     packed = getattr(file, "packed", None) if isinstance(file, PackedFile) else None
