@@ -88,6 +88,13 @@ def test_generated_pages_held_packed_share_the_memo():
     assert out["odd.md"] == "\ud800"  # UTF-8 cannot hold it: a str, as MkDocs reads it
     again = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: pytest.fail("rendered again"))
     assert again == text and isinstance(again, str)
+    # A whole page unchanged comes back as it was kept, packed, and is packed no more: a
+    # cached build neither inflates nor deflates its unchanged pages.
+    memo[("page.md.j2", "a.md")] = (memo[("page.md.j2", "a.md")][0], out["a.md"])
+    whole = render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 1), lambda: pytest.fail("rendered again"),
+                              whole=True)
+    assert whole is out["a.md"] and memo[("page.md.j2", "a.md")][1] is whole
+    assert render.pack_pages({"a.md": whole}, memo)["a.md"] is whole
     assert render._by_inputs(memo, ("page.md.j2", "a.md"), ("inputs", 9), lambda: "new") == "new"
     # Signatures of packed pages: equal texts, equal signatures; a change, another.
     sigs = incremental.generated_signatures({"a.md": out["a.md"], "c.md": render.pack_pages({"c.md": text}, None)["c.md"]})

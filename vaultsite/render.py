@@ -85,7 +85,7 @@ def drop_raw_marks(markdown: str) -> str:
     return _RAW_MARK_RE.sub("", markdown) if RAW_OPEN in markdown else markdown
 
 
-def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
+def _by_inputs(memo: dict | None, key: tuple, inputs, build, whole: bool = False) -> str | Packed:
     """``build()``, or last build's text when ``inputs`` equal last build's.
 
     In ``mkdocs serve`` most generated pages (company pages, folder indexes, the timeline)
@@ -97,13 +97,17 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     ``memo`` ((kind, page) -> (a digest of its inputs, text)) is ``Vault.page_memo``: the
     adapter hands each ``mkdocs serve`` build the same dict, and the build cache keeps it on
     disk (so a digest, not the inputs: small to store, and the same in every process); a
-    one-off build has none."""
+    one-off build has none.
+
+    ``whole``: the text is a whole page, which may be given back as last build kept it,
+    packed (``pack_pages``; a cached build packs its pages again anyway: inflating them all
+    and deflating them again took 0.6 s at 5,000 notes); a part of a page is always a str."""
     if memo is None:
         return build()
     digest = stable_digest(inputs)
     got = memo.get(key)
     if got is not None and got[0] == digest:
-        if isinstance(got[1], Packed):  # kept packed by a one-off build (``pack_pages``)
+        if isinstance(got[1], Packed) and not whole:  # kept packed by a one-off build
             memo[key] = (digest, got[1].text())
         return memo[key][1]
     text = build()
@@ -111,13 +115,14 @@ def _by_inputs(memo: dict | None, key: tuple, inputs, build) -> str:
     return text
 
 
-def pack_pages(pages: dict[str, str], memo: dict | None) -> dict[str, Packed | str]:
+def pack_pages(pages: dict[str, str | Packed], memo: dict | None) -> dict[str, Packed | str]:
     """``pages`` (:func:`generated_pages`) packed (``vaultsite.packed``: deflated UTF-8), and
     the very same objects in ``memo`` in place of each page's text, for a one-off build to
     hold its generated pages in: a str of Korean and markup takes two bytes a character, its
     UTF-8 about one, deflated a sixth of that (83, 45 and 8 MB at 5,000 notes). ``pages`` is
     emptied as it goes and the memo's text replaced at once, so each text is let go of as soon
-    as it is packed. A text UTF-8 cannot hold (a lone surrogate) stays a str."""
+    as it is packed. A text UTF-8 cannot hold (a lone surrogate) stays a str; a page given
+    packed (last build's, unchanged: ``_by_inputs``) is kept as it is."""
     where: dict[int, list] = {}  # id of a text in the memo -> where: (key, None) or (key, src)
     for key, value in (memo or {}).items():
         if not (isinstance(value, tuple) and len(value) == 2):
@@ -130,6 +135,9 @@ def pack_pages(pages: dict[str, str], memo: dict | None) -> dict[str, Packed | s
     out: dict[str, Packed | str] = {}
     for src in list(pages):
         text = pages.pop(src)
+        if isinstance(text, Packed):
+            out[src] = text
+            continue
         packed = out[src] = pack(text)
         for key, sub in where.pop(id(text), ()):  # (the text is alive: its id is its own)
             digest, value = memo[key]
@@ -148,9 +156,14 @@ def _labels(vault: Vault) -> dict:
     return labels(vault.language)
 
 
-def _render(memo: dict | None, template: str, page: str, **context) -> str:
+def _render(memo: dict | None, template: str, page: str, **context) -> str | Packed:
     """Render a generated page whose context is cheap to build, reusing last build's text
-    when the context is unchanged."""
+    (perhaps packed: see ``_by_inputs``) when the context is unchanged."""
+    return _by_inputs(memo, (template, page), context, lambda: _render_fresh(template, **context), whole=True)
+
+
+def _render_part(memo: dict | None, template: str, page: str, **context) -> str:
+    """``_render`` for a part of a page: always a str."""
     return _by_inputs(memo, (template, page), context, lambda: _render_fresh(template, **context))
 
 
@@ -558,7 +571,7 @@ def _paginate(memo: dict | None, template: str, srcs: list[str], items: list[dic
         # only for a page that changed (a serve rebuild or a cached build).  ``views`` is a
         # function of the raw entries and the page too.
         compared = chunk if row is None else [row(n) for n in chunk]
-        out[src] = _by_inputs(memo if view is None else None, (template, src), (compared, srcs, ctx), build)
+        out[src] = _by_inputs(memo if view is None else None, (template, src), (compared, srcs, ctx), build, whole=True)
     return out
 
 
@@ -721,7 +734,7 @@ def timeline_year_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
             if p.src in existing:
                 continue
             out[p.src] = _by_inputs(vault.page_memo, ("timeline-year", p.src), inputs,
-                                    lambda p=p: _timeline_year(vault, p, pages, years, nav))
+                                    lambda p=p: _timeline_year(vault, p, pages, years, nav), whole=True)
     return out
 
 
@@ -881,7 +894,7 @@ def company_note_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
             got = memo.get(("company_notes", cid))
             kept = [memo.get(("company_notes.md.j2", s)) for s in srcs[1:]]
             if got is not None and got[0] == whole and all(kept):
-                out.update((s, unpack(k[1])) for s, k in zip(srcs[1:], kept) if s not in existing)
+                out.update((s, k[1]) for s, k in zip(srcs[1:], kept) if s not in existing)
                 continue
             # Made again below; until all its pages are in the memo, no whole-listing entry
             # may vouch for them.
@@ -906,7 +919,7 @@ def company_page(vault: Vault, company_id: str) -> str:
 
 def missing_page(vault: Vault, src: str = GENERATED["missing"]) -> str:
     """The first page of the missing-notes listing (``missing_pages`` has them all)."""
-    return missing_pages(vault, src)[src]
+    return unpack(missing_pages(vault, src)[src])
 
 
 def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, str]:
@@ -924,7 +937,7 @@ def missing_pages(vault: Vault, src: str = GENERATED["missing"]) -> dict[str, st
     digest = stable_digest(inputs)
     got = memo.get(("missing", src))
     if got is not None and got[0] == digest:
-        return {k: unpack(v) for k, v in got[1].items()}
+        return dict(got[1])  # (pages perhaps packed: see ``_by_inputs``)
     pages = _missing(vault, src)
     memo[("missing", src)] = (digest, pages)
     return pages
@@ -951,8 +964,9 @@ def _missing(vault: Vault, src: str) -> dict[str, str]:
                      L=_labels(vault))
 
 
-def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str]:
-    """Every page the emitters own, keyed by MkDocs src path; a user's own file always wins."""
+def generated_pages(vault: Vault, existing: set[str]) -> dict[str, str | Packed]:
+    """Every page the emitters own, keyed by MkDocs src path; a user's own file always wins.
+    A page unchanged since a build that kept it packed comes packed (``_by_inputs``)."""
     pages: dict[str, str] = {}
     pages.update(folder_pages(vault, existing))
     if GENERATED["tags"] not in existing:
@@ -1025,7 +1039,7 @@ def home_section(vault: Vault, src: str) -> str:
     """The latest notes under the vault's own home note (``latest.home_note``), reused in
     ``mkdocs serve`` while the listing is unchanged."""
     notes = latest_view(vault, src)
-    return _render(vault.page_memo, "home_latest.md.j2", src, notes=notes, L=_labels(vault))
+    return _render_part(vault.page_memo, "home_latest.md.j2", src, notes=notes, L=_labels(vault))
 
 
 def home_page(vault: Vault, src: str = HOME) -> str:
