@@ -115,10 +115,16 @@ class IncrementalServe(Speedup):
             server._rebuild_cond.notify_all()
 
     # -- on_files --------------------------------------------------------------------------
-    def plan(self, files, config, vault, sources, generated, theme_version) -> None:
-        """Signatures of every page; in an incremental rebuild, mark which pages to render."""
-        versions = {s.src: (s.size, s.mtime, s.ctime) for s in sources}
-        sigs = incremental.note_signatures(vault, versions)
+    @staticmethod
+    def versions(sources) -> dict[str, tuple]:
+        """note src -> the version its signature holds (size, mtime, ctime)."""
+        return {s.src: (s.size, s.mtime, s.ctime) for s in sources}
+
+    def plan(self, files, config, vault, sources, generated, theme_version, base=None) -> None:
+        """Signatures of every page; in an incremental rebuild, mark which pages to render.
+        ``base``: the notes' ``incremental.base_signatures``, when a forked child computed
+        them meanwhile (a ``forkpool.Background``)."""
+        sigs = incremental.note_signatures(vault, self.versions(sources), base.result() if base is not None else None)
         # (Only mkdocs serve builds again in this process: a one-off build keeps no texts.)
         sigs.update(incremental.generated_signatures(generated, self.generated_sigs if self.adapter.serving.on else None))
         for cid, src in vault.company_pages.items():  # a user's company note carries a generated section
