@@ -53,13 +53,15 @@ TIMELINE_DIR = "timeline"  # timeline/<year>.md: one page per year (timeline.md 
 TAGS_DIR = "tags"  # tags/<tag>.md: one page per tag (tags.md is the index)
 #: At most this many entries on one page of a folder index or a tag page; more go on
 #: ``<folder>/page/2.md``, ... Every link costs the browser work at load (Material mounts its
-#: instant preview on each link of the content): 500 links were about a second on the
-#: benchmark machine, 200 stay well under (``tests/bench/page_weight.py --kinds``).
-PAGE_SIZE = 200
+#: instant preview on each link of the content, and styles and lays out every element): 500
+#: links were about a second on the benchmark machine; on a slow one (2026-12) a page of 200
+#: (1,650-2,200 elements) took 0.8-1.07 s, 0.3 s more than a plain note page, so 150
+#: (``tests/bench/page_weight.py --kinds``).
+PAGE_SIZE = 150
 #: At most this many events on one timeline page: a year with more is split, by whole months
 #: where it can, into ``timeline/<year>.md``, ``timeline/<year>/page/2.md``, ... (an event is
-#: a few links and chips: 900 of them took seconds to load).
-TIMELINE_PAGE_SIZE = 200
+#: a few links and chips: 900 of them took seconds to load; 200, up to 1.07 s on a slow machine).
+TIMELINE_PAGE_SIZE = 150
 
 
 @dataclass
