@@ -218,7 +218,10 @@ def test_shards_whose_postings_are_known_are_not_encoded_again(tmp_path):
     size is written again."""
     a = tmp_path / "a"
     first = write_search_index(_pages(), a)
-    assert first.shards_written and set(first.shards_written) == {f"shards/{n}.json" for n in range(first.shards)}
+    shard_names = {f"shards/{n}.json" for n in range(first.shards)}
+    # (and the documents' files, of packed records)
+    assert first.shards_written and shard_names <= set(first.shards_written)
+    assert all(n.startswith("docs/") for n in set(first.shards_written) - shard_names)
     pages = _pages()
     pages[1] = (pages[1][0], note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=())))
     encoded = []
@@ -237,4 +240,32 @@ def test_shards_whose_postings_are_known_are_not_encoded_again(tmp_path):
     gone = next(iter(changed.shards_written))
     (a / gone).unlink()
     write_search_index(pages, a, changed.shards_written)
+    assert _files(a) == _files(tmp_path / "fresh")
+
+
+def test_documents_whose_records_are_known_are_not_encoded_again(tmp_path):
+    """A document of a packed record (as a build keeps them) known from the last index
+    (``shards_written``) is neither encoded nor compared again; a changed one is; the files are
+    a fresh index's, and a document file gone behind the index's back is written again."""
+    a = tmp_path / "a"
+    packed = [(url, search.pack(rec)) for url, rec in _pages(6)]
+    first = write_search_index(packed, a)
+    docs = {n for n in first.shards_written if n.startswith("docs/")}
+    assert len(docs) == 6
+    changed_rec = note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=()))
+    packed[1] = (packed[1][0], search.pack(changed_rec))
+    encoded = []
+    real = search._dumps
+    search._dumps = lambda value: (encoded.append(value), real(value))[1]
+    try:
+        again = write_search_index(packed, a, first.shards_written)
+    finally:
+        search._dumps = real
+    doc_encodes = [v for v in encoded if isinstance(v, list)]
+    assert doc_encodes == [[packed[1][0], changed_rec.title, changed_rec.sections]]
+    write_search_index(packed, tmp_path / "fresh")
+    assert _files(a) == _files(tmp_path / "fresh")
+    gone = sorted(docs)[0]
+    (a / gone).unlink()
+    write_search_index(packed, a, again.shards_written)
     assert _files(a) == _files(tmp_path / "fresh")
