@@ -9,6 +9,8 @@ empty cache.
 """
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,8 +69,10 @@ def _build(files, cache):
     return build_vault(_sources(files), cache, registry=companies.Registry.load())
 
 
-def check_steps(initial: dict[str, str], steps: list[list[tuple[str, str, str]]]) -> int:
-    """Apply each step's edits; after each, the reusing build must equal a fresh one."""
+def check_steps(initial: dict[str, str], steps: list[list[tuple[str, str, str]]], pickled: bool = False) -> int:
+    """Apply each step's edits; after each, the reusing build must equal a fresh one.
+    ``pickled``: the cache goes through pickle between builds, as the build cache keeps it
+    (the link records packed: ``LinkMemo.__reduce__``)."""
     files = {src: (text, 0) for src, text in initial.items()}
     cache = Cache()
     _build(files, cache)
@@ -79,6 +83,8 @@ def check_steps(initial: dict[str, str], steps: list[list[tuple[str, str, str]]]
                 files[src] = (text, n)
             else:
                 files.pop(src, None)
+        if pickled:
+            cache.facts, cache.link_state = pickle.loads(pickle.dumps((cache.facts, cache.link_state)))
         before = {f.links for f in cache.facts.values()}
         incremental = _build(files, cache)
         reused += sum(1 for f in cache.facts.values() if f.links is not None and f.links in before)
@@ -92,6 +98,42 @@ def check_steps(initial: dict[str, str], steps: list[list[tuple[str, str, str]]]
        st.lists(edits, min_size=1, max_size=3))
 def test_reused_resolution_equals_a_fresh_build(initial, steps):
     check_steps(initial, steps)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.one_of(note_paths, attachment_paths), note_text, min_size=1, max_size=8),
+       st.lists(edits, min_size=1, max_size=3))
+def test_reused_resolution_equals_a_fresh_build_through_pickle(initial, steps):
+    check_steps(initial, steps, pickled=True)
+
+
+def test_link_records_pickled_packed_and_made_when_read():
+    """``LinkMemo`` pickles its records as one string and the notes they point to; they are
+    made again when first read, pointing to the very notes unpickled with them."""
+    files = {"Alpha.md": ("## Heading\n[[Beta]] ![[chart.png|300]] [[없는 노트]] [[Beta#x|별칭]]\n", 0),
+             "Beta.md": ("[[Alpha#Heading]]\n", 0), "chart.png": ("", 0)}
+    cache = Cache()
+    vault = _build(files, cache)
+    want = {src: [(r.raw, r.text, _target(r.target), r.embed, r.start, r.end) for r in recs]
+            for src, recs in vault.links.items()}
+    facts = pickle.loads(pickle.dumps(cache.facts))
+    # (the raw links too: one string, made when read)
+    raw = next(f.raw_links for f in facts.values() if f.note.src == "Alpha.md")
+    assert type(raw).__name__ == "PackedRows" and raw.rows is None
+    assert list(raw) == next(f.raw_links for f in cache.facts.values() if f.note.src == "Alpha.md")
+    memo = next(f.links for f in facts.values() if f.note.src == "Alpha.md")
+    assert memo._records is None and memo._packed is not None
+    lazy = memo.lazy()
+    assert memo._records is None  # not made yet
+    got = [(r.raw, r.text, _target(r.target), r.embed, r.start, r.end) for r in lazy]
+    assert got == want["Alpha.md"] and lazy == memo.records and len(lazy) == len(got)
+    beta = next(f.note for f in facts.values() if f.note.src == "Beta.md")
+    assert memo.records[0].target.note is beta
+    # A build from the unpickled cache reuses the resolutions without making the records.
+    cache.facts, cache.link_state = pickle.loads(pickle.dumps((cache.facts, cache.link_state)))
+    again = _build(files, cache)
+    assert all(f.links._records is None for f in cache.facts.values() if f.links is not None)
+    assert snapshot(again) == snapshot(_build(files, Cache()))
 
 
 def test_unaffected_notes_reuse_and_affected_ones_do_not():
