@@ -50,7 +50,7 @@ from .serve import remove_output
 from .speedup import Speedup, log, params
 
 #: Bumped whenever what the state file holds changes shape.
-FORMAT = 5
+FORMAT = 6
 FOLDER = os.path.join(".cache", "vaultsite")
 _PACKAGES = ("vaultsite", "vaultsite_mkdocs")
 
