@@ -162,9 +162,34 @@ class LinkMemo:
         return (_packed_link_memo, (packed, self.keys, self.ambiguous, self.refused, self.summary))
 
 
-class PackedRows:
-    """A list of named tuples of plain values held as one ``marshal`` string (pickled so),
-    made when first read; iterated, indexed and compared as the list."""
+class _LazyList:
+    """A list made when first read (``list()``): iterated, indexed and compared as it."""
+
+    __slots__ = ()
+
+    def list(self) -> list:
+        raise NotImplementedError
+
+    def __iter__(self):
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self.list())
+
+    def __getitem__(self, i):
+        return self.list()[i]
+
+    def __bool__(self) -> bool:
+        return bool(self.list())
+
+    def __eq__(self, other) -> bool:
+        return self.list() == (other.list() if isinstance(other, _LazyList) else other)
+
+    __hash__ = None
+
+
+class PackedRows(_LazyList):
+    """A list of named tuples of plain values held as one ``marshal`` string (pickled so)."""
 
     __slots__ = ("blob", "kind", "rows")
 
@@ -191,48 +216,17 @@ class PackedRows:
     def __reduce__(self):
         return (PackedRows, (self.blob, self.kind))
 
-    def __iter__(self):
-        return iter(self.list())
 
-    def __len__(self) -> int:
-        return len(self.list())
-
-    def __getitem__(self, i):
-        return self.list()[i]
-
-    def __bool__(self) -> bool:
-        return bool(self.list())
-
-    def __eq__(self, other) -> bool:
-        return self.list() == (other.list() if isinstance(other, PackedRows) else other)
-
-    __hash__ = None
-
-
-class _LazyRecords:
-    """A note's link records (``LinkMemo.lazy``), made when first iterated."""
+class _LazyRecords(_LazyList):
+    """A note's link records (``LinkMemo.lazy``), made when first read."""
 
     __slots__ = ("memo",)
 
     def __init__(self, memo: LinkMemo) -> None:
         self.memo = memo
 
-    def __iter__(self):
-        return iter(self.memo.records)
-
-    def __len__(self) -> int:
-        return len(self.memo.records)
-
-    def __getitem__(self, i):
-        return self.memo.records[i]
-
-    def __bool__(self) -> bool:
-        return bool(self.memo.records)
-
-    def __eq__(self, other) -> bool:
-        return self.memo.records == (other.memo.records if isinstance(other, _LazyRecords) else other)
-
-    __hash__ = None
+    def list(self) -> list:
+        return self.memo.records
 
 
 def _pack_records(records: list[LinkRecord]) -> tuple[bytes, tuple] | None:
