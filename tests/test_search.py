@@ -212,6 +212,17 @@ def test_packed_records_write_the_same_index(tmp_path):
     assert search.pages_key(packed) != search.pages_key(packed[1:])
 
 
+def _write_counting(pages, out, known):
+    """``write_search_index(pages, out, known)`` and every value it JSON-encoded."""
+    encoded = []
+    real = search._dumps
+    search._dumps = lambda value: (encoded.append(value), real(value))[1]
+    try:
+        return write_search_index(pages, out, known), encoded
+    finally:
+        search._dumps = real
+
+
 def test_shards_whose_postings_are_known_are_not_encoded_again(tmp_path):
     """``known`` (the last index's ``shards_written``): an unchanged shard is kept without
     encoding it; the result is the same files as a fresh index; a shard file gone or of another
@@ -224,13 +235,7 @@ def test_shards_whose_postings_are_known_are_not_encoded_again(tmp_path):
     assert all(n.startswith("docs/") for n in set(first.shards_written) - shard_names)
     pages = _pages()
     pages[1] = (pages[1][0], note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=())))
-    encoded = []
-    real = search._dumps
-    search._dumps = lambda value: (encoded.append(value), real(value))[1]
-    try:
-        changed = write_search_index(pages, a, first.shards_written)
-    finally:
-        search._dumps = real
+    changed, encoded = _write_counting(pages, a, first.shards_written)
     shard_encodes = [v for v in encoded if isinstance(v, dict) and "format" not in v]
     assert 0 < len(shard_encodes) < first.shards
     write_search_index(pages, tmp_path / "fresh")
@@ -254,13 +259,7 @@ def test_documents_whose_records_are_known_are_not_encoded_again(tmp_path):
     assert len(docs) == 6
     changed_rec = note_record(_note("## 섹션1\n\n새로운 내용 hello\n", title="노트 1", aliases=()))
     packed[1] = (packed[1][0], search.pack(changed_rec))
-    encoded = []
-    real = search._dumps
-    search._dumps = lambda value: (encoded.append(value), real(value))[1]
-    try:
-        again = write_search_index(packed, a, first.shards_written)
-    finally:
-        search._dumps = real
+    again, encoded = _write_counting(packed, a, first.shards_written)
     doc_encodes = [v for v in encoded if isinstance(v, list)]
     assert doc_encodes == [[packed[1][0], changed_rec.title, changed_rec.sections]]
     write_search_index(packed, tmp_path / "fresh")
