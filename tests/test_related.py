@@ -16,6 +16,8 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitebuild import build, build_as_served, schema, serve_sequence
 from vaultsite import related as related_mod
@@ -91,7 +93,7 @@ def test_computed_in_a_child_process_the_same(monkeypatch):
     monkeypatch.setattr(build_mod, "RELATED_FORK_MIN", 1)
     monkeypatch.setattr(build_mod, "RELATED_WORKER_MIN", 1)
     spawned = build_vault(scan_dir(str(VAULT)))
-    job = spawned.related_job
+    [job] = spawned.related_job.jobs
     assert isinstance(job, forkpool.Spawned) and job.proc is not None  # still being computed
     job.fallback = lambda: pytest.fail("computed here, not by the worker")
     assert spawned.related == here.related and spawned.related_job is None
@@ -100,11 +102,11 @@ def test_computed_in_a_child_process_the_same(monkeypatch):
     cache = Cache()
     cache.related_parts = 2
     forked = build_vault(scan_dir(str(VAULT)), cache)
-    assert isinstance(forked.related_job, build_mod._Parts)
+    assert [type(j) for j in forked.related_job.jobs] == [forkpool.Background] * 2
     assert forked.related == here.related
     monkeypatch.setattr(build_mod, "RELATED_WORKER_MIN", 10**6)  # a smaller vault: one forked child
     forked = build_vault(scan_dir(str(VAULT)))
-    assert isinstance(forked.related_job, build_mod._Parts) and len(forked.related_job.jobs) == 1
+    assert [type(j) for j in forked.related_job.jobs] == [forkpool.Background]
     assert forked.related == here.related
 
 
@@ -120,7 +122,7 @@ def test_computed_by_a_worker_process_where_threads_run(monkeypatch):
     monkeypatch.setattr(build_mod, "RELATED_SPAWN_MIN", 1)
     monkeypatch.setattr(threading, "active_count", lambda: 2)
     spawned = build_vault(scan_dir(str(VAULT)))
-    job = spawned.related_job
+    [job] = spawned.related_job.jobs
     assert isinstance(job, forkpool.Spawned) and job.proc is not None
     job.fallback = lambda: pytest.fail("computed here, not by the worker")
     assert spawned.related == here.related
@@ -345,7 +347,7 @@ def test_the_last_lists_are_kept_while_their_inputs_are_the_same(tmp_path):
     shutil.copytree(VAULT, docs)
     cache = Cache()
     first = build_vault(scan_dir(str(docs)), cache)
-    key, kept = cache.related_memo
+    key, kept, _ = cache.related_memo
     assert kept == first.related
     note = next(p for p in sorted(docs.rglob("*.md")) if p.name != "index.md")
     note.write_text(note.read_text(encoding="utf-8") + "\n본문만 바뀐 문장.\n", encoding="utf-8")
@@ -378,3 +380,119 @@ def test_related_notes_shared_between_parts_equal_the_whole():
         merged = rel.merge_parts(payload, [rel.related_from_payload(payload, (k, n)) for k in range(n)])
         assert merged == whole and list(merged) == list(whole)
     assert sum(len(v) for v in whole.values()) > 300
+
+
+# -- computed since the last computation --------------------------------------------------------
+
+_TAGS = ["AI", "HBM", "반도체", "메모리", "투자", "GPU", "a/b", "전망"]
+_COMPANIES = ["nvidia", "skhynix", "samsung", "tsmc"]
+_DATES = [None, "2024-01-02", "2024-03-01", "2025-05-05", "2025-05-05", "2026-11-30"]
+
+
+def _payload_vault(rng, n: int) -> dict:
+    notes = {}
+    for i in range(n):
+        _add_note(rng, notes, f"n{i:03d}.md")
+    return {"notes": notes, "names": {"nvidia": "NVIDIA", "skhynix": "SK하이닉스", "samsung": "삼성전자", "tsmc": "TSMC"}}
+
+
+def _add_note(rng, notes: dict, src: str) -> None:
+    others = sorted(notes)
+    notes[src] = {"url": src[:-3] + "/", "title": f"노트 {rng.randrange(12)}", "date": rng.choice(_DATES),
+                  "tags": rng.sample(_TAGS, rng.randrange(4)), "companies": rng.sample(_COMPANIES, rng.randrange(3)),
+                  "links": rng.sample(others, min(len(others), rng.randrange(4)))}
+
+
+def _payload(v: dict) -> tuple:
+    notes = v["notes"]
+    return ([(s, n["url"], n["title"], n["date"]) for s, n in sorted(notes.items())],
+            {s: [t for t in n["links"] if t in notes] for s, n in notes.items() if n["links"]},
+            {s: n["tags"] for s, n in notes.items()}, {s: n["companies"] for s, n in notes.items()},
+            dict(v["names"]), "ko")
+
+
+def _edit(rng, v: dict, kind: str) -> None:
+    notes = v["notes"]
+    src = rng.choice(sorted(notes))
+    note = notes[src]
+    if kind == "add":
+        new = f"m{rng.randrange(10**6):06d}.md"
+        _add_note(rng, notes, new)
+        for other in rng.sample(sorted(notes), 2):  # links that now resolve
+            notes[other]["links"].append(new)
+    elif kind == "remove" and len(notes) > 2:
+        del notes[src]
+    elif kind == "title":
+        note["title"] = f"노트 {rng.randrange(12)}"
+    elif kind == "url":
+        note["url"] = "moved/" + note["url"]
+    elif kind == "date":
+        note["date"] = rng.choice(_DATES)
+    elif kind == "tags":
+        note["tags"] = rng.sample(_TAGS, rng.randrange(4))
+    elif kind == "companies":
+        note["companies"] = rng.sample(_COMPANIES, rng.randrange(3))
+    elif kind == "links":
+        note["links"] = rng.sample(sorted(notes), rng.randrange(4))
+    elif kind == "name":
+        v["names"][rng.choice(_COMPANIES)] = f"회사 {rng.randrange(5)}"
+    elif kind == "everywhere":  # a tag on every note (dropped), then on all but one
+        for n in notes.values():
+            n["tags"] = list(dict.fromkeys(n["tags"] + ["모두"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(3, 70), st.sampled_from([3, 64]),
+       st.lists(st.sampled_from(["add", "remove", "title", "url", "date", "tags", "companies", "links", "name",
+                                 "everywhere", "nothing"]), min_size=1, max_size=6))
+def test_computed_since_the_last_equals_computed_afresh(seed, n, hub_cap, kinds):
+    """``mkdocs serve`` and the build cache compute related notes since the last computation
+    (``related.Since``): after any sequence of edits the lists, and their order, are those a
+    computation from nothing gives."""
+    import random
+
+    from vaultsite import related as rel
+
+    rng = random.Random(seed)
+    v = _payload_vault(rng, n)
+    saved = rel.HUB_CAP
+    rel.HUB_CAP = hub_cap  # small: notes share hub keys and their windows
+    try:
+        last = rel.computed_from_payload(_payload(v), keep=True)
+        lists = last.lists
+        for kind in kinds:
+            _edit(rng, v, kind)
+            payload = _payload(v)
+            got = rel.computed_from_payload(payload, since=last.since, keep=True)
+            merged = rel.merge_since(payload[0], lists, got)
+            want = rel.computed_from_payload(payload).lists
+            assert merged == want and list(merged) == list(want), kind
+            last, lists = got, merged
+    finally:
+        rel.HUB_CAP = saved
+
+
+def test_a_note_added_recomputes_only_the_lists_near_it():
+    """Adding a note that links to one note and carries a new tag, to 2,000 notes sharing hub
+    tags and companies: a handful of lists computed again, the rest the last computation's.
+    Counted, not timed."""
+    from vaultsite import related as rel
+
+    notes, links, tags, companies = _synthetic(2000, hub_every=3)
+    names = {"nvidia": "NVIDIA"}
+
+    def payload(extra=()):
+        rows = [(x.src, x.url, x.title, x.date) for x in notes] + list(extra)
+        return rows, links, tags, companies, names, "ko"
+
+    first = rel.computed_from_payload(payload(), keep=True)
+    new = "새 노트.md"
+    links[new], tags[new], companies[new] = ["n01000.md"], ["벤치"], []
+    added = payload([(new, "새 노트/", "새 노트", "2026-12-02")])
+    assert rel.head_of(added) == first.since.head  # 2,001 notes weigh as 2,000 did
+    got = rel.computed_from_payload(added, since=first.since, keep=True)
+    assert got.todo is not None and new in got.todo and "n01000.md" in got.todo
+    assert len(got.todo) <= 10, sorted(got.todo)
+    merged = rel.merge_since(added[0], first.lists, got)
+    assert merged == rel.computed_from_payload(added).lists
+    assert merged["n01000.md"][0]["src"] in (new, "n00999.md", "n01001.md")

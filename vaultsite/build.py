@@ -269,14 +269,16 @@ class Cache:
         self.cleaned: dict[tuple, tuple] = {}  # active attachments (SVG, HTML): see attachment()
         self.hits = 0
         self.misses = 0
-        #: Keep each note's link resolution for the next build (``NoteFacts.links``); a
-        #: one-off build, which never reads the cache again, turns it off.
+        #: Keep each note's link resolution for the next build (``NoteFacts.links``), and what
+        #: related notes are computed since (``related.Since``); a one-off build, which never
+        #: reads the cache again, turns it off.
         self.memo_links = True
         #: What the last build's links were resolved against: note src -> Note, attachment
         #: srcs, generated page srcs.  None when no resolution can be reused.
         self.link_state: tuple | None = None
-        #: (digest of their inputs, the related notes) of the last build (``_start_related``)
-        self.related_memo: tuple[str, dict] | None = None
+        #: (digest of their inputs, the related notes, their ``related.Since`` or None) of the
+        #: last build (``_start_related``)
+        self.related_memo: tuple[str, dict, object] | None = None
         #: ``mkdocs serve`` may show the last lists while the new ones are computed:
         #: ``later(key, job, keep)`` takes the job (see :func:`_start_related`).
         self.related_later = None
@@ -965,7 +967,9 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     """``vault.related``: the last build's lists when their inputs are the same (``mkdocs
     serve`` and the build cache keep them in ``cache.related_memo``), else computed: in a
     child process when forking is safe (a cold build: nothing else runs yet), while this
-    process makes the generated pages (the first reader of ``vault.related`` waits)."""
+    process makes the generated pages (the first reader of ``vault.related`` waits).  Given
+    the last computation's :class:`~vaultsite.related.Since`, only the lists that can have
+    changed are computed (a few, for a note added), in one job."""
     inputs = _related_inputs(vault)
     payload = _related_payload(vault, inputs)
     key, blob = marshalled(payload)  # the bytes are what a forked child reads (below)
@@ -973,47 +977,56 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     if memo is not None and memo[0] == key:
         vault.related = memo[1]
         return
+    keeping = cache.memo_links  # the cache is read again: the next computation starts from this one
+    since = memo[2] if memo is not None and keeping and memo[2] is not None \
+        and memo[2].head == related_mod.head_of(payload) else None
+    last = memo[1] if since is not None else None
 
-    def keep(value: dict) -> None:
-        cache.related_memo = (key, value)
+    def fallback() -> related_mod.Computed:  # computed here
+        return related_mod.computed_from_payload(payload, since=since, keep=keeping)
 
     if cache.related_later is not None and memo is not None and len(vault.notes) >= RELATED_SPAWN_MIN:
         # mkdocs serve, a rebuild: this one shows the last lists (without the notes gone), and
         # the new ones, computed by a worker meanwhile, come with the rebuild it then asks for.
         vault.related = _still_there(memo[1], vault)
-        cache.related_later(key, forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs)), keep)
+        job = _Related(cache, key, payload, last, [forkpool.Spawned(("related-since", payload, since), fallback)])
+        cache.related_later(key, job, job.keep)
         return
     cache.related_memo = None
 
     forking = hasattr(os, "fork") and threading.active_count() == 1
-    n = cache.related_parts
-    if len(vault.notes) >= max(RELATED_FORK_MIN, RELATED_WORKER_MIN) and forking and blob is not None and n == 1:
+    n = 1 if since is not None else cache.related_parts
+    if len(vault.notes) >= max(RELATED_FORK_MIN, RELATED_WORKER_MIN) and forking and blob is not None \
+            and since is None and n == 1:
         # A full build of a large vault: a worker process started afresh reads the payload.
         # A forked child would share this process's heap, and this process writes all over
         # it meanwhile (the generated pages, the navigation): every page it writes is copied
         # while the child lives, and the child lives for the whole of it. At 20,000 notes
         # that added 1.1 GB to the build's memory, its peak.
-        vault.related_job = forkpool.Spawned(("related-marshalled", blob), lambda: _related_of(vault, inputs))
-        vault.related_done = keep
+        jobs = [forkpool.Spawned(("related-marshalled", blob, keeping), fallback)]
     elif len(vault.notes) >= RELATED_FORK_MIN and forking:
         # A smaller vault, or a cached build (few pages to make meanwhile): ``n`` forked
         # children, at once (a worker process answered later: see RELATED_WORKER_MIN). They
         # read the payload as one string of bytes, not the vault's objects: every object a
         # forked child reads has its reference count written, and each heap page so written
         # is copied (the child took 2.0 s of CPU at 5,000 notes reading the vault, against
-        # 1.2 s for the same work on fresh objects).
+        # 1.2 s for the same work on fresh objects).  The first keeps the Since.
         if blob is None:
-            vault.related_job = forkpool.Background(lambda: _related_of(vault, inputs))
+            jobs = [forkpool.Background(fallback)]
         else:
-            jobs = [forkpool.Background(lambda k=k: related_mod.related_from_blob(blob, (k, n))) for k in range(n)]
-            vault.related_job = _Parts(payload, jobs)
-        vault.related_done = keep
+            jobs = [forkpool.Background(lambda k=k: related_mod.computed_from_blob(blob, (k, n), since,
+                                                                                   keeping and k == 0))
+                    for k in range(n)]
     elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
-        vault.related_job = forkpool.Spawned(("related", payload), lambda: _related_of(vault, inputs))
-        vault.related_done = keep
-    else:
-        vault.related = _related_of(vault, inputs)
-        keep(vault.related)
+        jobs = [forkpool.Spawned(("related-since", payload, since), fallback)]
+    else:  # a small vault: computed here, now
+        job = _Related(cache, key, payload, last, [_Now(fallback)])
+        vault.related = job.result()
+        job.keep()
+        return
+    job = _Related(cache, key, payload, last, jobs)
+    vault.related_job = job
+    vault.related_done = job.keep
 
 
 def _still_there(related: dict[str, list[dict]], vault: Vault) -> dict[str, list[dict]]:
@@ -1027,14 +1040,41 @@ def _still_there(related: dict[str, list[dict]], vault: Vault) -> dict[str, list
     return out
 
 
-class _Parts:
-    """Related notes computed by one or more children, each every n-th note (``related_parts``)."""
+class _Now:
+    """A job computed when its result is first asked for, in this process."""
 
-    def __init__(self, payload: tuple, jobs: list) -> None:
-        self.payload, self.jobs = payload, jobs
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def result(self):
+        return self.fn()
+
+
+class _Related:
+    """Related notes computed by one or more jobs (:class:`~vaultsite.related.Computed` each):
+    each every n-th note (``related_parts``), or one since the last computation, whose
+    other lists (``last``) it completes.  :meth:`keep` makes them the cache's memo."""
+
+    def __init__(self, cache: Cache, key: str, payload: tuple, last: dict | None, jobs: list) -> None:
+        self.cache, self.key, self.payload, self.last, self.jobs = cache, key, payload, last, jobs
+        self.value: dict | None = None
+        self.since = None
 
     def result(self) -> dict[str, list[dict]]:
-        return related_mod.merge_parts(self.payload, [job.result() for job in self.jobs])
+        if self.value is None:
+            parts = [job.result() for job in self.jobs]
+            computed = parts[0]
+            if len(parts) > 1:
+                lists = related_mod.merge_parts(self.payload, [p.lists for p in parts])
+                computed = related_mod.Computed(lists, None, computed.since)
+            self.value = related_mod.merge_since(self.payload[0], self.last or {}, computed)
+            self.since = computed.since
+            self.last = None
+        return self.value
+
+    def keep(self, value: dict | None = None) -> None:
+        """The lists (and their Since) are the memo the next build starts from."""
+        self.cache.related_memo = (self.key, self.result(), self.since)
 
 
 def _related_inputs(vault: Vault) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -1052,12 +1092,6 @@ def _related_inputs(vault: Vault) -> tuple[dict[str, list[str]], dict[str, str]]
                 company = registry.get(cid) if registry is not None else None
                 names[cid] = company.name if company else cid
     return dict(out_links), names
-
-
-def _related_of(vault: Vault, inputs=None) -> dict[str, list[dict]]:
-    out_links, names = inputs or _related_inputs(vault)
-    return related_mod.related_notes(vault.notes, out_links, vault.note_tags, vault.note_companies,
-                                     names.__getitem__, vault.language)
 
 
 def _related_payload(vault: Vault, inputs) -> tuple:

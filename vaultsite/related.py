@@ -10,9 +10,12 @@ Each note has *keys*, and two notes are related by the keys they share:
 
 and a direct link between them (either way) counts too.  A key weighs by its rarity, an
 IDF: ``log(N / df)`` where ``df`` is the number of notes holding it, so a tag on 3,000 of
-5,000 notes weighs 0.5 and a tag on three weighs 7.4 (a key on every note weighs nothing
-and is dropped).  A direct link weighs the IDF of the linking note's out-degree: a link
-from an index of everything says less than one from a note with three links.
+5,000 notes weighs 0.5 and a tag on three weighs 7.4 (a key on every note says nothing and
+is dropped).  ``N`` is the number of notes rounded up to its five leading binary digits
+(:func:`scale`: 5,000 and 5,001 notes both weigh by 5,120), so a note added or removed
+leaves every other key's weight as it was.  A direct link weighs the IDF of the linking
+note's out-degree: a link from an index of everything says less than one from a note with
+three links.
 
 Candidates come from the keys' postings (key -> notes holding it).  A *hub* key, held by
 more than ``HUB_CAP`` notes (``#투자`` on 3,000 notes, a company every note names, an index
@@ -31,10 +34,18 @@ this feature's budget of build time; links, tags and companies are what the user
 on purpose.
 
 Ties are broken by title, then by date and path, so the same vault gives the same lists.
+
+A computation leaves a :class:`Since` (a digest of each note's keys and of each key's
+postings) for the next one (``mkdocs serve``, the build cache): given it, only the notes
+whose list can have changed are computed again (:func:`_dirty`): the notes whose own keys
+or links changed, and every note holding a key whose postings, weight or shown name
+changed.  A note added to a 5,000-note vault recomputes a few lists, not 5,000; the rest
+are the last computation's, equal to what computing them again would give.
 """
 from __future__ import annotations
 
 import gc
+import hashlib
 import heapq
 import marshal
 import math
@@ -73,10 +84,48 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
     ``company_name``: company id -> display name.  ``part=(k, n)``: only the lists of every
     n-th note from the k-th in (date, path) order (n processes share the work; the index is
     built whole by each)."""
+    return _compute(notes, out_links, note_tags, note_companies, company_name, language, limit, hub_cap,
+                    part).lists
+
+
+class Since(NamedTuple):
+    """What a computation of related notes leaves for the next (see the module doc)."""
+
+    #: what every weight and reason follows from: (:func:`scale`, language, limit, hub cap)
+    head: tuple
+    #: note src -> (digest of its address and title, digest of its date and keys in order)
+    notes: dict
+    #: key (kind, value) -> digest of its postings (note srcs in order) and the name shown;
+    #: ``b""`` for a key on every note (dropped)
+    keys: dict
+
+
+class Computed(NamedTuple):
+    """A computation's answer: ``lists`` of every note, or with ``since`` of the notes in
+    ``todo`` only (the others' are the last computation's, :func:`merge_since`)."""
+
+    lists: dict
+    todo: frozenset | None
+    since: Since | None
+
+
+def scale(n: int) -> int:
+    """The ``N`` of the IDF for a vault of ``n`` notes: ``n`` rounded up to its five leading
+    binary digits (steps of 3-6 %: 5,000 to 5,120 weigh alike), so that one note more or
+    less leaves the weights as they were and a computation since the last one stays small;
+    exact below 32 notes."""
+    shift = max(n.bit_length() - 5, 0)
+    return -(-n >> shift) << shift
+
+
+def _compute(notes, out_links, note_tags, note_companies, company_name, language, limit, hub_cap,
+             part: tuple[int, int] = (0, 1), since: Since | None = None, keep: bool = False) -> Computed:
+    """:func:`related_notes`; with ``since`` (the last computation's :class:`Since`, or None)
+    only the lists that can have changed, and with ``keep`` or ``since`` the new Since."""
     L = labels(language)
     by_src = {n.src: n for n in notes}
     if len(by_src) < 2:
-        return {}
+        return Computed({}, None, None)
     # Notes are numbered in the order postings are walked and ties broken by: date, then
     # path; keys are numbered as met.  Integers hash and compare fastest.
     srcs = sorted(by_src, key=lambda s: (by_src[s].date or "", s))
@@ -109,12 +158,16 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
             mine.append(kid)
         keys.append(mine)
 
+    size = scale(n_notes)
+
     def idf(df: int) -> float:
-        return math.log(n_notes / max(df, 1))
+        return math.log(size / max(df, 1))
 
     weight = [idf(len(p)) for p in postings]
-    # A key every note holds says nothing (weight 0): it is dropped, like a stop word.
-    keys = [[k for k in ks if weight[k] > 0] for ks in keys]
+    # A key every note holds says nothing: it is dropped, like a stop word.
+    dropped = [len(p) >= n_notes for p in postings]
+    held = keys
+    keys = [[k for k in ks if not dropped[k]] for ks in held]
     keyset = [frozenset(ks) for ks in keys]
     is_hub = [len(p) > hub_cap for p in postings]
     hubset = [frozenset([k for k in ks if is_hub[k]]) for ks in keys]  # a note's hub keys
@@ -142,12 +195,17 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
             shown[k] = name
         return name
 
+    new = todo = None
+    if keep or since is not None:
+        new = _since((size, language, limit, hub_cap), srcs, by_src, key_of, held, postings, dropped, company_name)
+        if since is not None and since.head == new.head:
+            todo = _dirty(since, new, srcs, key_of, held, keys, postings)
     result: dict[str, list[dict]] = {}
     # Equal reason lists are one object: most rows give the same few (a shared tag or
     # company), and the lists stay in memory for the whole build (pickled once each, too).
     interned: dict[tuple, list[dict]] = {}
     first, step = part
-    for i in range(first, n_notes, step):
+    for i in range(first, n_notes, step) if todo is None else sorted(todo):
         src = srcs[i]
         # Rare keys and direct links: every note holding them, scored as it is met.
         score: dict[int, float] = defaultdict(float)
@@ -189,7 +247,75 @@ def related_notes(notes, out_links: dict[str, list[str]], note_tags: dict[str, l
             reasons = interned.setdefault(tuple((r["kind"], tuple(r["names"]), r["text"]) for r in reasons), reasons)
             rows.append({"src": n.src, "url": n.url, "title": n.title, "score": round(-neg, 3), "reasons": reasons})
         result[src] = rows
-    return result
+    return Computed(result, None if todo is None else frozenset(srcs[i] for i in todo), new)
+
+
+def _digest(value) -> bytes:
+    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).digest()
+
+
+def _since(head: tuple, srcs: list, by_src: dict, key_of: list, held: list, postings: list, dropped: list,
+           company_name) -> Since:
+    """The :class:`Since` of one computation's index (linear: one digest per note and key)."""
+    notes = {}
+    for i, src in enumerate(srcs):
+        n = by_src[src]
+        notes[src] = (_digest((n.url, n.title)), _digest((n.date, [key_of[k] for k in held[i]])))
+    keys = {}
+    for k, key in enumerate(key_of):
+        if dropped[k]:
+            keys[key] = b""
+            continue
+        kind, value = key
+        if kind == "company":
+            shown = company_name(value)
+        elif kind == "tag":
+            shown = value
+        else:
+            n = by_src[value]
+            shown = (n.url, n.title)
+        keys[key] = _digest((shown, [srcs[i] for i in postings[k]]))
+    return Since(head, notes, keys)
+
+
+def _dirty(old: Since, new: Since, srcs: list, key_of: list, held: list, keys: list, postings: list) -> set[int]:
+    """The notes (numbers) whose list can differ from the last computation's: a note that is
+    new or whose date or keys changed; every note holding a key whose postings (who holds it,
+    in what order), weight (the number holding it) or shown name changed; and every note
+    sharing a key with a note whose address or title changed (it may list that note, or break
+    a tie by its title).  Whatever else a list reads is the same for these inputs."""
+    todo: set[int] = set()
+    touched: set[int] = set()  # key numbers
+    old_notes, old_keys = old.notes, old.keys
+    for i, src in enumerate(srcs):
+        was = old_notes.get(src)
+        now = new.notes[src]
+        if was is None or was[1] != now[1]:
+            todo.add(i)
+        if was is None or was[0] != now[0]:
+            todo.add(i)
+            touched.update(keys[i])  # (not a dropped key: it decides nothing)
+    for k, key in enumerate(key_of):
+        if old_keys.get(key) != new.keys[key]:
+            touched.add(k)
+    for k in touched:
+        todo.update(postings[k])
+    return todo
+
+
+def merge_since(order: list, last: dict[str, list[dict]], computed: Computed) -> dict[str, list[dict]]:
+    """The lists of every note: ``computed``'s where it computed them (``todo``), else the
+    last computation's (``last``), in the order a whole computation gives them; ``order``:
+    the notes' (date, src) as ``related_notes`` orders them (``_related_payload``'s notes)."""
+    if computed.todo is None:
+        return computed.lists
+    fresh, todo = computed.lists, computed.todo
+    out = {}
+    for _, src in sorted((n[3] or "", n[0]) for n in order):
+        rows = fresh.get(src) if src in todo else last.get(src)
+        if rows:
+            out[src] = rows
+    return out
 
 
 def _top(partial: dict[int, float], hubs: frozenset, weight: list, hubset: list, titles: list, limit: int) -> list:
@@ -263,17 +389,36 @@ class PlainNote(NamedTuple):
 
 def related_from_payload(payload: tuple, part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
     """:func:`related_notes` of ``build._related_payload`` (in ``python -m vaultsite.worker``)."""
+    return computed_from_payload(payload, part).lists
+
+
+def computed_from_payload(payload: tuple, part: tuple[int, int] = (0, 1), since: Since | None = None,
+                          keep: bool = False) -> Computed:
+    """:func:`_compute` of ``build._related_payload``: with ``since``, only the lists that can
+    have changed since (see :class:`Computed`); with ``keep``, the Since for the next one."""
     notes, out_links, note_tags, note_companies, names, language = payload
-    return related_notes([PlainNote(*n) for n in notes], out_links, note_tags, note_companies,
-                         names.__getitem__, language, part=part)
+    return _compute([PlainNote(*n) for n in notes], out_links, note_tags, note_companies,
+                    names.__getitem__, language, LIMIT, HUB_CAP, part, since, keep)
+
+
+def head_of(payload: tuple) -> tuple:
+    """The :attr:`Since.head` a computation of ``payload`` gives: when it equals the last
+    Since's, the computation since that one recomputes only the lists that changed."""
+    return (scale(len({n[0] for n in payload[0]})), payload[5], LIMIT, HUB_CAP)
 
 
 def related_from_blob(blob: bytes, part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
     """:func:`related_from_payload` of a marshalled payload, in a process that exits after it
     (a forked child, or ``vaultsite.worker``): the collector is off, its passes would walk
     (and in a forked child copy) a heap of long-lived objects for nothing."""
+    return computed_from_blob(blob, part).lists
+
+
+def computed_from_blob(blob: bytes, part: tuple[int, int] = (0, 1), since: Since | None = None,
+                       keep: bool = False) -> Computed:
+    """:func:`computed_from_payload` of a marshalled payload (see :func:`related_from_blob`)."""
     gc.disable()
-    return related_from_payload(marshal.loads(blob), part)
+    return computed_from_payload(marshal.loads(blob), part, since, keep)
 
 
 def merge_parts(payload: tuple, parts: list[dict[str, list[dict]]]) -> dict[str, list[dict]]:

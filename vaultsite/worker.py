@@ -1,8 +1,8 @@
 """A helper process: reads a pickled job on stdin, writes its answer on stdout.
 
-A list of Sources (a cold build where forking is unsafe): their NoteFacts.  ``("related",
-payload)`` (``mkdocs serve``), or ``("related-marshalled", bytes)`` (a cold build): the
-related notes of ``build._related_payload``.
+A list of Sources (a cold build where forking is unsafe): their NoteFacts.  ``("related-since",
+payload, since)`` (``mkdocs serve``), or ``("related-marshalled", bytes, keep)`` (a cold
+build): the related notes of ``build._related_payload`` (a ``related.Computed``).
 
 Run by :meth:`vaultsite.build.Cache.fill` and ``build._start_related`` as ``python -m vaultsite.worker``.  A
 plain subprocess rather than ``multiprocessing``: it neither forks a process
@@ -17,14 +17,14 @@ import sys
 
 def main() -> None:
     job = pickle.load(sys.stdin.buffer)
-    if isinstance(job, tuple) and job[:1] == ("related",):  # related notes (``build._start_related``)
-        from .related import related_from_payload  # not the whole build: it starts sooner
+    if isinstance(job, tuple) and job[:1] == ("related-since",):  # related notes (``build._start_related``)
+        from .related import computed_from_payload  # not the whole build: it starts sooner
 
-        answer = related_from_payload(job[1])
+        answer = computed_from_payload(job[1], since=job[2], keep=True)
     elif isinstance(job, tuple) and job[:1] == ("related-marshalled",):  # the same, its payload marshalled
-        from .related import related_from_blob
+        from .related import computed_from_blob
 
-        answer = related_from_blob(job[1])
+        answer = computed_from_blob(job[1], keep=job[2])
     else:  # a list of Sources
         from .build import read_note
 

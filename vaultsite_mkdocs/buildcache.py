@@ -50,7 +50,7 @@ from .serve import remove_output
 from .speedup import Speedup, log, params
 
 #: Bumped whenever what the state file holds changes shape.
-FORMAT = 6
+FORMAT = 7
 FOLDER = os.path.join(".cache", "vaultsite")
 _PACKAGES = ("vaultsite", "vaultsite_mkdocs")
 
