@@ -6,6 +6,9 @@ import json
 import pickle
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from vaultsite import search
 from vaultsite.links import heading_anchors
 from vaultsite.model import Note
@@ -268,3 +271,82 @@ def test_documents_whose_records_are_known_are_not_encoded_again(tmp_path):
     (a / gone).unlink()
     write_search_index(packed, a, again.shards_written)
     assert _files(a) == _files(tmp_path / "fresh")
+
+
+# -- an index written since the last one ---------------------------------------------------------
+
+_WORDS = ["삼성전자", "메모리", "고대역폭메모리", "딥시크는", "HBM", "market", "chips", "수요", "전망", "투자",
+          "엔비디아", "공급망", "rates", "가격이", "AI"]
+
+
+def _random_page(rng, url: str) -> tuple[str, bytes]:
+    body = " ".join(rng.choice(_WORDS) for _ in range(rng.randrange(1, 30)))
+    heading = f"## {rng.choice(_WORDS)}\n\n" if rng.random() < 0.5 else ""
+    title = " ".join(rng.sample(_WORDS, 2))
+    return url, search.pack(note_record(_note(heading + body + "\n", title=title, aliases=())))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60),
+       st.lists(st.sampled_from(["add", "add", "remove", "change", "rename", "nothing", "many"]), min_size=1, max_size=6))
+def test_an_index_written_since_the_last_equals_one_written_afresh(tmp_path_factory, seed, n, kinds):
+    """A cached build writes the search index from the last one (``known``), reading only the
+    documents that changed: after any sequence of pages added, removed, changed or moved, every
+    file is the bytes an index written from nothing has, and so is what it leaves for the next."""
+    import random
+
+    rng = random.Random(seed)
+    pages = dict(_random_page(rng, f"notes/{i:03d}/") for i in range(n))
+    out = tmp_path_factory.mktemp("since")
+    saved = search.SHARD_BYTES
+    search.SHARD_BYTES = 300  # a few dozen shards, their number changing as pages come and go
+    try:
+        last = write_search_index(list(pages.items()), out)
+        for kind in kinds:
+            urls = sorted(pages)
+            if kind == "add" or not urls:
+                url, rec = _random_page(rng, f"notes/{rng.randrange(10**6):06d}/")
+                pages[url] = rec
+            elif kind == "remove":
+                del pages[rng.choice(urls)]
+            elif kind == "change":
+                url = rng.choice(urls)
+                pages[url] = _random_page(rng, url)[1]
+            elif kind == "rename":
+                url = rng.choice(urls)
+                pages["moved/" + url] = pages.pop(url)
+            elif kind == "many":
+                for url in rng.sample(urls, len(urls) // 2):
+                    pages[url] = _random_page(rng, url)[1]
+            got = write_search_index(list(pages.items()), out, last.shards_written)
+            fresh_dir = tmp_path_factory.mktemp("fresh")
+            fresh = write_search_index(list(pages.items()), fresh_dir)
+            assert _files(out) == _files(fresh_dir), kind
+            assert got.shards_written == fresh.shards_written and got.files == fresh.files, kind
+            last = got
+    finally:
+        search.SHARD_BYTES = saved
+
+
+def test_an_index_since_the_last_reads_only_the_pages_that_changed(tmp_path):
+    """A page added to 400: its record is the only one read; a shard file not as the last index
+    left it is noticed, and the whole index is made again, right."""
+    import random
+
+    rng = random.Random(3)
+    pages = [_random_page(rng, f"notes/{i:03d}/") for i in range(400)]
+    out = tmp_path / "idx"
+    first = write_search_index(pages, out)
+    assert first.read == 400
+    more = pages + [_random_page(rng, "notes/new/")]
+    added = write_search_index(more, out, first.shards_written)
+    assert added.read <= 3  # the new page, and any page whose number its slot moved
+    # a shard the page's removal rewrites, left by something else with the same size
+    term = search.unpack(more[-1][1]).terms.split("\0")[0]
+    shard = out / "shards" / f"{shard_of(term, added.shards)}.json"
+    data = shard.read_bytes()
+    shard.write_bytes(data.replace(b":", b" ", 1))
+    again = write_search_index(pages, out, added.shards_written)
+    assert again.read == 400  # noticed: everything read again
+    write_search_index(pages, tmp_path / "fresh")
+    assert _files(out) == _files(tmp_path / "fresh")

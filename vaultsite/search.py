@@ -48,6 +48,7 @@ import time
 import unicodedata
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +107,9 @@ class SearchIndexResult:
     problems: list[str] = field(default_factory=list)
     key: str | None = None  # the digest of what was indexed (``vaultsite_mkdocs.sitesearch``)
     unchanged: bool = False  # the same pages as the index already in the site: nothing written
-    #: shard or document file -> (digest of what it is made of, size): see write_search_index
+    #: shard or document file -> (digest of what it is made of, size, ...): see write_search_index
     shards_written: dict = field(default_factory=dict)
+    read: int = 0  # documents whose records were read (all, or those that changed since ``known``)
 
 
 # -- terms ---------------------------------------------------------------------------------
@@ -362,16 +364,62 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_di
     same bytes for the same pages. Files whose bytes are unchanged are not rewritten, files
     of an earlier index no longer needed are removed.
 
-    ``known``: the last index's ``shards_written`` (shard file -> digest of its postings, size;
-    document file -> digest of its URL and packed record, size), when ``out_dir`` holds that
-    index: a shard whose postings have the same digest, and whose file is still there with
-    that size, is not encoded again (JSON-encoding the 1,024 shards of a 5,000-note vault to
-    compare them took 1.6 s; digesting their postings 0.4 s); nor is such a document."""
+    ``known``: the last index's ``shards_written``, when ``out_dir`` holds that index: shard
+    file -> (digest of its postings, size, the numbers of the documents it holds); document
+    file -> (digest of its URL and packed record, size, how many terms it has); ``META`` ->
+    (shards, postings).  With it, only the documents that changed are read
+    (:func:`_since_known`): their old postings are taken out of the shards that hold them and
+    their new ones put in, each such shard read from its file and checked against its digest
+    (a note added to 5,000: a dozen shards, where reading every record and building every
+    posting list took 2.7 s).  Else, a shard whose postings have the same digest, and whose
+    file is still there with that size, is not encoded again (JSON-encoding the 1,024 shards
+    of a 5,000-note vault to compare them took 1.6 s; digesting their postings 0.4 s); nor
+    is such a document."""
     started = time.perf_counter()
-    result = SearchIndexResult()
     docs = sorted({url: rec for url, rec in pages}.items())
     numbers = doc_numbers([url for url, _ in docs])
     root = Path(out_dir)
+    result = None
+    if known and META in known and root.is_dir() and all(isinstance(rec, bytes) for _, rec in docs):
+        result = _since_known(docs, numbers, root, known)
+    if result is None:
+        result = _write_whole(docs, numbers, root, known)
+    result.pages = len(docs)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+#: The ``shards_written`` entry of the index as a whole: (shards, postings).
+META = "meta"
+
+
+def _doc_file(writer: _Writer, result: SearchIndexResult, name: str, url: str, rec, mark, last) -> SearchRecord:
+    """Write (or keep, when ``last`` says it is as written) the document file ``name``; its
+    record, unpacked."""
+    rec = unpack(rec)  # (one record at a time in this process's memory: see ``pack``)
+    result.read += 1
+    count = rec.terms.count("\0") + 1 if rec.terms else 0
+    if last is not None and last[0] == mark and len(last) > 2 and writer.still_there(name, last[1]):
+        result.shards_written[name] = last
+    else:
+        data = _dumps([url, rec.title, rec.sections])
+        writer.write(name, data)
+        if mark is not None:
+            result.shards_written[name] = (mark, len(data), count)
+    return rec
+
+
+def _shard_docs(lists: list[list[int]]) -> bytes:
+    """The numbers of the documents a shard's posting lists hold, sorted, as bytes."""
+    held: set[int] = set()
+    for lst in lists:
+        held.update(lst[0::3])
+    return array("i", sorted(held)).tobytes()
+
+
+def _write_whole(docs: list, numbers: list[int], root: Path, known: dict | None) -> SearchIndexResult:
+    """Every document's record read and every shard made (see :func:`write_search_index`)."""
+    result = SearchIndexResult()
     writer = _Writer(root, result)
     # term -> its postings, (doc, weight, section) after one another: machine integers (an
     # ``array``), 4 bytes an entry where a list holds 8 (a pointer) and an int object for
@@ -383,15 +431,7 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_di
         # it is neither encoded nor read to compare (5,000 files: 0.4 s of a cached build).
         name = f"docs/{doc}.json"
         mark = _doc_mark(url, rec) if isinstance(rec, bytes) else None
-        last = known.get(name) if known and mark else None
-        rec = unpack(rec)  # (one record at a time in this process's memory: see ``pack``)
-        if last is not None and last[0] == mark and writer.still_there(name, last[1]):
-            result.shards_written[name] = last
-        else:
-            data = _dumps([url, rec.title, rec.sections])
-            writer.write(name, data)
-            if mark is not None:
-                result.shards_written[name] = (mark, len(data))
+        rec = _doc_file(writer, result, name, url, rec, mark, known.get(name) if known and mark else None)
         if not rec.terms:
             continue
         for t, w, s in zip(rec.terms.split("\0"), rec.weights, rec.sections_of):
@@ -408,22 +448,123 @@ def write_search_index(pages: Iterable[tuple[str, SearchRecord | bytes]], out_di
     writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards}))
     for n, bucket in enumerate(buckets):
         bucket.sort()
-        name = f"shards/{n}.json"
-        lists = [index[t].tolist() for t in bucket]
-        mark = digest((bucket, lists))
-        last = known.get(name) if known else None
-        if last is not None and last[0] == mark and writer.still_there(name, last[1]):
-            result.shards_written[name] = last
-            continue
-        data = _dumps(dict(zip(bucket, lists)))
-        writer.write(name, data)
-        result.shards_written[name] = (mark, len(data))
+        _shard_file(writer, result, f"shards/{n}.json", bucket, [index[t] for t in bucket],
+                    known.get(f"shards/{n}.json") if known else None)
     del index
     writer.prune()
-    result.pages = len(docs)
     result.shards = shards
-    result.seconds = time.perf_counter() - started
+    if all(isinstance(rec, bytes) for _, rec in docs):  # every document's file known: see _since_known
+        result.shards_written[META] = (shards, postings)
     return result
+
+
+def _shard_file(writer: _Writer, result: SearchIndexResult, name: str, bucket: list[str], lists: list,
+                last) -> None:
+    """Write (or keep, when ``last`` has its digest and the file its size) a shard file of the
+    terms ``bucket`` (sorted) and their posting lists (``array`` or list each)."""
+    lists = [lst.tolist() if isinstance(lst, array) else lst for lst in lists]
+    mark = digest((bucket, lists))
+    if last is not None and last[0] == mark and len(last) > 2 and writer.still_there(name, last[1]):
+        result.shards_written[name] = last
+        return
+    data = _dumps(dict(zip(bucket, lists)))
+    writer.write(name, data)
+    result.shards_written[name] = (mark, len(data), _shard_docs(lists))
+
+
+def _since_known(docs: list, numbers: list[int], root: Path, known: dict) -> SearchIndexResult | None:
+    """The index written from the last one (``known``, see :func:`write_search_index`) by
+    reading only the documents whose file changed; None where it cannot be (the number of
+    shards changes, a shard file is not as written): then the whole index is made."""
+    shards, postings = known[META]
+    marks = [_doc_mark(url, rec) for url, rec in docs]
+    same: set[int] = set()  # document numbers whose file and postings stay as they are
+    fresh = []  # (doc, url, rec, mark): documents whose postings go in anew
+    for doc, (url, rec), mark in zip(numbers, docs, marks):
+        last = known.get(f"docs/{doc}.json")
+        if last is not None and last[0] == mark and len(last) > 2:
+            same.add(doc)
+        else:
+            fresh.append((doc, url, rec, mark))
+    gone: set[int] = set()  # numbers of the last index's documents whose postings go out
+    for name, last in known.items():
+        if name.startswith("docs/"):
+            doc = int(name[5:-5])
+            if doc not in same:
+                gone.add(doc)
+                postings -= last[2]
+    if len(gone) + len(fresh) > max(64, len(docs) // 8):
+        return None  # many changed: reading everything is as fast
+    result = SearchIndexResult()
+    writer = _Writer(root, result)
+    added: dict[int, dict[str, list[int]]] = {}  # shard -> term -> (doc, weight, section) ...
+    for doc, url, rec, mark in fresh:
+        rec = _doc_file(writer, result, f"docs/{doc}.json", url, rec, mark, None)
+        if not rec.terms:
+            continue
+        terms_ = rec.terms.split("\0")
+        postings += len(terms_)
+        for t, w, s in zip(terms_, rec.weights, rec.sections_of):
+            added.setdefault(shard_of(t, shards), {}).setdefault(t, []).extend((doc, w, s))
+    if shard_count(postings) != shards:
+        return None
+    touched = set(added)
+    if gone:
+        for n in range(shards):
+            last = known.get(f"shards/{n}.json")
+            if last is None:
+                return None
+            if n not in touched:
+                held = array("i")
+                held.frombytes(last[2])
+                if any(_holds(held, doc) for doc in gone):
+                    touched.add(n)
+    rank = {doc: i for i, doc in enumerate(numbers)}  # URL order, the order of every list
+    for n in range(shards):
+        name = f"shards/{n}.json"
+        last = known.get(name)
+        if n not in touched:
+            if last is None or not writer.still_there(name, last[1]):
+                return None
+            result.shards_written[name] = last
+            continue
+        if last is None:
+            return None
+        try:
+            with open(root / name, "rb") as fh:
+                old: dict[str, list[int]] = json.loads(fh.read())
+        except (OSError, ValueError):
+            return None
+        if digest((list(old), list(old.values()))) != last[0]:
+            return None  # not the file the last index wrote
+        lists = {}
+        for t, lst in old.items():
+            if gone:
+                lst = [x for i in range(0, len(lst), 3) if lst[i] not in gone for x in lst[i:i + 3]]
+            if lst:
+                lists[t] = lst
+        for t, new in added.get(n, {}).items():
+            lst = lists.get(t, []) + new
+            triples = sorted((lst[i:i + 3] for i in range(0, len(lst), 3)), key=lambda x: rank[x[0]])
+            lists[t] = [x for triple in triples for x in triple]
+        bucket = sorted(lists)
+        _shard_file(writer, result, name, bucket, [lists[t] for t in bucket], None)
+    for doc in same:
+        name = f"docs/{doc}.json"
+        last = known[name]
+        if not writer.still_there(name, last[1]):
+            return None
+        result.shards_written[name] = last
+    writer.write("meta.json", _dumps({"format": FORMAT, "docs": len(docs), "shards": shards}))
+    writer.prune()
+    result.shards = shards
+    result.shards_written[META] = (shards, postings)
+    return result
+
+
+def _holds(held: array, doc: int) -> bool:
+    i = bisect_left(held, doc)
+    return i < len(held) and held[i] == doc
 
 
 def search_pages(vault) -> list[tuple[str, bytes]]:
