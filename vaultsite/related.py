@@ -199,7 +199,7 @@ def _compute(notes, out_links, note_tags, note_companies, company_name, language
     if keep or since is not None:
         new = _since((size, language, limit, hub_cap), srcs, by_src, key_of, held, postings, dropped, company_name)
         if since is not None and since.head == new.head:
-            todo = _dirty(since, new, srcs, key_of, held, keys, postings)
+            todo = _dirty(since, new, srcs, key_of, keys, postings)
     result: dict[str, list[dict]] = {}
     # Equal reason lists are one object: most rows give the same few (a shared tag or
     # company), and the lists stay in memory for the whole build (pickled once each, too).
@@ -278,7 +278,7 @@ def _since(head: tuple, srcs: list, by_src: dict, key_of: list, held: list, post
     return Since(head, notes, keys)
 
 
-def _dirty(old: Since, new: Since, srcs: list, key_of: list, held: list, keys: list, postings: list) -> set[int]:
+def _dirty(old: Since, new: Since, srcs: list, key_of: list, keys: list, postings: list) -> set[int]:
     """The notes (numbers) whose list can differ from the last computation's: a note that is
     new or whose date or keys changed; every note holding a key whose postings (who holds it,
     in what order), weight (the number holding it) or shown name changed; and every note
