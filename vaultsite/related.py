@@ -93,10 +93,11 @@ class Since(NamedTuple):
 
     #: what every weight and reason follows from: (:func:`scale`, language, limit, hub cap)
     head: tuple
-    #: note src -> (digest of its address and title, digest of its date and keys in order)
+    #: note src -> (digest of its address, title and date, digest of its keys in order)
     notes: dict
-    #: key (kind, value) -> digest of its postings (note srcs in order) and the name shown;
-    #: ``b""`` for a key on every note (dropped)
+    #: key (kind, value) -> digest of its postings (note srcs in order) and the name shown
+    #: (for a link key, the linked note's address, title and date); ``b""`` for a key on
+    #: every note (dropped)
     keys: dict
 
 
@@ -260,7 +261,7 @@ def _since(head: tuple, srcs: list, by_src: dict, key_of: list, held: list, post
     notes = {}
     for i, src in enumerate(srcs):
         n = by_src[src]
-        notes[src] = (_digest((n.url, n.title)), _digest((n.date, [key_of[k] for k in held[i]])))
+        notes[src] = (_digest((n.url, n.title, n.date)), _digest([key_of[k] for k in held[i]]))
     keys = {}
     for k, key in enumerate(key_of):
         if dropped[k]:
@@ -273,17 +274,19 @@ def _since(head: tuple, srcs: list, by_src: dict, key_of: list, held: list, post
             shown = value
         else:
             n = by_src[value]
-            shown = (n.url, n.title)
+            shown = (n.url, n.title, n.date)
         keys[key] = _digest((shown, [srcs[i] for i in postings[k]]))
     return Since(head, notes, keys)
 
 
 def _dirty(old: Since, new: Since, srcs: list, key_of: list, keys: list, postings: list) -> set[int]:
     """The notes (numbers) whose list can differ from the last computation's: a note that is
-    new or whose date or keys changed; every note holding a key whose postings (who holds it,
-    in what order), weight (the number holding it) or shown name changed; and every note
-    sharing a key with a note whose address or title changed (it may list that note, or break
-    a tie by its title).  Whatever else a list reads is the same for these inputs."""
+    new or whose keys changed; every note holding a key whose postings (who holds it, in what
+    order), weight (the number holding it) or shown name changed; and every note that may
+    list a note whose address, title or date changed (it shows them, and breaks ties by title
+    and then by (date, path) order, which a date changes without reordering any posting):
+    those sharing a key with it, and through the link keys, whose shown name holds all three,
+    those linked with it.  Whatever else a list reads is the same for these inputs."""
     todo: set[int] = set()
     touched: set[int] = set()  # key numbers
     old_notes, old_keys = old.notes, old.keys
