@@ -86,8 +86,12 @@ def page(browser, base):
         yield pg
     finally:
         context.close()
-    # A request the test expected to be refused logs its failure; nothing else may.
-    errors = [e for e in errors if e[1] not in pg.expected_outside]
+    # A request the test expected to be refused logs its failure; nothing else may. The
+    # browser's own pages log theirs under its own schemes: Debian's Chromium 156.0.8078.114
+    # has its PDF viewer (an embedded PDF here) ask for chrome://resources/roboto/, which that
+    # build lacks. Not the site's.
+    errors = [e for e in errors if e[1] not in pg.expected_outside
+              and not e[1].startswith(("chrome://", "chrome-extension://"))]
     assert errors == [], errors
     assert outside == [], outside
 
