@@ -304,6 +304,48 @@ def _related_of(site_json: str) -> dict:
     return {n["src"]: n["related"] for n in json.loads(site_json)["notes"]}
 
 
+def test_related_notes_computed_since_the_last_come_with_the_same_rebuild(tmp_path):
+    """In a real mkdocs serve of a large vault (the threshold lowered), an edit that keeps the
+    number of notes (a note's tags) has its related notes computed since the last lists, by
+    the worker, and read by the same rebuild: served at once as a build from nothing gives
+    them, with no second rebuild holding the server."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "related_vault", docs)
+    cfg = write_config(docs, tmp_path / "site", tmp_path / "mkdocs.yml")
+    script = tmp_path / "serve_related_later.py"
+    script.write_text(SERVE_RELATED_LATER, encoding="utf-8")
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, str(script), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
+                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + 60
+            while _get(base)[0] != 200:
+                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
+                time.sleep(0.25)
+            before = _related_of(_get(base + "vault.json")[1])
+            note = docs / "notes" / "요리.md"  # shares nothing: a tag now relates it
+            note.write_text(note.read_text(encoding="utf-8") + "\n#HBM #반도체\n", encoding="utf-8")
+            want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
+            assert want != before and want.get("notes/요리.md"), want
+            deadline = time.monotonic() + 60
+            while True:
+                status, raw = _get(base + "vault.json")
+                got = _related_of(raw) if status == 200 else {}
+                if got == want:
+                    break
+                assert time.monotonic() < deadline, f"served related notes {got}\nwanted {want}\n{log_path.read_text()[-3000:]}"
+                time.sleep(0.3)
+            text = log_path.read_text(encoding="utf-8")
+            assert text.count("Building documentation") == 2, text[-3000:]  # the first build, one rebuild
+            assert "related notes computed; rebuilding" not in text, text[-3000:]
+        finally:
+            _stop(proc)
+
+
 def test_a_rebuild_shows_the_last_related_notes_then_rebuilds_with_the_new_ones(tmp_path):
     """In a real mkdocs serve of a large vault (here: the threshold lowered), a rebuild after a
     note was added shows the last related lists, a worker computes the new ones, and the

@@ -985,9 +985,15 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     def fallback() -> related_mod.Computed:  # computed here
         return related_mod.computed_from_payload(payload, since=since, keep=keeping)
 
-    if cache.related_later is not None and memo is not None and len(vault.notes) >= RELATED_SPAWN_MIN:
-        # mkdocs serve, a rebuild: this one shows the last lists (without the notes gone), and
-        # the new ones, computed by a worker meanwhile, come with the rebuild it then asks for.
+    if cache.related_later is not None and memo is not None and since is None \
+            and len(vault.notes) >= RELATED_SPAWN_MIN:
+        # mkdocs serve, a rebuild that must compute every list (the vault's size crossed a step
+        # of ``related.scale``, the language changed): this one shows the last lists (without
+        # the notes gone), and the new ones, computed by a worker meanwhile, come with the
+        # rebuild it then asks for.  Lists computed since the last ones are few: the worker
+        # below has them by the time the signatures read them, and no second rebuild holds
+        # the server (MkDocs answers no request while it builds: a rebuild asked for as the
+        # first ended kept the new note's page from the browser for 6 s more at 5,000 notes).
         vault.related = _still_there(memo[1], vault)
         job = _Related(cache, key, payload, last, [forkpool.Spawned(("related-since", payload, since), fallback)])
         cache.related_later(key, job, job.keep)
