@@ -2,6 +2,7 @@
 and its link appears in the backlinks of the note it links to."""
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -304,90 +305,79 @@ def _related_of(site_json: str) -> dict:
     return {n["src"]: n["related"] for n in json.loads(site_json)["notes"]}
 
 
+@contextlib.contextmanager
+def _serving_related_vault(tmp_path: Path):
+    """A real ``mkdocs serve`` of the related-notes fixture with the worker threshold lowered
+    (as from 2,000 notes): (the served base URL, the docs folder, the server's log file)."""
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "related_vault", docs)
+    cfg = write_config(docs, tmp_path / "site", tmp_path / "mkdocs.yml")
+    script = tmp_path / "serve_related_later.py"
+    script.write_text(SERVE_RELATED_LATER, encoding="utf-8")
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, str(script), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
+                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + 60
+            while _get(base)[0] != 200:
+                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
+                time.sleep(0.25)
+            yield base, docs, log_path
+        finally:
+            _stop(proc)
+
+
+def _wait_for_related(base: str, want: dict, log_path: Path) -> None:
+    """Until the served ``vault.json`` has the related notes ``want`` (60 s at most)."""
+    deadline = time.monotonic() + 60
+    while True:
+        status, raw = _get(base + "vault.json")
+        got = _related_of(raw) if status == 200 else {}
+        if got == want:
+            return
+        assert time.monotonic() < deadline, f"served related notes {got}\nwanted {want}\n{log_path.read_text()[-3000:]}"
+        time.sleep(0.3)
+
+
 def test_related_notes_computed_since_the_last_come_with_the_same_rebuild(tmp_path):
     """In a real mkdocs serve of a large vault (the threshold lowered), an edit that keeps the
     number of notes (a note's tags) has its related notes computed since the last lists, by
     the worker, and read by the same rebuild: served at once as a build from nothing gives
     them, with no second rebuild holding the server."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "related_vault", docs)
-    cfg = write_config(docs, tmp_path / "site", tmp_path / "mkdocs.yml")
-    script = tmp_path / "serve_related_later.py"
-    script.write_text(SERVE_RELATED_LATER, encoding="utf-8")
-    port = _free_port()
-    log_path = tmp_path / "serve.log"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen([sys.executable, str(script), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
-                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        base = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 60
-            while _get(base)[0] != 200:
-                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
-                time.sleep(0.25)
-            before = _related_of(_get(base + "vault.json")[1])
-            note = docs / "notes" / "요리.md"  # shares nothing: a tag now relates it
-            note.write_text(note.read_text(encoding="utf-8") + "\n#HBM #반도체\n", encoding="utf-8")
-            want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
-            assert want != before and want.get("notes/요리.md"), want
-            deadline = time.monotonic() + 60
-            while True:
-                status, raw = _get(base + "vault.json")
-                got = _related_of(raw) if status == 200 else {}
-                if got == want:
-                    break
-                assert time.monotonic() < deadline, f"served related notes {got}\nwanted {want}\n{log_path.read_text()[-3000:]}"
-                time.sleep(0.3)
-            text = log_path.read_text(encoding="utf-8")
-            assert text.count("Building documentation") == 2, text[-3000:]  # the first build, one rebuild
-            assert "related notes computed; rebuilding" not in text, text[-3000:]
-        finally:
-            _stop(proc)
+    with _serving_related_vault(tmp_path) as (base, docs, log_path):
+        before = _related_of(_get(base + "vault.json")[1])
+        note = docs / "notes" / "요리.md"  # shares nothing: a tag now relates it
+        note.write_text(note.read_text(encoding="utf-8") + "\n#HBM #반도체\n", encoding="utf-8")
+        want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
+        assert want != before and want.get("notes/요리.md"), want
+        _wait_for_related(base, want, log_path)
+        text = log_path.read_text(encoding="utf-8")
+        assert text.count("Building documentation") == 2, text[-3000:]  # the first build, one rebuild
+        assert "related notes computed; rebuilding" not in text, text[-3000:]
 
 
 def test_a_rebuild_shows_the_last_related_notes_then_rebuilds_with_the_new_ones(tmp_path):
     """In a real mkdocs serve of a large vault (here: the threshold lowered), a rebuild after a
-    note was added shows the last related lists, a worker computes the new ones, and the
-    server rebuilds with them: in the end every note's related notes are those of a build of
-    the same vault from nothing."""
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "related_vault", docs)
-    cfg = write_config(docs, tmp_path / "site", tmp_path / "mkdocs.yml")
-    script = tmp_path / "serve_related_later.py"
-    script.write_text(SERVE_RELATED_LATER, encoding="utf-8")
-    port = _free_port()
-    log_path = tmp_path / "serve.log"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen([sys.executable, str(script), "serve", "-f", str(cfg), "-a", f"127.0.0.1:{port}"],
-                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        base = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.monotonic() + 60
-            while _get(base)[0] != 200:
-                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
-                time.sleep(0.25)
-            title = "HBM 수요 메모"
-            (docs / "notes" / f"{title}.md").write_text(
-                "---\ndate: 2025-03-05\ntags: [HBM, 반도체]\n---\n엔비디아 HBM 수요. [[HBM 공급]], [[AI 가속기]]\n",
-                encoding="utf-8")
-            # The same vault built from nothing, with what serve sets (site_url, Material's search).
-            want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
-            assert want.get(f"notes/{title}.md"), want  # the new note has related notes
-            assert any(r["title"] == title for r in want["notes/HBM 공급.md"])
-            deadline = time.monotonic() + 60
-            while True:
-                status, raw = _get(base + "vault.json")
-                got = _related_of(raw) if status == 200 else {}
-                if got == want:
-                    break
-                assert time.monotonic() < deadline, f"served related notes {got}\nwanted {want}\n{log_path.read_text()[-3000:]}"
-                time.sleep(0.3)
-            text = log_path.read_text(encoding="utf-8")
-            assert "related notes computed; rebuilding the pages that list them" in text, text[-3000:]
-            # The page of the note the new one is related to lists it too (the follow-up rebuild rendered it).
-            soup = BeautifulSoup(_get(base + quote("notes/HBM 공급/"))[1], "lxml")
-            assert title in soup.get_text(" ")
-        finally:
-            _stop(proc)
+    note was added (the fixture's few notes weigh by their exact number: every list is computed
+    again) shows the last related lists, a worker computes the new ones, and the server
+    rebuilds with them: in the end every note's related notes are those of a build of the same
+    vault from nothing."""
+    with _serving_related_vault(tmp_path) as (base, docs, log_path):
+        title = "HBM 수요 메모"
+        (docs / "notes" / f"{title}.md").write_text(
+            "---\ndate: 2025-03-05\ntags: [HBM, 반도체]\n---\n엔비디아 HBM 수요. [[HBM 공급]], [[AI 가속기]]\n",
+            encoding="utf-8")
+        # The same vault built from nothing, with what serve sets (site_url, Material's search).
+        want = _related_of((build_as_served(docs, tmp_path / "fresh") / "vault.json").read_text(encoding="utf-8"))
+        assert want.get(f"notes/{title}.md"), want  # the new note has related notes
+        assert any(r["title"] == title for r in want["notes/HBM 공급.md"])
+        _wait_for_related(base, want, log_path)
+        text = log_path.read_text(encoding="utf-8")
+        assert "related notes computed; rebuilding the pages that list them" in text, text[-3000:]
+        # The page of the note the new one is related to lists it too (the follow-up rebuild rendered it).
+        soup = BeautifulSoup(_get(base + quote("notes/HBM 공급/"))[1], "lxml")
+        assert title in soup.get_text(" ")
