@@ -1026,7 +1026,7 @@ def _start_related(vault: Vault, cache: Cache) -> None:
     elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
         jobs = [forkpool.Spawned(("related-since", payload, since), fallback)]
     else:  # a small vault: computed here, now
-        job = _Related(cache, key, payload, last, [_Now(fallback)])
+        job = _Related(cache, key, payload, last, [forkpool.Background(fallback, fork=False)])
         vault.related = job.result()
         job.keep()
         return
@@ -1044,16 +1044,6 @@ def _still_there(related: dict[str, list[dict]], vault: Vault) -> dict[str, list
             kept = [r for r in rows if r["src"] in notes]
             out[src] = rows if len(kept) == len(rows) else kept
     return out
-
-
-class _Now:
-    """A job computed when its result is first asked for, in this process."""
-
-    def __init__(self, fn) -> None:
-        self.fn = fn
-
-    def result(self):
-        return self.fn()
 
 
 class _Related:
