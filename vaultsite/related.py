@@ -410,16 +410,11 @@ def head_of(payload: tuple) -> tuple:
     return (scale(len({n[0] for n in payload[0]})), payload[5], LIMIT, HUB_CAP)
 
 
-def related_from_blob(blob: bytes, part: tuple[int, int] = (0, 1)) -> dict[str, list[dict]]:
-    """:func:`related_from_payload` of a marshalled payload, in a process that exits after it
-    (a forked child, or ``vaultsite.worker``): the collector is off, its passes would walk
-    (and in a forked child copy) a heap of long-lived objects for nothing."""
-    return computed_from_blob(blob, part).lists
-
-
 def computed_from_blob(blob: bytes, part: tuple[int, int] = (0, 1), since: Since | None = None,
                        keep: bool = False) -> Computed:
-    """:func:`computed_from_payload` of a marshalled payload (see :func:`related_from_blob`)."""
+    """:func:`computed_from_payload` of a marshalled payload, in a process that exits after it
+    (a forked child, or ``vaultsite.worker``): the collector is off, its passes would walk
+    (and in a forked child copy) a heap of long-lived objects for nothing."""
     gc.disable()
     return computed_from_payload(marshal.loads(blob), part, since, keep)
 
