@@ -433,7 +433,7 @@ def _edit(rng, v: dict, kind: str) -> None:
     elif kind == "companies":
         note["companies"] = rng.sample(_COMPANIES, rng.randrange(3))
     elif kind == "links":
-        note["links"] = rng.sample(sorted(notes), rng.randrange(4))
+        note["links"] = rng.sample(sorted(notes), min(len(notes), rng.randrange(4)))
     elif kind == "name":
         v["names"][rng.choice(_COMPANIES)] = f"회사 {rng.randrange(5)}"
     elif kind == "everywhere":  # a tag on every note (dropped), then on all but one
