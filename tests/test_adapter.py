@@ -298,3 +298,45 @@ def test_gc_policy_pauses_the_collector_while_a_build_makes_its_vault():
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+def test_template_cache_shares_compiled_templates_only_between_alike_environments(tmp_path, monkeypatch):
+    """Every environment ``Theme.get_env`` makes gets the cache (Material's search plugin makes
+    two in its ``on_config``, before any hook runs); an environment with other filters, or an
+    edited override, compiles afresh."""
+    import jinja2
+    from mkdocs.theme import Theme
+
+    from vaultsite_mkdocs.templates import TemplateCache
+
+    monkeypatch.setattr(Theme, "get_env", Theme.get_env)  # the patch is undone after the test
+    compiled = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    overrides = tmp_path / "overrides"
+    (overrides / "partials").mkdir(parents=True)
+    cache = TemplateCache(None)
+    cache.serve(True)
+    theme = Theme(name="material", custom_dir=str(overrides), language="ko")
+
+    def translate(env) -> str:
+        return env.get_template("partials/language.html", None, {"config": {"theme": theme}}).module.t("search.config.pipeline")
+
+    assert translate(theme.get_env()) == " " and "partials/language.html" in compiled
+    compiled.clear()
+    assert translate(theme.get_env()) == " " and compiled == []
+    env = theme.get_env()
+    env.filters["vs_other"] = lambda value: value
+    assert translate(env) == " " and "partials/language.html" in compiled
+    compiled.clear()
+    (overrides / "partials" / "language.html").write_text('{% macro t(key) %}edited{% endmacro %}', encoding="utf-8")
+    assert translate(theme.get_env()) == "edited" and compiled == ["partials/language.html"]
+    cache.serve(False)
+    compiled.clear()
+    assert translate(theme.get_env()) == "edited" and compiled == ["partials/language.html"]
+

@@ -184,6 +184,7 @@ class VaultAdapter:
     # -- events ------------------------------------------------------------------------------
     def on_startup(self, command, dirty=False) -> None:
         self.serving.command = command
+        self.templates.use_folder(None)  # this adapter's environments, none cached until told
         if command == "serve" and not dirty:
             self.serve.start(True)  # installs the wrapper; on_config decides per build
         if command == "build":
@@ -201,7 +202,8 @@ class VaultAdapter:
         self.parallel.start(wanted["parallel_pages"])
         self.tokenizer.start(wanted["search_tokenizer"])
         self.nav_cache.start(wanted["nav_cache"])
-        self.templates.start(wanted["template_cache"] and self.serving.on)
+        if self.serving.on:
+            self.templates.serve(wanted["template_cache"])
         self.watch.start(wanted["native_watch"] and self.serving.command == "serve")
         # ``mkdocs build`` with the build cache keeps what serve keeps, on disk (buildcache.py).
         cached = (self.serving.command == "build" and self.buildcache.active and wanted["build_cache"]
@@ -214,6 +216,8 @@ class VaultAdapter:
             if cached:
                 self.buildcache.restore(self)
             self.buildcache.begin(cached)
+            if not (wanted["template_cache"] and self.buildcache.keeping):
+                self.templates.use_folder(None)
         self.parallel.run = None
         if self.serving.on:
             self.serving.builds += 1
@@ -491,8 +495,6 @@ class VaultAdapter:
         if self.nav_cache.active and self.build is not None and self.build.nav is not None:
             self.nav_cache.begin(self.build.nav)
             env.globals["vs_cached_nav"] = self.nav_cache.render
-        if self.buildcache.keeping:
-            self.buildcache.template_cache(env)
         if self.serve.active:
             self.serve.restore_skipped(config, files)
         if self.buildcache.keeping:

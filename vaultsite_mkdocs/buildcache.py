@@ -313,8 +313,12 @@ class BuildCache(Speedup):
         raw = config.extra.get("vaultsite")
         speedups = raw.get("speedups") if isinstance(raw, dict) else None
         if isinstance(speedups, dict) and speedups.get("build_cache") is False:
+            self.adapter.templates.use_folder(None)
             return False
         self.folder = os.path.join(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")), FOLDER)
+        # Before any plugin's on_config: Material's search plugin compiles templates there.
+        templates = not (isinstance(speedups, dict) and speedups.get("template_cache") is False)
+        self.adapter.templates.use_folder(os.path.join(self.folder, "jinja") if templates else None)
         path = self.path = os.path.join(self.folder, f"build-{_digest(os.path.abspath(config.config_file_path or ''), config.site_dir)[:12]}.pickle")
         # Computed before any plugin's on_config changes the configuration in place.
         self.site_key = site_key(config, raw)
@@ -426,21 +430,6 @@ class BuildCache(Speedup):
                 same = self.static_sources.get(f.dest_uri) == stamp
                 f.is_modified = (lambda same=same: not same)
         self.static_sources = sources
-
-    # -- on_env ----------------------------------------------------------------------------
-    def template_cache(self, env) -> None:
-        """Compiled theme templates on disk: Jinja checks each against its template's source, so
-        an edited override is compiled afresh (Material's ~50 templates take a second to compile)."""
-        if getattr(env, "bytecode_cache", None) is not None or self.folder is None:
-            return
-        import jinja2  # noqa: PLC0415
-
-        folder = os.path.join(self.folder, "jinja")
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError:
-            return
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(folder)
 
     def skipped_pages(self, files) -> list:
         """The documentation files this build does not render (their warnings are logged again)."""
