@@ -20,7 +20,7 @@ import pytest
 from sitebuild import ROOT, build, write_config
 
 SPEEDUPS = ["parallel_pages", "incremental_serve", "render_guard", "search_tokenizer", "gc_policy",
-            "template_cache"]
+            "template_cache", "theme_files"]
 DEFAULT = {"vaultsite": {"workers": 2, "parallel_min": 1}}
 
 
@@ -258,7 +258,7 @@ def test_every_speedup_applies_to_the_installed_packages():
 
     adapter = VaultAdapter()
     speedups = [v for v in vars(adapter).values() if isinstance(v, Speedup)]
-    assert len(speedups) == 9
+    assert len(speedups) == 10
     assert {s.name: s.check() for s in speedups} == {s.name: None for s in speedups}
 
 
@@ -340,3 +340,52 @@ def test_template_cache_shares_compiled_templates_only_between_alike_environment
     compiled.clear()
     assert translate(theme.get_env()) == "edited" and compiled == ["partials/language.html"]
 
+
+def test_theme_files_are_listed_again_only_when_a_theme_folder_changed(tmp_path, monkeypatch):
+    """``theme_files`` (mkdocs serve): the theme's files come from the last listing while no
+    folder of the theme changed, minus those a page of docs/ holds, and equal MkDocs' own list."""
+    import os
+    import time
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    from vaultsite_mkdocs.themefiles import ThemeFiles
+
+    monkeypatch.setattr(Files, "add_files_from_theme", Files.add_files_from_theme)  # undone after the test
+    own = Files.add_files_from_theme
+    overrides = tmp_path / "overrides"
+    (overrides / "assets").mkdir(parents=True)
+    (overrides / "assets" / "extra.css").write_text("a{}", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\ntheme:\n  name: material\n  custom_dir: {overrides}\n",
+                                         encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    env = config.theme.get_env()
+    old = time.time() - 60
+    for folder in (overrides, overrides / "assets"):
+        os.utime(folder, (old, old))
+
+    def listing(docs=()) -> tuple[list, list]:
+        ours, theirs = Files([File(p, str(tmp_path / "docs"), config.site_dir, True) for p in docs]), \
+            Files([File(p, str(tmp_path / "docs"), config.site_dir, True) for p in docs])
+        ours.add_files_from_theme(env, config)
+        own(theirs, env, config)
+        return [(f.src_uri, f.abs_src_path) for f in ours], [(f.src_uri, f.abs_src_path) for f in theirs]
+
+    speedup = ThemeFiles(None)
+    assert speedup.start(True)
+    ours, theirs = listing()
+    assert ours == theirs and ("assets/extra.css", str(overrides / "assets" / "extra.css")) in ours
+    assert speedup.listed == 1
+    ours, theirs = listing(["assets/extra.css"])  # a page of docs/ hides the theme's file
+    assert ours == theirs and speedup.listed == 1
+    assert [a for a in ours if a[0] == "assets/extra.css"] == [("assets/extra.css", str(tmp_path / "docs" / "assets" / "extra.css"))]
+    (overrides / "assets" / "more.js").write_text("", encoding="utf-8")  # the folder's time moves
+    ours, theirs = listing()
+    assert ours == theirs and "assets/more.js" in dict(ours) and speedup.listed == 2
+    ours, theirs = listing()  # changed just now: not trusted yet
+    assert ours == theirs and speedup.listed == 3
+    speedup.start(False)
+    ours, theirs = listing()
+    assert ours == theirs and speedup.listed == 3

@@ -59,6 +59,7 @@ from .sitesearch import report_site_search, shrink_site_material_index, site_sea
 from .scan import vault_sources
 from .serve import IncrementalServe
 from .templates import TemplateCache
+from .themefiles import ThemeFiles
 from .watch import NativeWatch
 
 log = logging.getLogger("mkdocs.plugins.vaultsite")
@@ -156,6 +157,7 @@ class VaultAdapter:
         self.serve = IncrementalServe(self)
         self.gc = GCPolicy(self)
         self.templates = TemplateCache(self)
+        self.theme_files = ThemeFiles(self)  # mkdocs serve: the theme's files listed once
         self.nav_cache = NavCache(self)  # the navigation sidebar once per folder
         self.buildcache = BuildCache(self)
         self.watch = NativeWatch(self)  # mkdocs serve: folders watched by the kernel, not by polling
@@ -204,6 +206,7 @@ class VaultAdapter:
         self.nav_cache.start(wanted["nav_cache"])
         if self.serving.on:
             self.templates.serve(wanted["template_cache"])
+        self.theme_files.start(wanted["theme_files"] and self.serving.on)
         self.watch.start(wanted["native_watch"] and self.serving.command == "serve")
         # ``mkdocs build`` with the build cache keeps what serve keeps, on disk (buildcache.py).
         cached = (self.serving.command == "build" and self.buildcache.active and wanted["build_cache"]
