@@ -130,6 +130,40 @@ def test_computed_by_a_worker_process_where_threads_run(monkeypatch):
     assert build_vault(scan_dir(str(VAULT))).related == here.related
 
 
+
+def test_a_worker_started_ahead_takes_the_next_job(monkeypatch):
+    """``mkdocs serve`` starts a worker after each build (``forkpool.prestart``): the next
+    rebuild hands it the related notes, whatever the vault's size (no interpreter to start:
+    computed beside the rebuild); a worker with no job ends when this process closes its
+    stdin; one that died leaves the job to a new worker."""
+    import threading
+
+    from vaultsite import forkpool
+
+    here = build_vault(scan_dir(str(VAULT)))
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    forkpool.prestart()
+    waiting = forkpool._warm
+    assert forkpool.warm_ready()
+    forkpool.prestart()  # one at a time
+    assert forkpool._warm is waiting
+    spawned = build_vault(scan_dir(str(VAULT)))
+    [job] = spawned.related_job.jobs
+    assert isinstance(job, forkpool.Spawned) and job.proc is waiting and not forkpool.warm_ready()
+    job.fallback = lambda: pytest.fail("computed here, not by the worker")
+    assert spawned.related == here.related
+    assert build_vault(scan_dir(str(VAULT))).related_job is None  # none waits: a small vault's, here
+    forkpool.prestart()
+    idle = forkpool._warm
+    idle.stdin.close()  # what this process's exit does
+    assert idle.wait(timeout=30) == 0
+    forkpool.prestart()
+    forkpool._warm.kill()
+    forkpool._warm.wait()
+    job = forkpool.Spawned(("related-since", None, None), lambda: "fallback", warm=True)
+    assert job.proc is not None and forkpool._warm is None  # a fresh worker took it instead
+    assert job.result() == "fallback"  # (a job no worker knows: computed here)
+
 def _synthetic(n: int, hub_every: int = 1):
     """``n`` notes: a tag on every ``hub_every``-th note (a hub), a company on all but one,
     a small tag per group of 5, and a chain of links."""

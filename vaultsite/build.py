@@ -995,7 +995,7 @@ def _start_related(vault: Vault, cache: Cache) -> None:
         # the server (MkDocs answers no request while it builds: a rebuild asked for as the
         # first ended kept the new note's page from the browser for 6 s more at 5,000 notes).
         vault.related = _still_there(memo[1], vault)
-        job = _Related(cache, key, payload, last, [forkpool.Spawned(("related-since", payload, since), fallback)])
+        job = _Related(cache, key, payload, last, [forkpool.Spawned(("related-since", payload, since), fallback, warm=True)])
         cache.related_later(key, job, job.keep)
         return
     cache.related_memo = None
@@ -1023,8 +1023,10 @@ def _start_related(vault: Vault, cache: Cache) -> None:
             jobs = [forkpool.Background(lambda k=k: related_mod.computed_from_blob(blob, (k, n), since,
                                                                                    keeping and k == 0))
                     for k in range(n)]
-    elif len(vault.notes) >= RELATED_SPAWN_MIN:  # threads run (mkdocs serve): a worker process
-        jobs = [forkpool.Spawned(("related-since", payload, since), fallback)]
+    elif len(vault.notes) >= RELATED_SPAWN_MIN or (not forking and forkpool.warm_ready()):
+        # Threads run (mkdocs serve): a worker process, the one waiting if there is one
+        # (forkpool.prestart; then at any size: the lists are computed beside the rebuild).
+        jobs = [forkpool.Spawned(("related-since", payload, since), fallback, warm=True)]
     else:  # a small vault: computed here, now
         job = _Related(cache, key, payload, last, [forkpool.Background(fallback, fork=False)])
         vault.related = job.result()

@@ -4,7 +4,9 @@ A list of Sources (a cold build where forking is unsafe): their NoteFacts.  ``("
 payload, since)`` (``mkdocs serve``), or ``("related-marshalled", bytes, keep)`` (a cold
 build): the related notes of ``build._related_payload`` (a ``related.Computed``).
 
-Run by :meth:`vaultsite.build.Cache.fill` and ``build._start_related`` as ``python -m vaultsite.worker``.  A
+Run by :meth:`vaultsite.build.Cache.fill` and ``build._start_related`` as ``python -m vaultsite.worker``
+(with ``--warm``: started ahead of its job by ``forkpool.prestart``, it imports what the related
+notes need and waits).  A
 plain subprocess rather than ``multiprocessing``: it neither forks a process
 that may have threads (``mkdocs serve``) nor re-imports the caller's
 ``__main__``, which fails when MkDocs runs embedded or from stdin.
@@ -16,7 +18,15 @@ import sys
 
 
 def main() -> None:
-    job = pickle.load(sys.stdin.buffer)
+    if "--warm" in sys.argv[1:]:  # started ahead of its job (forkpool.prestart): ready for it
+        from . import related  # noqa: F401
+
+        try:
+            job = pickle.load(sys.stdin.buffer)
+        except EOFError:  # the process that started it ended without a job for it
+            return
+    else:
+        job = pickle.load(sys.stdin.buffer)
     if isinstance(job, tuple) and job[:1] == ("related-since",):  # related notes (``build._start_related``)
         from .related import computed_from_payload  # not the whole build: it starts sooner
 

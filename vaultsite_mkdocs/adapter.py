@@ -683,6 +683,9 @@ class VaultAdapter:
             self.outputs.start()
         else:
             self._write_outputs(config, state, vault)
+        if self.serving.on and state.settings["related"]:
+            # The next rebuild's related notes: a worker started now waits for them (forkpool).
+            forkpool.prestart()
         self.gc.build_ended(self.serving.on)
 
     def _related_later(self, key: str, job, keep) -> None:
