@@ -206,7 +206,6 @@ class VaultAdapter:
         self.nav_cache.start(wanted["nav_cache"])
         if self.serving.on:
             self.templates.serve(wanted["template_cache"])
-        self.theme_files.start(wanted["theme_files"] and self.serving.on)
         self.watch.start(wanted["native_watch"] and self.serving.command == "serve")
         # ``mkdocs build`` with the build cache keeps what serve keeps, on disk (buildcache.py).
         cached = (self.serving.command == "build" and self.buildcache.active and wanted["build_cache"]
@@ -221,6 +220,8 @@ class VaultAdapter:
             self.buildcache.begin(cached)
             if not (wanted["template_cache"] and self.buildcache.keeping):
                 self.templates.use_folder(None)
+        # The theme's files listed once: in this process while serving, in the build cache.
+        self.theme_files.start(wanted["theme_files"] and (self.serving.on or self.buildcache.keeping))
         self.parallel.run = None
         if self.serving.on:
             self.serving.builds += 1

@@ -355,6 +355,7 @@ class BuildCache(Speedup):
             return False
         self.facts = state.get("facts")
         self.related = state.get("related")
+        self.adapter.theme_files.memo = state.get("theme_files")  # (checked against the theme's folders)
         if state.get("site") != self.site_key or state.get("site_dir") != config.site_dir:
             log.info("vaultsite: build cache: the configuration changed; building every page")
             return False
@@ -481,6 +482,7 @@ class BuildCache(Speedup):
             "page_problems": self.page_problems,
             "dests": sorted(dests),
             "static_sources": self.static_sources,
+            "theme_files": adapter.theme_files.memo if adapter.theme_files.active else None,
             # Listed by the writer (after the command returned, in a detached build): the site
             # is complete now and nothing writes to it after this build (0.15-0.2 s at 5,000 notes).
             "manifest": None,

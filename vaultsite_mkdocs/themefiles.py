@@ -1,10 +1,11 @@
-"""The theme's static files, listed once per ``mkdocs serve`` session while the theme's
-folders stay as they are.
+"""The theme's static files, listed once while the theme's folders stay as they are: once
+per ``mkdocs serve`` session, and once for the cached ``mkdocs build`` (the build cache keeps
+the list, :mod:`vaultsite_mkdocs.buildcache`).
 
 Every build, MkDocs lists the files of the theme to copy into the site
 (``Files.add_files_from_theme``): Jinja walks the theme's folders, and each of their 14,500
 names (Material's icons are 14,300 of them) is matched against about twenty patterns with
-``fnmatch``: 0.15 s of every serve rebuild, for a list that does not change while serving.
+``fnmatch``: 0.15 s of every serve rebuild and every build, for a list that does not change.
 
 So the first build of a session lets MkDocs' own method list the theme into an empty
 ``Files`` (every theme file, none hidden by a page of ``docs/``), and remembers the files it
