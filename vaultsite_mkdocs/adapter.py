@@ -157,7 +157,7 @@ class VaultAdapter:
         self.serve = IncrementalServe(self)
         self.gc = GCPolicy(self)
         self.templates = TemplateCache(self)
-        self.theme_files = ThemeFiles(self)  # mkdocs serve: the theme's files listed once
+        self.theme_files = ThemeFiles(self)  # the theme's files listed once (serve, cached builds)
         self.nav_cache = NavCache(self)  # the navigation sidebar once per folder
         self.buildcache = BuildCache(self)
         self.watch = NativeWatch(self)  # mkdocs serve: folders watched by the kernel, not by polling

@@ -70,7 +70,7 @@ class Speedups(base.Config):
     search_tokenizer = c.Type(bool, default=True)  # one regex feeds Material's search parser
     gc_policy = c.Type(bool, default=True)  # frozen heap, collector paused while serve rebuilds
     template_cache = c.Type(bool, default=True)  # theme templates compiled once (serve; cached builds)
-    theme_files = c.Type(bool, default=True)  # mkdocs serve lists the theme's files once while they stay
+    theme_files = c.Type(bool, default=True)  # the theme's files listed once while they stay (serve; cached builds)
     build_cache = c.Type(bool, default=True)  # mkdocs build renders only changed pages (.cache/vaultsite/)
     nav_cache = c.Type(bool, default=True)  # the navigation sidebar rendered once per folder, not per page
     native_watch = c.Type(bool, default=True)  # mkdocs serve learns of changes from the kernel, not by polling
