@@ -21,7 +21,7 @@ import os
 
 import jinja2
 
-from .speedup import Speedup, params
+from .speedup import Speedup, params, patched
 
 
 def _env_print(env) -> str:
@@ -86,12 +86,6 @@ class TemplateCache(Speedup):
     def install(self) -> None:
         from mkdocs.theme import Theme
 
-        current = Theme.get_env
-        for func in (current, getattr(current, "_vaultsite_original", None)):
-            if getattr(func, "_vaultsite_kind", None) == "theme_env":
-                func._vaultsite_owner = self
-                return
-
         def get_env(theme):
             env = get_env._vaultsite_original(theme)
             owner: TemplateCache = get_env._vaultsite_owner
@@ -99,9 +93,7 @@ class TemplateCache(Speedup):
             return env
 
         get_env._vaultsite_kind = "theme_env"
-        get_env._vaultsite_original = current
-        get_env._vaultsite_owner = self
-        Theme.get_env = get_env
+        patched(Theme, "get_env", get_env, self)
 
     def serve(self, wanted: bool) -> None:
         """A ``mkdocs serve`` build: compiled templates are kept in memory for the next."""

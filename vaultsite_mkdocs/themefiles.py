@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import time
 
-from .speedup import Speedup, params
+from .speedup import Speedup, params, patched
 
 _RACY = 2.0  # seconds
 
@@ -68,12 +68,6 @@ class ThemeFiles(Speedup):
     def install(self) -> None:
         from mkdocs.structure.files import Files
 
-        current = Files.add_files_from_theme
-        for func in (current, getattr(current, "_vaultsite_original", None)):
-            if getattr(func, "_vaultsite_kind", None) == "theme_files":
-                func._vaultsite_owner = self
-                return
-
         def add_files_from_theme(files, env, config):
             owner: ThemeFiles = add_files_from_theme._vaultsite_owner
             if not owner.active:
@@ -81,9 +75,7 @@ class ThemeFiles(Speedup):
             return owner.add(files, env, config, add_files_from_theme._vaultsite_original)
 
         add_files_from_theme._vaultsite_kind = "theme_files"
-        add_files_from_theme._vaultsite_original = current
-        add_files_from_theme._vaultsite_owner = self
-        Files.add_files_from_theme = add_files_from_theme
+        patched(Files, "add_files_from_theme", add_files_from_theme, self)
 
     def add(self, files, env, config, original) -> None:
         from mkdocs import utils
