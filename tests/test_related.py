@@ -130,7 +130,6 @@ def test_computed_by_a_worker_process_where_threads_run(monkeypatch):
     assert build_vault(scan_dir(str(VAULT))).related == here.related
 
 
-
 def test_a_worker_started_ahead_takes_the_next_job(monkeypatch):
     """``mkdocs serve`` starts a worker after each build (``forkpool.prestart``): the next
     rebuild hands it the related notes, whatever the vault's size (no interpreter to start:
@@ -163,6 +162,7 @@ def test_a_worker_started_ahead_takes_the_next_job(monkeypatch):
     job = forkpool.Spawned(("related-since", None, None), lambda: "fallback", warm=True)
     assert job.proc is not None and forkpool._warm is None  # a fresh worker took it instead
     assert job.result() == "fallback"  # (a job no worker knows: computed here)
+
 
 def _synthetic(n: int, hub_every: int = 1):
     """``n`` notes: a tag on every ``hub_every``-th note (a hub), a company on all but one,

@@ -20,13 +20,10 @@ import sys
 def main() -> None:
     if "--warm" in sys.argv[1:]:  # started ahead of its job (forkpool.prestart): ready for it
         from . import related  # noqa: F401
-
-        try:
-            job = pickle.load(sys.stdin.buffer)
-        except EOFError:  # the process that started it ended without a job for it
-            return
-    else:
+    try:
         job = pickle.load(sys.stdin.buffer)
+    except EOFError:  # the process that started it ended without a job for it
+        return
     if isinstance(job, tuple) and job[:1] == ("related-since",):  # related notes (``build._start_related``)
         from .related import computed_from_payload  # not the whole build: it starts sooner
 

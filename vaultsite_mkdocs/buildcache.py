@@ -313,7 +313,6 @@ class BuildCache(Speedup):
         raw = config.extra.get("vaultsite")
         speedups = raw.get("speedups") if isinstance(raw, dict) else None
         if isinstance(speedups, dict) and speedups.get("build_cache") is False:
-            self.adapter.templates.use_folder(None)
             return False
         self.folder = os.path.join(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")), FOLDER)
         # Before any plugin's on_config: Material's search plugin compiles templates there.

@@ -104,9 +104,9 @@ class TemplateCache(Speedup):
 
     def use_folder(self, folder: str | None) -> None:
         """A ``mkdocs build`` (called before any plugin's ``on_config``): compiled templates
-        are kept in ``folder`` (None: not kept)."""
+        are kept in ``folder`` (None: not kept).  The patch is this object's from now on."""
         self.store = None
-        if folder is None or not self.start(True):
+        if not self.start(True) or folder is None:
             return
         try:
             os.makedirs(folder, exist_ok=True)
