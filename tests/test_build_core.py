@@ -4,6 +4,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitebuild import ROOT
 from vaultsite import build as build_mod
@@ -42,6 +44,23 @@ def test_page_url_matches_mkdocs(src, url):
 ])
 def test_url_between(a, b, rel):
     assert url_between(a, b) == rel
+
+
+_SEGMENT = st.sampled_from(["index", "README", "a", "A b", "노트", "딥시크 (블로그)", "x%y", "c#d", "e.f", "한글 조사는"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SEGMENT, min_size=1, max_size=4), st.lists(_SEGMENT, min_size=1, max_size=4),
+       st.sampled_from(["", "#h", "#제목-1"]))
+def test_url_between_is_the_url_mkdocs_writes_for_a_link(origin, target, anchor):
+    """Links to pages are written with ``url_between`` instead of passing through MkDocs'
+    relpath (``mdext``): it must be the URL relpath would have written."""
+    from mkdocs.structure.files import File
+    from mkdocs.utils import get_relative_url
+
+    a, b = "/".join(origin) + ".md", "/".join(target) + ".md"
+    fa, fb = (File(src, "/docs", "/site", True) for src in (a, b))
+    assert url_between(a, b, anchor) == get_relative_url(fb.url, fa.url) + anchor
 
 
 def _signatures(docs):
