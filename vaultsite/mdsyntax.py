@@ -230,8 +230,10 @@ class DisplayMathProcessor(BlockProcessor):
 # $$…$$ inside a sentence, or $…$ by Obsidian's (Pandoc's) rule: no space after the opening
 # "$", none before the closing one, and no digit right after it ("$5 and $10" is prose).
 # The body never holds a "$", so each attempt stops at the next "$": linear.
+# Both branches open with "$" and the second looks behind past it: a pattern that opens
+# with a lookbehind is tried at every position of the text, this one only where "$" is.
 _INLINE_MATH_RE = (r"\$\$((?:[^$\\]|\\.)+?)\$\$"
-                   r"|(?<![\\$])\$(?![\s$])((?:[^$\\\n]|\\[^\n])+?)(?<!\s)\$(?![\d$])")
+                   r"|\$(?<![\\$]\$)(?![\s$])((?:[^$\\\n]|\\[^\n])+?)(?<!\s)\$(?![\d$])")
 
 
 class InlineMathProcessor(InlineProcessor):
@@ -250,7 +252,9 @@ class InlineMathProcessor(InlineProcessor):
 
 # -- block ids ---------------------------------------------------------------------------
 
-BLOCK_ID_INLINE_RE = r"(?:(?<=\s)|^)\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*(?=\n|$)"
+# After a space or at the start, as ``(?:(?<=\s)|^)\^`` would say; opening with "^" lets the
+# search skip to where one is, instead of trying every position.
+BLOCK_ID_INLINE_RE = r"\^(?<!\S\^)([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*(?=\n|$)"
 
 
 class BlockIdProcessor(InlineProcessor):
