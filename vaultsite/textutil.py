@@ -13,7 +13,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*$", re.M)
 # A code span never crosses a blank line (a paragraph break), as in Python-Markdown.
 _SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n[ \t]*\n).)+?)(?<!`)\1(?!`)", re.S)
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -21,7 +20,7 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 
 def blank(s: str) -> str:
     """``s`` as spaces of the same length, newlines kept (so offsets stay valid)."""
-    return _NOT_NEWLINE.sub(" ", s)
+    return _NOT_NEWLINE.sub(" ", s) if "\n" in s else " " * len(s)
 
 
 def mask_code(text: str) -> str:
@@ -29,25 +28,47 @@ def mask_code(text: str) -> str:
 
     Newlines are kept, so line numbers and offsets stay valid.
     """
+    masked = _mask_fences(text) if "```" in text or "~~~" in text else text
+    if "`" in masked:
+        masked = _SPAN_RE.sub(lambda m: blank(m.group(0)), masked)
+    return _mask_comments(masked) if "<!--" in masked else masked
+
+
+def _mask_fences(text: str) -> str:
+    """Fenced code blocks blanked, fence lines included (an unclosed fence runs to the end)."""
     out = []
-    lines = text.split("\n")
-    in_fence: str | None = None
-    for line in lines:
-        m = _FENCE_RE.match(line)
-        if in_fence is None:
-            if m:
-                in_fence = m.group("fence")
-                out.append(blank(line))
-            else:
-                out.append(line)
+    pos = 0  # text before pos is done
+    opened = -1  # start of the open block's fence line, -1 when outside a block
+    fence = ""
+    for m in fence_lines(text):
+        if opened < 0:
+            out.append(text[pos:m.start()])
+            opened, fence = m.start(), m.group("fence")
         else:
-            out.append(blank(line))
-            if m and m.group("fence")[0] == in_fence[0] and len(m.group("fence")) >= len(in_fence) \
-                    and line.strip() == m.group("fence"):
-                in_fence = None
-    masked = "\n".join(out)
-    masked = _SPAN_RE.sub(lambda m: blank(m.group(0)), masked)
-    return _mask_comments(masked)
+            found = m.group("fence")
+            if found[0] == fence[0] and len(found) >= len(fence) and m.group().strip() == found:
+                out.append(blank(text[opened:m.end()]))
+                pos, opened = m.end(), -1
+    out.append(text[pos:] if opened < 0 else blank(text[opened:]))
+    return "".join(out)
+
+
+_FENCE_MARK = re.compile("```|~~~")
+_FENCE_LINE = re.compile(r"[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*")
+
+
+def fence_lines(text: str):
+    """The lines of ``text`` that may open or close a fenced code block (a fence after
+    nothing but spaces and tabs), in order: matches of the whole line, the fence in group
+    ``fence``.  Only the lines that hold a fence's marks are visited (found in C)."""
+    pos = 0
+    while mark := _FENCE_MARK.search(text, pos):
+        m = _FENCE_LINE.match(text, text.rfind("\n", 0, mark.start()) + 1)
+        if m:
+            yield m
+        pos = text.find("\n", mark.end())
+        if pos < 0:
+            return
 
 
 def _mask_comments(text: str) -> str:

@@ -35,6 +35,9 @@ _VUEPRESS_BODY_RE = re.compile(
     r"|^:::[ \t]*(?:info|tip|warning|danger|details|note|caution|important)\b",
     re.M | re.I,
 )
+# What every match of _VUEPRESS_BODY_RE holds, found fast (each branch opens with a literal,
+# where that pattern tries every position): the full pattern runs only where this is found.
+_VUEPRESS_HINT_RE = re.compile(r"\{\{|```+[ \t]*(?i:component)|<(?i:siteinfo)|\[\[(?i:toc)\]\]|:::")
 _VUEPRESS_KEYS = {"head", "icon", "isoriginal", "prev", "next", "star", "sticky", "pageinfo",
                   "breadcrumb", "article", "lang"}
 # Negated classes exclude their opener too ("<", "("): linear on long lines that never close.
@@ -54,6 +57,10 @@ _TISTORY_BY_RE = re.compile(r"^by\s+.+\s\d{4}\.\s*\d{1,2}\.\s*\d{1,2}\.?(?:\s+\d
 _NAVER_MARKERS = ("블로그 메뉴", "이웃추가", "URL 복사", "본문 기타 기능")
 
 
+def _vuepress_body(body: str) -> bool:
+    return _VUEPRESS_HINT_RE.search(body) is not None and _VUEPRESS_BODY_RE.search(body) is not None
+
+
 def _lines(text: str) -> list[str]:
     return [line.replace("\u00a0", " ").strip() for line in text.split("\n")]
 
@@ -65,7 +72,7 @@ def recognise(text: str, src: str = "") -> str:
     body = fm.body
     keys = {str(k).lower() for k in fm.meta}
     if fm.kind:
-        if _VUEPRESS_BODY_RE.search(body) or len(keys & _VUEPRESS_KEYS) >= 2:
+        if _vuepress_body(body) or len(keys & _VUEPRESS_KEYS) >= 2:
             return "vuepress"
         # Hugo's debris (the hidden meta block, ``)]]`` where links were rewritten, shortcodes) or
         # TOML front matter make an export; one key (``lastmod``, ``weight``) never does: Obsidian
@@ -84,7 +91,7 @@ def recognise(text: str, src: str = "") -> str:
         return "naver"
     if "본문 바로가기" in head[:3]:
         return "tistory"
-    if _VUEPRESS_BODY_RE.search(body):
+    if _vuepress_body(body):
         return "vuepress"
     if _HUGO_BODY_RE.search(body):
         return "hugo"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import mask_code
+from ..textutil import fence_lines, mask_code
 from .common import HANGUL_RE
 
 FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -44,6 +44,31 @@ def is_blank(line: str) -> bool:
 
 def fence_flags(lines: list[str]) -> list[bool]:
     """For each line: is it part of a fenced code block (fence lines included)?"""
+    text = "\n".join(lines)
+    flags = [False] * len(lines)
+    if "```" not in text and "~~~" not in text:
+        return flags
+    if text.count("\n") != len(lines) - 1:  # not the lines of a text (one holds a newline)
+        return _fence_flags_by_line(lines)
+    row = pos = 0  # row: the line number of text[pos]
+    opened = -1  # the open block's first line, -1 when outside a block
+    fence = ""
+    for m in fence_lines(text):
+        row += text.count("\n", pos, m.start())
+        pos = m.start()
+        found = m.group("fence")
+        if opened < 0:
+            opened, fence = row, found
+        elif found[0] == fence[0] and len(found) >= len(fence) and m.group().strip() == found:
+            flags[opened:row + 1] = [True] * (row + 1 - opened)
+            opened = -1
+    if opened >= 0:
+        flags[opened:] = [True] * (len(lines) - opened)
+    return flags
+
+
+def _fence_flags_by_line(lines: list[str]) -> list[bool]:
+    """:func:`fence_flags`, one line at a time."""
     flags = []
     fence: str | None = None
     for line in lines:
@@ -151,20 +176,40 @@ def drop_hidden_blocks(body: str) -> str:
     return _HIDDEN_DIV_RE.sub("", body)
 
 
-def _edit_lines(body: str, fn, needles: tuple[str, ...] = ()) -> str:
+def _edit_lines(body: str, fn, needles: tuple[str, ...] = (), probe=None) -> str:
     """Apply ``fn(line, masked_line) -> line`` to every line outside fenced code.
 
-    ``needles``: when none of them occurs in the body there is nothing to do.
+    ``needles``: ``fn`` leaves a line as it is unless its masked line holds one of them,
+    so only those lines are visited (a line inside fenced code is all blanks when masked).
+    ``probe``: ``probe(masked) -> str`` of the same length, the text looked into for the
+    needles instead, when fewer lines need visiting (what it blanks never matters to ``fn``).
     """
-    if needles and not any(n in body for n in needles):
+    if not needles:
+        masked = mask_code(body).split("\n")
+        lines = body.split("\n")
+        flags = fence_flags(lines)
+        return "\n".join(line if in_fence else fn(line, mline)
+                         for line, mline, in_fence in zip(lines, masked, flags))
+    if not any(n in body for n in needles):
         return body
-    masked = mask_code(body).split("\n")
-    lines = body.split("\n")
-    flags = fence_flags(lines)
+    masked = mask_code(body)
+    probed = probe(masked) if probe else masked
+    find = re.compile("|".join(map(re.escape, needles))).search
     out = []
-    for line, mline, in_fence in zip(lines, masked, flags):
-        out.append(line if in_fence else fn(line, mline))
-    return "\n".join(out)
+    pos = 0  # body before pos is done
+    m = find(probed)
+    while m:
+        start = masked.rfind("\n", 0, m.start()) + 1
+        end = masked.find("\n", m.end())
+        if end < 0:
+            end = len(masked)
+        out += [body[pos:start], fn(body[start:end], masked[start:end])]
+        pos = end
+        m = find(probed, end)
+    if not out:
+        return body
+    out.append(body[pos:])
+    return "".join(out)
 
 
 def _drop_stray_closers(line: str, mline: str) -> str:
@@ -204,10 +249,18 @@ def _drop_stray_closers(line: str, mline: str) -> str:
 
 
 _BRACKET_RES = {"]": re.compile(r"[\[\]]"), ")": re.compile(r"[()]")}
+_WIKILINK_BRACKETS = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+
+
+def _unbracket_wikilinks(masked: str) -> str:
+    """``[[target]]`` -> ``  target  ``: a bracket pair with no bracket inside holds no stray
+    closer and leaves every other closer as stray as it was (parentheses are kept)."""
+    return _WIKILINK_BRACKETS.sub(r"  \1  ", masked)
 
 
 def drop_stray_closers(body: str) -> str:
-    return _edit_lines(body, _drop_stray_closers, ("]]", "))"))
+    # Only a line whose "]]" is no wikilink's, or with "))", can hold a closer to drop.
+    return _edit_lines(body, _drop_stray_closers, ("]]", "))"), _unbracket_wikilinks)
 
 
 # A phrase (two words or more) in brackets, not glued to a word before it: ``Array [0]``,
