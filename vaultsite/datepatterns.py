@@ -247,13 +247,19 @@ REQUIRES: list[tuple[tuple[str, ...], ...]] = [
 assert len(REQUIRES) == len(PATTERNS)
 
 
+# A group of many strings is looked for in one scan of the text, not one per string.
+_FINDERS = {group: re.compile("|".join(map(re.escape, group))).search
+            for requires in REQUIRES for group in requires if len(group) > 3}
+
+
 def candidates(text: str) -> Iterator[Candidate]:
     """Every checked candidate in ``text``, in no particular order (may overlap)."""
     present: dict[tuple[str, ...], bool] = {}
     for (pattern, check), requires in zip(PATTERNS, REQUIRES):
         for group in requires:
             if group not in present:
-                present[group] = any(s in text for s in group)
+                find = _FINDERS.get(group)
+                present[group] = find(text) is not None if find else any(s in text for s in group)
             if not present[group]:
                 break
         else:

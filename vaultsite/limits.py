@@ -49,12 +49,6 @@ _FRONT_RE = re.compile(r"\A(?:---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)|\+\+\+[ \t]*\n
 _BRACKETS_RE = re.compile(r"[\[\]()]")
 _MARKUP_CHARS = "[]()<>*_^~=`\\&!{}|#:"
 _INLINE_CHARS = "[]<&`*_\\~^="  # what _INLINE_START_RE's runs are made of
-
-
-def _count(text: str, chars: str) -> int:
-    """How many characters of ``text`` are in ``chars`` (``str.count`` runs in C: a regex
-    ``findall`` builds a list of them)."""
-    return sum(map(text.count, chars))
 _INLINE_START_RE = re.compile(r"\[+|\]+|<|&|`+|\*+|_+|\\.|~+|\^+|=+")
 _TAG_START_RE = re.compile(r"<[A-Za-z/!?]")
 _BACKTICKS_RE = re.compile(r"`+")
@@ -161,7 +155,11 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
     m = _FRONT_RE.match(text)
     head, body = (text[:m.end()], text[m.end():]) if m else ("", text)
     first_line = head.count("\n") + 1
-    if len(body) <= MAX_LINE_CHARS and _count(body, _MARKUP_CHARS) <= 50:
+    # Each markup character counted once (``str.count`` runs in C: a regex ``findall`` builds a
+    # list of them; a body longer than MAX_MARKDOWN_CHARS needs no count): the measures below
+    # read sums of these.
+    counts = dict(zip(_MARKUP_CHARS, map(body.count, _MARKUP_CHARS))) if len(body) <= MAX_MARKDOWN_CHARS else {}
+    if len(body) <= MAX_LINE_CHARS and sum(counts.values()) <= 50:
         return text, [], None  # short and plain: the usual note, nothing to measure
     problems: list[str] = []
     if len(body) > MAX_PAGE_CHARS:
@@ -171,7 +169,7 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
                         f"{cut:,} are published, as plain text")
         body = body[:cut]
     lines = body.split("\n")
-    if len(body) > MAX_MARKDOWN_CHARS or _count(body, _MARKUP_CHARS) > MAX_MARKUP_CHARS:
+    if len(body) > MAX_MARKDOWN_CHARS or sum(counts.values()) > MAX_MARKUP_CHARS:
         if not problems:
             reason = (f"longer than {MAX_MARKDOWN_CHARS:,} characters" if len(body) > MAX_MARKDOWN_CHARS
                       else f"more than {MAX_MARKUP_CHARS:,} Markdown punctuation characters")
@@ -188,7 +186,7 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
         if (max(map(len, lines)) <= MAX_LINE_CHARS
                 and (body.count("[") + body.count("(")) * n <= MAX_BRACKET_SCAN
                 and body.count("<") * n <= MAX_TAG_SCAN):
-            m = _count(body, _INLINE_CHARS)  # at least as many as the runs _INLINE_START_RE finds
+            m = sum(map(counts.__getitem__, _INLINE_CHARS))  # at least as many as the runs _INLINE_START_RE finds
             if m * (n + 12 * m) <= MAX_INLINE_WORK:
                 return text, [], None
     flags = _fence_flags(lines)

@@ -35,6 +35,11 @@ from .textutil import blank, mask_code
 WIKI_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 # [text](target) and ![alt](target); the target may hold one level of parentheses.
 MDLINK_RE = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"\n]*\")?\s*\)")
+# The same without the "!" of an embed (read from the character before): a pattern that opens
+# with a literal lets ``re`` skip to its "["s instead of trying every position.  No match ends
+# with "!", so that of an embed is never part of the link before.
+_WIKI_FROM_BRACKET = re.compile(WIKI_RE.pattern[len("(!?)"):])
+_MDLINK_FROM_BRACKET = re.compile(MDLINK_RE.pattern[len("(!?)"):])
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 # ``^id`` ending a line (a paragraph, a list item: the span includes the space before), or
 # alone on a line after a list, quote, callout or table (the span starts at the "^").
@@ -55,15 +60,15 @@ _MARKUP_RE = re.compile(
     r"|\]\((?:[^()\n]|\([^()\n]*\))*\)"  # link targets ](page.md#x "title"), one level of (…)
     r"|" + _URL + r"|" + _HTML_TAG
 )
-_PROSE_RES = [
+_PROSE_RES = [  # (pattern, a string the text must hold for the pattern to match)
     # Leading YAML/TOML front matter (bodies from the pipeline have none; raw text may).
     # A leading "---" line is only front matter when a "key:" line follows.
-    re.compile(
+    (re.compile(
         r"\A(?:---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:.*?\n(?:---|\.\.\.)"
-        r"|\+\+\+[ \t]*\n.*?\n\+\+\+)[ \t]*$", re.S | re.M),
-    re.compile(r"\[\[[^\]|\n]*"),  # [[wikilink target  (the part before | or ]])
-    re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M),  # [ref]: target, [^1]: footnote
-    re.compile(r"/(?<![^\s(\[\"']/)[\w.%~-]+(?:/[\w.%~-]*)+"),  # /absolute/paths
+        r"|\+\+\+[ \t]*\n.*?\n\+\+\+)[ \t]*$", re.S | re.M), ""),
+    (re.compile(r"\[\[[^\]|\n]*"), "[["),  # [[wikilink target  (the part before | or ]])
+    (re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.M), "]:"),  # [ref]: target, [^1]: footnote
+    (re.compile(r"/(?<![^\s(\[\"']/)[\w.%~-]+(?:/[\w.%~-]*)+"), "/"),  # /absolute/paths
 ]
 # Found by their anchor ("@", ".com") and extended to the left by hand.
 _EMAIL_RE = re.compile(r"@(?<=[\w.+-]@)[\w-]+(?:\.[\w-]+)+")
@@ -96,8 +101,9 @@ def prose_layer(markup: str) -> str:
     """The ``prose`` layer from the ``markup`` layer: wikilink targets, reference
     definitions, absolute paths, front matter, e-mail addresses and bare domains blanked."""
     masked = markup
-    for rx in _PROSE_RES:
-        masked = rx.sub(_blank_match, masked)
+    for rx, needs in _PROSE_RES:
+        if needs in masked:
+            masked = rx.sub(_blank_match, masked)
     spans = []
     if "@" in masked:
         for m in _EMAIL_RE.finditer(masked):
@@ -199,16 +205,23 @@ class ParsedNote:
             body, masked = self.text, self.code
             out: list[RawLink] = []
             if "[[" in masked:
-                for m in WIKI_RE.finditer(masked):
-                    out.append(RawLink(body[m.start():m.end()], True, bool(m.group(1)),
-                                       body[m.start(2):m.end(2)], "", m.start(), m.end()))
+                for m in _WIKI_FROM_BRACKET.finditer(masked):
+                    start, end = m.span()
+                    embed = start > 0 and masked[start - 1] == "!"
+                    if embed:
+                        start -= 1
+                    out.append(RawLink(body[start:end], True, embed, body[m.start(1):m.end(1)], "", start, end))
             if "](" in masked:
-                for m in MDLINK_RE.finditer(masked):
-                    href = body[m.start(3):m.end(3)]
+                for m in _MDLINK_FROM_BRACKET.finditer(masked):
+                    href = body[m.start(2):m.end(2)]
                     if SCHEME_RE.match(href) or href.startswith("//"):
                         continue
-                    out.append(RawLink(body[m.start():m.end()], False, bool(m.group(1)), href,
-                                       body[m.start(2):m.end(2)], m.start(), m.end()))
+                    start, end = m.span()
+                    embed = start > 0 and masked[start - 1] == "!"
+                    if embed:
+                        start -= 1
+                    out.append(RawLink(body[start:end], False, embed, href,
+                                       body[m.start(1):m.end(1)], start, end))
             out.sort(key=lambda r: r.start)
             self._links = out
         return self._links
@@ -272,16 +285,15 @@ _INLINE_SUBS = [  # (pattern, replacement, a string the text must hold for the p
     (re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)"), r"\1", "]("),
     (re.compile(r"\[([^\]\n]*)\]"), r"\1", "["),
     (re.compile(_HTML_TAG), "", "<"),
-    (re.compile(r"\*\*|__|~~|`"), "", ""),
+    (re.compile(r"\*\*|__|~~|`"), "", None),  # needs one of _EMPHASIS
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1", "*"),
     (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1", "_"),
 ]
 _MARKS_AT = 5  # before "[text]" -> "text" would turn "[!tip]" into "!tip"
-_BLOCK_SUBS = [
-    (re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|(?:[-*+•»▪◦]|\d{1,3}[.)])[ \t]+)?"), ""),
-    (re.compile(r"[ \t]+#+[ \t]*$"), ""),
-    (re.compile(r"\s+"), " "),
-]
+_EMPHASIS = ("*", "_", "~~", "`")  # what the "**|__|~~|`" pattern needs
+# A line's list, quote or heading marker (only ever at the start: the pattern has no re.M).
+_BLOCK_START = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|(?:[-*+•»▪◦]|\d{1,3}[.)])[ \t]+)?")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 
 
 # Obsidian's own marks, never text: a callout's [!type]±, an inline footnote ^[…] (after
@@ -301,11 +313,14 @@ def plain(md: str, block: bool = True) -> str:
     for i, (pattern, repl, needs) in enumerate(_INLINE_SUBS):
         if marks and i == _MARKS_AT:
             md = _OBSIDIAN_MARKS.sub("", md)
-        if needs in md:  # most fragments hold few of these marks: skip what cannot match
+        # most fragments hold few of these marks: skip what cannot match
+        if needs in md if needs else any(n in md for n in _EMPHASIS):
             md = pattern.sub(repl, md)
     if block:
-        for pattern, repl in _BLOCK_SUBS:
-            md = pattern.sub(repl, md)
+        md = md[_BLOCK_START.match(md).end():]
+        if "#" in md:
+            md = _CLOSING_HASHES.sub("", md)
+        return " ".join(md.split())  # runs of whitespace as one space, none at the ends
     return md.strip()
 
 
@@ -314,16 +329,17 @@ _SENTENCE_END = re.compile(r"[.!?](\s|$)")
 
 def sentence_around(body: str, start: int, end: int, limit: int = 180) -> str:
     """The sentence (or list item) that holds [start, end), as plain text for a preview."""
+    # Read in place (offsets into ``body``), not from a copy of the line.
     line_start = body.rfind("\n", 0, start) + 1
     line_end = body.find("\n", end)
-    line = body[line_start: line_end if line_end >= 0 else len(body)]
-    rel = start - line_start
+    if line_end < 0:
+        line_end = len(body)
     # Cut to the sentence around the offset on long lines.
-    left = max(line.rfind(". ", 0, rel), line.rfind("다. ", 0, rel))
-    left = left + 2 if left >= 0 else 0
-    right_m = _SENTENCE_END.search(line, max(rel, end - line_start))
-    right = right_m.end() if right_m else len(line)
-    text = plain(line[left:right])
+    left = max(body.rfind(". ", line_start, start), body.rfind("다. ", line_start, start))
+    left = left + 2 if left >= 0 else line_start
+    right_m = _SENTENCE_END.search(body, max(start, end), line_end)
+    right = right_m.end() if right_m else line_end
+    text = plain(body[left:right])
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text

@@ -51,6 +51,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -76,7 +77,11 @@ SHARD_BYTES = 24_000
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
-_CJK_PAIR = re.compile(f"(?=([{_CJK}]{{2}}))")
+# The bigrams and the lone syllables, each found from its (last) character: a pattern that opens
+# with a character class lets ``re`` skip to where it can match (a lookahead in front makes it
+# try every position); the lookbehinds see the characters before.
+_CJK_PAIR = re.compile(f"[{_CJK}](?<=([{_CJK}]{{2}}))")
+_CJK_SINGLE = re.compile(f"[{_CJK}](?<![{_CJK}].)(?![{_CJK}])")
 _WORD = re.compile(f"[^\\W_{_CJK}]+")
 _PLAIN_HEADING = re.compile(r"[^\[\]*_`<>!^$~&\\]*")  # no mark plain() would take out
 
@@ -148,7 +153,7 @@ def terms(text: str) -> list[str]:
     lower-case words, in no particular order, repeated as often as they occur."""
     text = text.lower()
     out = _CJK_PAIR.findall(text)
-    out += [r for r in _CJK_RUN.findall(text) if len(r) == 1]
+    out += _CJK_SINGLE.findall(text)
     out += map(_stem, _WORD.findall(text))
     return out
 
@@ -190,12 +195,10 @@ def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Itera
     for _, _, text in sections:
         per_section.append(terms(text[:budget]) if budget > 0 else [])
         budget -= len(text)
-    body = Counter()
+    body = Counter(chain.from_iterable(reversed(per_section)))  # one count: ordered as ``where``
     where: dict[str, int] = {}
     for i in range(len(per_section) - 1, -1, -1):  # the first section that has the term wins
-        toks = per_section[i]
-        body.update(toks)
-        where.update(dict.fromkeys(toks, i))
+        where.update(dict.fromkeys(per_section[i], i))
     weight = {t: (n if n < W_BODY_MAX else W_BODY_MAX) for t, n in body.items()}
     in_heading: set[str] = set()
     for i, (_, heading, _) in enumerate(sections):
@@ -217,8 +220,14 @@ def page_record(title: str, sections: list[tuple[str, str, str]], aliases: Itera
         kept.append((anchor, heading, text))
     ordered = list(weight)  # insertion order: the same for the same note in every process
     return SearchRecord(title, tuple(kept), "\0".join(ordered),
-                        bytes([w if w < 255 else 255 for w in map(weight.__getitem__, ordered)]),
-                        bytes([s if s < 255 else 255 for s in map(where.__getitem__, ordered)]))
+                        _capped_bytes(list(weight.values())), _capped_bytes(list(map(where.__getitem__, ordered))))
+
+
+def _capped_bytes(values: list[int]) -> bytes:
+    """``values`` (none negative) as bytes, each at most 255."""
+    if max(values, default=0) < 256:  # the usual record: nothing to cap
+        return bytes(values)
+    return bytes([v if v < 255 else 255 for v in values])
 
 
 def note_sections(parsed: ParsedNote) -> list[tuple[str, str, str]]:

@@ -100,6 +100,13 @@ body line ``#AI #DeepSeek`` becomes ``<h1>AI #DeepSeek</h1>`` before any inline
 processor runs; such lines must be protected earlier (e.g. a preprocessor).
 """
 
+# INLINE_TAG_RE's tags found from their "#": its lead (line start or whitespace) makes ``re`` try
+# every position of a text, where a pattern that opens with a literal skips from "#" to "#".
+# The lookbehind stands for the lead: "#" at the start or after whitespace ("\n" included).
+_TAG_FROM_HASH_RE = re.compile(
+    r"\#(?<!\S\#)(?!" + _HEX_COLOUR + _END + r")(?=[\w/-]*?[^\W\d_])(?P<name>[\w-]+(?:/+[\w-]+)*)" + _END)
+
+
 def find_inline_tags(text: Text) -> list[TagHit]:
     """Obsidian inline tags in a Markdown body (a ``str`` or its :class:`ParsedNote`), in order.
 
@@ -117,8 +124,8 @@ def find_inline_tags(text: Text) -> list[TagHit]:
     wiki = [(r.start, r.end) for r in parsed.links if r.wiki] if "[[" in text else []
     starts = [a for a, _ in wiki]
     hits: list[TagHit] = []
-    for m in INLINE_TAG_RE.finditer(masked):
-        start, end = m.span("tag")
+    for m in _TAG_FROM_HASH_RE.finditer(masked):
+        start, end = m.span()
         if start > 0 and not text[start - 1].isspace():
             continue
         i = bisect_right(starts, start) - 1
