@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from bs4 import BeautifulSoup
 
 from sitebuild import ROOT, build, tree_hash
@@ -484,3 +486,62 @@ def test_inline_footnote_scan_is_linear():
     started = time.process_time()
     InlineFootnotes(None).run(("^[" * 40000 + "\n" + "x ^[y] " * 20000).split("\n"))
     assert time.process_time() - started < 2.0
+
+
+_LABEL_PIECES = ["ab", "노트", "HBM", " ", "*", "**", "_", "~~", "==", "^", "`", "$", "!", "<b>", "&amp;",
+                 "me@x.com", "http://x.y", "www.x.com", ":", ".", "#1", "\\*", "-"]
+
+
+def _wikilink_html(tmp_path, body: str, plain_path: bool) -> str:
+    """``body`` (a note linking to ``Target``) converted with mkdocs.yml's inline extensions
+    and abbreviations, with or without the shortcut for link texts no pattern can change."""
+    import markdown
+
+    from vaultsite import mdext
+    from vaultsite.build import Cache, build_vault, scan_dir
+
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "Target.md").write_text("# Target\n", encoding="utf-8")
+    (docs / "Note.md").write_text(body, encoding="utf-8")
+    vault = build_vault(scan_dir(str(docs)), Cache())
+    ext = mdext.VaultExtension()
+    ext.bind(vault.resolver, vault.tag_index)
+    md = markdown.Markdown(extensions=["abbr", "footnotes", "attr_list", "pymdownx.betterem", "pymdownx.caret",
+                                       "pymdownx.mark", "pymdownx.tilde", "pymdownx.inlinehilite",
+                                       "pymdownx.magiclink", ext])
+    ext.set_page(next(n for n in vault.notes if n.src == "Note.md"))
+    saved = mdext._PLAIN_LABEL
+    if not plain_path:
+        mdext._PLAIN_LABEL = re.compile(r"(?!)")
+    try:
+        return md.convert(body)
+    finally:
+        mdext._PLAIN_LABEL = saved
+
+
+def _same_with_and_without_the_shortcut(tmp_path, label: str, abbr: bool) -> None:
+    body = f"앞 [[Target|{label}]] 뒤 [[Target]]\n" + ("\n*[HBM]: High Bandwidth Memory\n" if abbr else "")
+    assert _wikilink_html(tmp_path, body, True) == _wikilink_html(tmp_path, body, False)
+
+
+@pytest.mark.parametrize("abbr", [False, True])
+@pytest.mark.parametrize("piece", _LABEL_PIECES)
+def test_wikilink_texts_skipped_by_later_inline_patterns_render_as_before(tmp_path, piece, abbr):
+    """A wikilink's text no later inline pattern can change is left alone (``mdext``'s
+    ``_PLAIN_LABEL``): the page is the one every pattern would have made, abbreviations too."""
+    for label in (f"{piece}ab{piece}", f"HBM {piece}노트{piece} x", f"{piece} ab"):
+        if label.strip():
+            _same_with_and_without_the_shortcut(tmp_path, label, abbr)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label=st.lists(st.sampled_from(_LABEL_PIECES), min_size=1, max_size=6).map("".join), abbr=st.booleans())
+def test_any_wikilink_text_renders_as_every_inline_pattern_makes_it(tmp_path, label, abbr):
+    assume(label.strip())
+    _same_with_and_without_the_shortcut(tmp_path, label, abbr)
+
+
+def test_an_abbreviation_in_a_plain_wikilink_text_is_marked(tmp_path):
+    html = _wikilink_html(tmp_path, "[[Target|HBM 노트]]\n\n*[HBM]: High Bandwidth Memory\n", True)
+    assert '<abbr title="High Bandwidth Memory">HBM</abbr> 노트</a>' in html

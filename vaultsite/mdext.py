@@ -56,6 +56,14 @@ _ALT_SIZE_RE = re.compile(r"^(?:(.*)\|)?[ \t]*(\d{1,5})(?:[ \t]*x[ \t]*(\d{1,5})
 # that MkDocs' relpath leaves it alone, and STX, which Python-Markdown removes from every
 # source, so that no link the user wrote can look like one.
 FINAL_HREF = "vaultsite:" + md_util.STX
+# A link text no inline pattern can match: none of the characters any of them starts with or
+# needs (links, images, emphasis, ^~=, escapes, HTML, code, math, line breaks, e-mail
+# addresses, URLs, a repository's #123) nor Python-Markdown's placeholders (STX, ETX).
+_PLAIN_LABEL = re.compile(r"[^\[\]!*_^=~\\<>&`$\n@:.#\x02\x03]*")
+# The modules of the inline patterns _PLAIN_LABEL was written for (mkdocs.yml's extensions).
+_KNOWN_INLINE = {"markdown.inlinepatterns", "markdown.extensions.footnotes", "pymdownx.betterem",
+                 "pymdownx.caret", "pymdownx.mark", "pymdownx.tilde", "pymdownx.delimiterprocessor", "pymdownx.inlinehilite",
+                 "pymdownx.magiclink", "vaultsite.mdsyntax", "vaultsite.mdext"}
 
 
 def tag_anchor(name: str) -> str:
@@ -85,7 +93,23 @@ class WikiLinkProcessor(_VaultInline):
         if self.ext.resolver is None:
             return None, None, None
         target, text = self.ext.resolver.wikilink(m.group(1), self.ext.note)
-        return self.ext.link_element(target, text), m.start(0), m.end(0)
+        el = self.ext.link_element(target, text)
+        if el.tag == "a" and _PLAIN_LABEL.fullmatch(text) and self._plain_text_stays():
+            # Python-Markdown would run every later inline pattern over the link's text (about
+            # 20 µs a link): none can match text without these characters.
+            el.text = md_util.AtomicString(text)
+        return el, m.start(0), m.end(0)
+
+    def _plain_text_stays(self) -> bool:
+        """Whether no inline pattern can change a ``_PLAIN_LABEL`` text: every pattern is one
+        of those whose characters it excludes (another extension's may look for others), and
+        no abbreviation is defined (their tree pass leaves atomic text alone)."""
+        md = self.md
+        known = getattr(md, "_vs_known_inline", None)
+        if known is None:
+            known = md._vs_known_inline = all(type(p).__module__ in _KNOWN_INLINE for p in md.inlinePatterns)
+        abbr = md.treeprocessors["abbr"] if "abbr" in md.treeprocessors else None
+        return known and not getattr(abbr, "abbrs", None)
 
 
 class EmbedProcessor(_VaultInline):
@@ -418,7 +442,9 @@ class VaultExtension(Extension):
         embed = EmbedProcessor(r"!\[\[([^\[\]\n]+?)\]\]", self)
         embed.md = md  # drawings embedded in a line are stashed raw HTML
         md.inlinePatterns.register(embed, "vs_embed", 186)
-        md.inlinePatterns.register(WikiLinkProcessor(r"\[\[([^\[\]\n]+?)\]\]", self), "vs_wikilink", 185)
+        wikilink = WikiLinkProcessor(r"\[\[([^\[\]\n]+?)\]\]", self)
+        wikilink.md = md  # (its abbreviations)
+        md.inlinePatterns.register(wikilink, "vs_wikilink", 185)
         from markdown.treeprocessors import Treeprocessor
 
         rewrite = RewriteTree(self)
