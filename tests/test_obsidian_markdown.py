@@ -545,3 +545,55 @@ def test_any_wikilink_text_renders_as_every_inline_pattern_makes_it(tmp_path, la
 def test_an_abbreviation_in_a_plain_wikilink_text_is_marked(tmp_path):
     html = _wikilink_html(tmp_path, "[[Target|HBM 노트]]\n\n*[HBM]: High Bandwidth Memory\n", True)
     assert '<abbr title="High Bandwidth Memory">HBM</abbr> 노트</a>' in html
+
+
+def test_a_link_the_user_writes_like_a_placeholder_stays_as_written(tmp_path):
+    """Python-Markdown's own placeholders can reach an href (a code span in a link target):
+    the pass after relpath replaces only its own placeholders."""
+    html = _wikilink_html(tmp_path, "[x](vaultsite:`0`) [[Target]] [y](vaultsite:\x02wzxhzdk:0\x03)\n", True)
+    assert 'href="../Target/"' in html and "vaultsite:" in html
+
+
+def test_without_directory_urls_links_to_pages_are_left_to_mkdocs(tmp_path):
+    import markdown
+
+    from vaultsite import mdext
+    from vaultsite.build import Cache, build_vault, scan_dir
+
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "Target.md").write_text("# Target\n", encoding="utf-8")
+    (docs / "sub" / "Note.md").write_text("[[Target]] #tag1\n", encoding="utf-8")
+    vault = build_vault(scan_dir(str(docs)), Cache())
+    ext = mdext.VaultExtension()
+    ext.bind(vault.resolver, vault.tag_index, tag_pages=vault.tag_pages, directory_urls=False)
+    md = markdown.Markdown(extensions=[ext])
+    ext.set_page(next(n for n in vault.notes if n.src == "sub/Note.md"))
+    html = md.convert("[[Target]] #tag1\n")
+    assert 'href="../Target.md"' in html and "vaultsite:" not in html  # MkDocs' relpath rewrites these
+
+
+def test_another_extensions_inline_pattern_turns_the_shortcut_off(tmp_path):
+    """An inline pattern of an extension mkdocs.yml does not list (``++ins++``, made with a
+    class of Python-Markdown's own) may look for characters ``_PLAIN_LABEL`` lets through."""
+    import markdown
+    from markdown.extensions import Extension
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    from vaultsite import mdext
+    from vaultsite.build import Cache, build_vault, scan_dir
+
+    class Ins(Extension):
+        def extendMarkdown(self, md):  # noqa: N802
+            md.inlinePatterns.register(SimpleTagInlineProcessor(r"(\+\+)(.+?)\+\+", "ins"), "ins", 65)
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "Target.md").write_text("# Target\n", encoding="utf-8")
+    (docs / "Note.md").write_text("[[Target|a ++b++ c]]\n", encoding="utf-8")
+    vault = build_vault(scan_dir(str(docs)), Cache())
+    ext = mdext.VaultExtension()
+    ext.bind(vault.resolver, vault.tag_index)
+    md = markdown.Markdown(extensions=[Ins(), ext])
+    ext.set_page(next(n for n in vault.notes if n.src == "Note.md"))
+    assert "a <ins>b</ins> c</a>" in md.convert("[[Target|a ++b++ c]]\n")

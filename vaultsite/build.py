@@ -495,7 +495,8 @@ def page_url(page_src: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def url_between(from_src: str, to_src: str, anchor: str = "") -> str:
-    """URL of page ``to_src`` relative to page ``from_src``, for raw HTML that MkDocs won't rewrite.
+    """URL of page ``to_src`` relative to page ``from_src``: for raw HTML, which MkDocs won't
+    rewrite, and for the links to pages of a note's Markdown (``mdext``), which it need not.
 
     Both URLs are directory URLs (``a/b/``) or the home page (``""``); a segment
     walk is several times cheaper than ``posixpath.relpath`` on a hot path

@@ -28,6 +28,7 @@ like any hand-written link.
 from __future__ import annotations
 
 import re
+import secrets
 import xml.etree.ElementTree as etree
 
 from markdown.blockprocessors import HashHeaderProcessor
@@ -52,18 +53,26 @@ SKIP_TAGS = {"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5"
 _BLOCK_LINE_RE = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:[-*+][ \t]+(?:\[.\][ \t]+)?|\d+[.)][ \t]+)?|[ \t]+\^[A-Za-z0-9-]+[ \t]*$")
 # Obsidian's image size in the alt text: ![alt|100](url), ![alt|100x50](url), ![250](url).
 _ALT_SIZE_RE = re.compile(r"^(?:(.*)\|)?[ \t]*(\d{1,5})(?:[ \t]*x[ \t]*(\d{1,5}))?[ \t]*$", re.S)
-# The placeholder of a page's final URL until ``vs_final_hrefs`` (see the module): a scheme, so
-# that MkDocs' relpath leaves it alone, and STX, which Python-Markdown removes from every
-# source, so that no link the user wrote can look like one.
-FINAL_HREF = "vaultsite:" + md_util.STX
+# The placeholder of a page's final URL until ``vs_final_hrefs`` (see the module), followed by
+# the URL's number: a scheme, so that MkDocs' relpath leaves it alone, and a token drawn for
+# this process, so that no link the user wrote can look like one (STX alone is not enough:
+# Python-Markdown's own placeholders, which begin with it, can reach an href).
+FINAL_HREF = f"vaultsite:{md_util.STX}{secrets.token_hex(8)}:"
 # A link text no inline pattern can match: none of the characters any of them starts with or
 # needs (links, images, emphasis, ^~=, escapes, HTML, code, math, line breaks, e-mail
 # addresses, URLs, a repository's #123) nor Python-Markdown's placeholders (STX, ETX).
 _PLAIN_LABEL = re.compile(r"[^\[\]!*_^=~\\<>&`$\n@:.#\x02\x03]*")
-# The modules of the inline patterns _PLAIN_LABEL was written for (mkdocs.yml's extensions).
+# The inline patterns _PLAIN_LABEL was written for (those of mkdocs.yml's extensions), by the
+# name each is registered under and the module of its class: another extension's pattern,
+# whatever its class, has another name (``++ins++`` of markdown-del-ins: "ins").
+_KNOWN_INLINE_NAMES = {
+    "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
+    "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "not_strong", "em_strong",
+    "em_strong2", "footnote", "delimiter", "magic-link", "magic-mail", "magic-auto-link",
+    "vs_block_id", "vs_embed", "vs_math", "vs_soft_break", "vs_wikilink"}
 _KNOWN_INLINE = {"markdown.inlinepatterns", "markdown.extensions.footnotes", "pymdownx.betterem",
-                 "pymdownx.caret", "pymdownx.mark", "pymdownx.tilde", "pymdownx.delimiterprocessor", "pymdownx.inlinehilite",
-                 "pymdownx.magiclink", "vaultsite.mdsyntax", "vaultsite.mdext"}
+                 "pymdownx.caret", "pymdownx.mark", "pymdownx.tilde", "pymdownx.delimiterprocessor",
+                 "pymdownx.inlinehilite", "pymdownx.magiclink", "vaultsite.mdsyntax", "vaultsite.mdext"}
 
 
 def tag_anchor(name: str) -> str:
@@ -107,7 +116,10 @@ class WikiLinkProcessor(_VaultInline):
         md = self.md
         known = getattr(md, "_vs_known_inline", None)
         if known is None:
-            known = md._vs_known_inline = all(type(p).__module__ in _KNOWN_INLINE for p in md.inlinePatterns)
+            # (The registry's names: a private list of Python-Markdown's; without it, no shortcut.)
+            names = [item.name for item in getattr(md.inlinePatterns, "_priority", None) or ()]
+            known = md._vs_known_inline = bool(names) and set(names) <= _KNOWN_INLINE_NAMES and all(
+                type(p).__module__ in _KNOWN_INLINE for p in md.inlinePatterns)
         abbr = md.treeprocessors["abbr"] if "abbr" in md.treeprocessors else None
         return known and not getattr(abbr, "abbrs", None)
 
@@ -140,7 +152,7 @@ class _FinalHrefs(Treeprocessor):
         cut = len(FINAL_HREF)
         for el in root.iter("a"):
             href = el.get("href")
-            if href is not None and href.startswith(FINAL_HREF):
+            if href is not None and href.startswith(FINAL_HREF) and href[cut:].isdigit():
                 el.set("href", finals[int(href[cut:])])
         finals.clear()
         return None
@@ -261,13 +273,15 @@ class VaultExtension(Extension):
         self.tag_pages: dict[str, str] = {}
         #: The final URLs of the page being converted, by placeholder number (``page_href``).
         self.final_hrefs: list[str] = []
+        self.directory_urls = True
 
     # -- state the hooks set ---------------------------------------------------
     def bind(self, resolver: Resolver, tag_index, tags_page: str = "tags.md",
-             tag_pages: dict[str, str] | None = None) -> None:
+             tag_pages: dict[str, str] | None = None, directory_urls: bool = True) -> None:
         """``tag_pages``: each tag's own page (``Vault.tag_pages``); a tag without one links
-        to its entry on the tags page."""
+        to its entry on the tags page. ``directory_urls``: MkDocs' ``use_directory_urls``."""
         self.resolver = resolver
+        self.directory_urls = directory_urls
         self.tag_index = tag_index
         self.tags_page = tags_page
         self.tag_pages = tag_pages or {}
@@ -284,9 +298,11 @@ class VaultExtension(Extension):
         return relative_href(target.file, self.note, target.anchor)
 
     def page_href(self, page_src: str, anchor: str) -> str:
-        """The link to a page of the site: its final URL, behind a placeholder (see the module)."""
-        if self.note is None:
-            return relative_href(page_src, None, anchor)
+        """The link to a page of the site: its final URL, behind a placeholder (see the module).
+        ``url_between`` knows directory URLs only: without them (``use_directory_urls: false``)
+        MkDocs' relpath makes the URL from the path to the page's source."""
+        if self.note is None or not self.directory_urls:
+            return relative_href(page_src, self.note, anchor)
         self.final_hrefs.append(url_between(page_src_of(self.note), page_src, anchor))
         return f"{FINAL_HREF}{len(self.final_hrefs) - 1}"
 
@@ -443,10 +459,8 @@ class VaultExtension(Extension):
         embed.md = md  # drawings embedded in a line are stashed raw HTML
         md.inlinePatterns.register(embed, "vs_embed", 186)
         wikilink = WikiLinkProcessor(r"\[\[([^\[\]\n]+?)\]\]", self)
-        wikilink.md = md  # (its abbreviations)
+        wikilink.md = md  # (its inline patterns and abbreviations: _plain_text_stays)
         md.inlinePatterns.register(wikilink, "vs_wikilink", 185)
-        from markdown.treeprocessors import Treeprocessor
-
         rewrite = RewriteTree(self)
 
         class _Rewrite(Treeprocessor):

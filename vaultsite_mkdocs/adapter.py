@@ -386,7 +386,8 @@ class VaultAdapter:
         if config.nav is None:  # a nav written in mkdocs.yml is the user's choice and wins
             config.nav = build_nav(vault, {f.src_uri for f in files.documentation_pages()})
 
-        state.ext.bind(vault.resolver, vault.tag_index, tag_pages=vault.tag_pages)
+        state.ext.bind(vault.resolver, vault.tag_index, tag_pages=vault.tag_pages,
+                       directory_urls=config.use_directory_urls)
         state.company_of_page = {v: k for k, v in vault.company_pages.items()}
 
         if self.early_search is not None:  # a build that failed before its end left it
