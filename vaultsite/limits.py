@@ -35,7 +35,7 @@ import bisect
 import html
 import re
 
-from .shapes.markup import FENCE_RE as _FENCE_RE  # one reading of a code fence
+from .shapes.markup import fence_flags as _fence_flags  # one reading of a code fence
 
 MAX_PAGE_CHARS = 3_000_000
 MAX_MARKDOWN_CHARS = 1_000_000
@@ -52,23 +52,6 @@ _INLINE_CHARS = "[]<&`*_\\~^="  # what _INLINE_START_RE's runs are made of
 _INLINE_START_RE = re.compile(r"\[+|\]+|<|&|`+|\*+|_+|\\.|~+|\^+|=+")
 _TAG_START_RE = re.compile(r"<[A-Za-z/!?]")
 _BACKTICKS_RE = re.compile(r"`+")
-
-
-def _fence_flags(lines: list[str]) -> list[bool]:
-    """Per line: inside (or delimiting) a fenced code block, as Python-Markdown reads fences."""
-    flags, fence = [], None
-    for line in lines:
-        m = _FENCE_RE.match(line)
-        if fence is None:
-            if m:
-                fence = m.group(1)
-            flags.append(fence is not None)
-        else:
-            flags.append(True)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
-                    and line.strip() == m.group(1):
-                fence = None
-    return flags
 
 
 def plain_block(lines: list[str]) -> list[str]:

@@ -61,14 +61,17 @@ class TagHit:
 _HEX_COLOUR = r"(?:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3,4})"
 _END = r"(?![\w-]|/+[\w-])"  # name is maximal; only trailing slashes may follow
 
-INLINE_TAG_RE: re.Pattern[str] = re.compile(
-    r"""(?mx)
-    (?P<lead>^|\s)                   # line start or ONE whitespace char, consumed
-    (?P<tag>\#
+# What follows a tag's "#", in verbose syntax (INLINE_TAG_RE, _TAG_FROM_HASH_RE).
+_AFTER_HASH = r"""
         (?!""" + _HEX_COLOUR + _END + r""")   # "#fff", "#a1b2c3": a colour
         (?=[\w/-]*?[^\W\d_])         # Obsidian: not digits only; we want a letter
         (?P<name>[\w-]+(?:/+[\w-]+)*)  # nested parts; a trailing "/" is left out
-    )""" + _END,
+"""
+
+INLINE_TAG_RE: re.Pattern[str] = re.compile(
+    r"""(?mx)
+    (?P<lead>^|\s)                   # line start or ONE whitespace char, consumed
+    (?P<tag>\#""" + _AFTER_HASH + ")" + _END,
 )
 """The inline-tag pattern, shared with the Markdown inline processor.
 
@@ -103,8 +106,7 @@ processor runs; such lines must be protected earlier (e.g. a preprocessor).
 # INLINE_TAG_RE's tags found from their "#": its lead (line start or whitespace) makes ``re`` try
 # every position of a text, where a pattern that opens with a literal skips from "#" to "#".
 # The lookbehind stands for the lead: "#" at the start or after whitespace ("\n" included).
-_TAG_FROM_HASH_RE = re.compile(
-    r"\#(?<!\S\#)(?!" + _HEX_COLOUR + _END + r")(?=[\w/-]*?[^\W\d_])(?P<name>[\w-]+(?:/+[\w-]+)*)" + _END)
+_TAG_FROM_HASH_RE = re.compile(r"(?x)\#(?<!\S\#)" + _AFTER_HASH + _END)
 
 
 def find_inline_tags(text: Text) -> list[TagHit]:

@@ -38,19 +38,28 @@ def _mask_fences(text: str) -> str:
     """Fenced code blocks blanked, fence lines included (an unclosed fence runs to the end)."""
     out = []
     pos = 0  # text before pos is done
+    for start, end in fenced_blocks(text):
+        out += [text[pos:start], blank(text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def fenced_blocks(text: str):
+    """``(start, end)`` of every fenced code block of ``text``, from its opening fence line to
+    the end of its closing one (an unclosed fence runs to the end of the text), as
+    Python-Markdown reads fences: the one reading of a fence (``mask_code``, ``fence_flags``)."""
     opened = -1  # start of the open block's fence line, -1 when outside a block
     fence = ""
     for m in fence_lines(text):
+        found = m.group("fence")
         if opened < 0:
-            out.append(text[pos:m.start()])
-            opened, fence = m.start(), m.group("fence")
-        else:
-            found = m.group("fence")
-            if found[0] == fence[0] and len(found) >= len(fence) and m.group().strip() == found:
-                out.append(blank(text[opened:m.end()]))
-                pos, opened = m.end(), -1
-    out.append(text[pos:] if opened < 0 else blank(text[opened:]))
-    return "".join(out)
+            opened, fence = m.start(), found
+        elif found[0] == fence[0] and len(found) >= len(fence) and m.group().strip() == found:
+            yield opened, m.end()
+            opened = -1
+    if opened >= 0:
+        yield opened, len(text)
 
 
 _FENCE_MARK = re.compile("```|~~~")

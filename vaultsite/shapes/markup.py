@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 
-from ..textutil import fence_lines, mask_code
+from ..textutil import fenced_blocks, mask_code
 from .common import HANGUL_RE
 
-FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _EMPTY_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]*$")
 _OL_RE = re.compile(r"^(\d{1,9})[.)][ \t]+(.*)$")
@@ -43,47 +42,18 @@ def is_blank(line: str) -> bool:
 
 
 def fence_flags(lines: list[str]) -> list[bool]:
-    """For each line: is it part of a fenced code block (fence lines included)?"""
+    """For each line (of a text split at its newlines): is it part of a fenced code block
+    (fence lines included)?"""
     text = "\n".join(lines)
     flags = [False] * len(lines)
     if "```" not in text and "~~~" not in text:
         return flags
-    if text.count("\n") != len(lines) - 1:  # not the lines of a text (one holds a newline)
-        return _fence_flags_by_line(lines)
     row = pos = 0  # row: the line number of text[pos]
-    opened = -1  # the open block's first line, -1 when outside a block
-    fence = ""
-    for m in fence_lines(text):
-        row += text.count("\n", pos, m.start())
-        pos = m.start()
-        found = m.group("fence")
-        if opened < 0:
-            opened, fence = row, found
-        elif found[0] == fence[0] and len(found) >= len(fence) and m.group().strip() == found:
-            flags[opened:row + 1] = [True] * (row + 1 - opened)
-            opened = -1
-    if opened >= 0:
-        flags[opened:] = [True] * (len(lines) - opened)
-    return flags
-
-
-def _fence_flags_by_line(lines: list[str]) -> list[bool]:
-    """:func:`fence_flags`, one line at a time."""
-    flags = []
-    fence: str | None = None
-    for line in lines:
-        m = FENCE_RE.match(line)
-        if fence is None:
-            if m:
-                fence = m.group(1)
-                flags.append(True)
-            else:
-                flags.append(False)
-        else:
-            flags.append(True)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) \
-                    and line.strip() == m.group(1):
-                fence = None
+    for start, end in fenced_blocks(text):
+        row += text.count("\n", pos, start)
+        last = row + text.count("\n", start, end)
+        flags[row:last + 1] = [True] * (last + 1 - row)
+        row, pos = last, end
     return flags
 
 
@@ -176,7 +146,7 @@ def drop_hidden_blocks(body: str) -> str:
     return _HIDDEN_DIV_RE.sub("", body)
 
 
-def _edit_lines(body: str, fn, needles: tuple[str, ...] = (), probe=None) -> str:
+def _edit_lines(body: str, fn, needles: tuple[str, ...], probe=None) -> str:
     """Apply ``fn(line, masked_line) -> line`` to every line outside fenced code.
 
     ``needles``: ``fn`` leaves a line as it is unless its masked line holds one of them,
@@ -184,12 +154,6 @@ def _edit_lines(body: str, fn, needles: tuple[str, ...] = (), probe=None) -> str
     ``probe``: ``probe(masked) -> str`` of the same length, the text looked into for the
     needles instead, when fewer lines need visiting (what it blanks never matters to ``fn``).
     """
-    if not needles:
-        masked = mask_code(body).split("\n")
-        lines = body.split("\n")
-        flags = fence_flags(lines)
-        return "\n".join(line if in_fence else fn(line, mline)
-                         for line, mline, in_fence in zip(lines, masked, flags))
     if not any(n in body for n in needles):
         return body
     masked = mask_code(body)
