@@ -44,6 +44,7 @@ MAX_LINE_CHARS = 20_000
 MAX_BRACKET_SCAN = 3_000_000
 MAX_TAG_SCAN = 3_000_000
 MAX_INLINE_WORK = 4_000_000_000
+assert MAX_PAGE_CHARS // 2 >= MAX_MARKDOWN_CHARS  # (bound_text: a cut body too long to render stays so)
 
 _FRONT_RE = re.compile(r"\A(?:---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)|\+\+\+[ \t]*\n(?:.*?\n)?\+\+\+)[ \t]*(?:\n|\Z)", re.S)
 _BRACKETS_RE = re.compile(r"[\[\]()]")
@@ -139,8 +140,9 @@ def bound_text(text: str) -> tuple[str, list[str], str | None]:
     head, body = (text[:m.end()], text[m.end():]) if m else ("", text)
     first_line = head.count("\n") + 1
     # Each markup character counted once (``str.count`` runs in C: a regex ``findall`` builds a
-    # list of them; a body longer than MAX_MARKDOWN_CHARS needs no count): the measures below
-    # read sums of these.
+    # list of them): the measures below read sums of these. A body longer than
+    # MAX_MARKDOWN_CHARS needs no count: the cut below keeps more than MAX_PAGE_CHARS // 2
+    # of it, so it is still that long (asserted with the limits).
     counts = dict(zip(_MARKUP_CHARS, map(body.count, _MARKUP_CHARS))) if len(body) <= MAX_MARKDOWN_CHARS else {}
     if len(body) <= MAX_LINE_CHARS and sum(counts.values()) <= 50:
         return text, [], None  # short and plain: the usual note, nothing to measure
